@@ -1,0 +1,77 @@
+import {Command, Interfaces} from '@oclif/core'
+
+import {CliError, ExitCode} from './errors.js'
+import {isInteractive} from './interactive.js'
+import {DefaultServices, ServiceContext, Services} from './services.js'
+
+/** Parse errors oclif raises for bad flags and arguments: exit 2. */
+const USAGE_ERRORS = new Set(['ArgInvalidOptionError', 'CLIParseError', 'FailedFlagValidationError', 'FlagInvalidOptionError', 'NonExistentFlagsError', 'RequiredArgsError', 'UnexpectedArgsError'])
+
+/**
+ * The base of every `auth` command: lazily built services from one factory, the
+ * interactive decision, and errors turned into one line (or a `--json` error document).
+ */
+export abstract class BaseCommand<T> extends Command {
+  static override enableJsonFlag = true
+
+  /** Builds the services for a command run. Tests replace it per test and restore it after. */
+  static servicesFactory: (ctx: ServiceContext) => Services = (ctx) => new DefaultServices(ctx)
+
+  private servicesInstance?: Services
+
+  protected get services(): Services {
+    this.servicesInstance ??= (this.constructor as typeof BaseCommand).servicesFactory({
+      configDir: this.config.configDir,
+      env: process.env,
+      version: this.config.version,
+      warn: (message) => this.warn(message),
+    })
+    return this.servicesInstance
+  }
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // oclif's own exits (help, version, this.exit) pass through untouched.
+    if (error.name === 'ExitError' || error.oclif?.exit === 0) throw error
+    const {code, exit, line} = this.describe(error)
+    if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
+    if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
+    process.stderr.write(`Error: ${line}\n`)
+    return this.exit(exit)
+  }
+
+  /** Whether this run may prompt (see contract.md); `flag` is the parsed --interactive value. */
+  protected interactive(flag: boolean | undefined): boolean {
+    if (this.jsonEnabled() && flag === undefined) return false
+    return isInteractive(flag, {
+      ci: Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0',
+      stdinIsTTY: Boolean(process.stdin.isTTY),
+      stdoutIsTTY: Boolean(process.stdout.isTTY),
+    })
+  }
+
+  /** A message for people: stderr, and nothing at all with --json. */
+  protected say(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  override warn(input: Error | string): Error | string {
+    process.stderr.write(`Warning: ${typeof input === 'string' ? input : input.message}\n`)
+    return input
+  }
+
+  private describe(error: Error & {oclif?: {exit?: number}}): {code: string; exit: number; line: string} {
+    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: error.line}
+    if (USAGE_ERRORS.has(error.constructor.name) || USAGE_ERRORS.has(error.name)) {
+      const what = error.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^See more help with/.test(l))
+        .join('; ')
+      return {code: 'usage', exit: ExitCode.usage, line: `${what}. See \`${this.config.bin} ${this.id?.replaceAll(':', ' ')} --help\``}
+    }
+
+    return {code: 'internal', exit: ExitCode.failure, line: `${error.message.split('\n')[0]} (set DEBUG=1 for details)`}
+  }
+}
+
+export type Flags<C extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & C['flags']>

@@ -1,0 +1,23 @@
+import {BaseCommand} from '../../../base-command.js'
+import {environmentJson, EnvironmentJson, table} from '../../../views.js'
+
+export default class AuthEnvList extends BaseCommand<{environments: EnvironmentJson[]}> {
+  static override summary = 'List known environments'
+  static override description =
+    'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  async run(): Promise<{environments: EnvironmentJson[]}> {
+    await this.parse(AuthEnvList)
+    const {current, environments} = await this.services.environments.list()
+    const result = {environments: environments.map((env) => environmentJson(env, env.apiUrl === current))}
+    if (!this.jsonEnabled())
+      this.log(
+        table(
+          ['', 'API URL', 'REQUIRES AUTH', 'MIN VERSION'],
+          environments.map((env) => [env.apiUrl === current ? '*' : '', env.apiUrl, env.requiresAuth ? 'yes' : 'no', env.minLlamactlVersion ?? '-']),
+        ),
+      )
+    return result
+  }
+}

@@ -1,0 +1,36 @@
+import {BaseCommand} from '../../base-command.js'
+import {profileJson, ProfileJson, table} from '../../views.js'
+
+export default class AuthList extends BaseCommand<AuthListResult> {
+  static override summary = 'List login profiles in the current environment'
+  static override description =
+    'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. The current profile is marked with *. Makes no network call and never touches the keychain.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  async run(): Promise<AuthListResult> {
+    await this.parse(AuthList)
+    const env = await this.services.environments.current()
+    const profiles = await this.services.profiles.list(env.apiUrl)
+    const result = {environment: env.apiUrl, profiles: profiles.map((p) => profileJson(p, p.name === env.currentProfile))}
+    if (this.jsonEnabled()) return result
+    if (profiles.length === 0) {
+      const how = env.requiresAuth ? '`llamactl auth login` or `llamactl auth token`' : '`llamactl auth token` or `llamactl auth project`'
+      this.say(`No profiles in ${env.apiUrl}. Create one with ${how}.`)
+      return result
+    }
+
+    const rows = profiles.map((p) => [
+      p.name === env.currentProfile ? '*' : '',
+      p.name,
+      p.projectId ?? '-',
+      p.authType === 'login' && p.email && p.email !== p.name ? `login (${p.email})` : p.authType,
+    ])
+    this.log(table(['', 'NAME', 'PROJECT', 'TYPE'], rows))
+    return result
+  }
+}
+
+export interface AuthListResult {
+  environment: string
+  profiles: ProfileJson[]
+}

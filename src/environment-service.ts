@@ -1,0 +1,68 @@
+import {EnvironmentRepository, normalizeApiUrl} from './environment-repository.js'
+import {secretAccount} from './profile-repository.js'
+import {compareVersions} from './version.js'
+import type {ControlPlaneClient, VersionInfo} from './control-plane-client.js'
+import type {SecretStore} from './secret-store.js'
+import type {EnvironmentRecord} from './state/schema.js'
+
+export interface EnvironmentServiceDeps {
+  client: (apiUrl: string) => ControlPlaneClient
+  environments: EnvironmentRepository
+  secrets: () => SecretStore
+  /** This llamactl's version, to compare with what a server accepts. */
+  version: string
+  warn: (message: string) => void
+}
+
+const fromProbe = (info: VersionInfo) => ({minLlamactlVersion: info.minLlamactlVersion, requiresAuth: info.requiresAuth})
+
+/** Adding, switching and deleting environments, with the server probes they involve. */
+export class EnvironmentService {
+  constructor(private readonly deps: EnvironmentServiceDeps) {}
+
+  /** Probes the server and inserts or updates the environment; nothing is stored if the probe fails. */
+  async add(input: string): Promise<EnvironmentRecord> {
+    const apiUrl = normalizeApiUrl(input)
+    const info = await this.probe(apiUrl)
+    return this.deps.environments.upsert(apiUrl, fromProbe(info))
+  }
+
+  /** Removes an environment, its profiles and their secrets. */
+  async delete(input: string): Promise<{becameCurrent?: string; removedProfiles: number}> {
+    const apiUrl = normalizeApiUrl(input)
+    const {becameCurrent, profiles} = await this.deps.environments.delete(apiUrl)
+    if (profiles.length > 0) {
+      const secrets = this.deps.secrets()
+      for (const profile of profiles) {
+        // eslint-disable-next-line no-await-in-loop -- keychain calls are best kept sequential
+        await secrets.delete(secretAccount(profile))
+      }
+    }
+
+    return {becameCurrent, removedProfiles: profiles.length}
+  }
+
+  /** Makes a known environment current, refreshing its settings when the server answers. */
+  async switch(input: string): Promise<EnvironmentRecord> {
+    const apiUrl = normalizeApiUrl(input)
+    // Fail on an unknown URL before touching the network.
+    await this.deps.environments.switch(apiUrl)
+    let info: undefined | VersionInfo
+    try {
+      info = await this.probe(apiUrl)
+    } catch (error) {
+      this.deps.warn(`Switched, but could not refresh the settings of ${apiUrl}: ${(error as Error).message}`)
+    }
+
+    return this.deps.environments.switch(apiUrl, info && fromProbe(info))
+  }
+
+  private async probe(apiUrl: string): Promise<VersionInfo> {
+    const info = await this.deps.client(apiUrl).probeVersion()
+    if (info.minLlamactlVersion && compareVersions(this.deps.version, info.minLlamactlVersion) < 0)
+      this.deps.warn(
+        `${apiUrl} requires llamactl ${info.minLlamactlVersion} or newer; this is ${this.deps.version}. Upgrade llamactl before using it`,
+      )
+    return info
+  }
+}

@@ -1,0 +1,96 @@
+import {CliError} from './errors.js'
+import {secretAccount, ProfileRepository} from './profile-repository.js'
+import {redactKey} from './redact.js'
+import type {ControlPlaneClient, Project, TokenSource} from './control-plane-client.js'
+import type {ProfileSecrets, SecretStore} from './secret-store.js'
+import type {EnvironmentRecord, ProfileRecord} from './state/schema.js'
+
+export interface ProfileServiceDeps {
+  client: (apiUrl: string) => ControlPlaneClient
+  profiles: ProfileRepository
+  secrets: SecretStore
+}
+
+/** Creating and deleting profiles together with their secrets: never one without the other. */
+export class ProfileService {
+  constructor(private readonly deps: ProfileServiceDeps) {}
+
+  /**
+   * Saves a profile and its secrets and makes it current. The secret is written first and
+   * removed again if the config can't be saved, so no profile ever points at a missing secret.
+   * `sameAs` finds an existing profile to update instead (same key, same login subject).
+   */
+  async create(
+    profile: Omit<ProfileRecord, 'id'>,
+    secrets: null | ProfileSecrets,
+    sameAs?: (existing: ProfileRecord) => boolean | Promise<boolean>,
+  ): Promise<{created: boolean; previous: null | ProfileRecord; profile: ProfileRecord}> {
+    const candidates = await this.deps.profiles.list(profile.apiUrl)
+    let previous: null | ProfileRecord = null
+    for (const candidate of candidates) {
+      // eslint-disable-next-line no-await-in-loop -- at most a handful share a key hint
+      if (sameAs && (await sameAs(candidate))) {
+        previous = candidate
+        break
+      }
+    }
+
+    const {created, profile: saved} = await this.deps.profiles.save(profile, previous ? (p) => p.id === previous.id : undefined)
+    try {
+      if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
+      else await this.deps.secrets.delete(secretAccount(saved))
+    } catch (error) {
+      if (created) await this.deps.profiles.remove(saved.apiUrl, saved.name).catch(() => {})
+      throw error
+    }
+
+    return {created, previous, profile: saved}
+  }
+
+  /** How to authenticate as a profile: its API key. */
+  async authFor(profile: ProfileRecord): Promise<TokenSource> {
+    const secrets = await this.secretsOf(profile)
+    if (!secrets?.apiKey)
+      throw new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
+        code: 'secrets_missing',
+        suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
+      })
+    return {token: async () => secrets.apiKey!}
+  }
+
+  /** Creates (or updates) a profile for an API key that the server has already accepted. */
+  async saveApiKeyProfile(env: EnvironmentRecord, apiKey: string, projectId: string, name?: string) {
+    const keyHint = redactKey(apiKey)
+    return this.create(
+      {apiUrl: env.apiUrl, authType: 'api-key', keyHint, name: name ?? keyHint, projectId},
+      {apiKey},
+      async (existing) => existing.authType === 'api-key' && existing.keyHint === keyHint && (await this.secretsOf(existing))?.apiKey === apiKey,
+    )
+  }
+
+  /** Deletes a profile and its secrets. */
+  async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
+    const profile = await this.deps.profiles.remove(apiUrl, name)
+    await this.deps.secrets.delete(secretAccount(profile))
+    return profile
+  }
+
+  /** A profile's stored secrets, or null. */
+  async secretsOf(profile: ProfileRecord): Promise<null | ProfileSecrets> {
+    return this.deps.secrets.get(secretAccount(profile))
+  }
+
+  /** Lists the projects an API key can use; a rejected key is an error that says so. */
+  async validateKey(apiUrl: string, apiKey: string): Promise<Project[]> {
+    try {
+      return await this.deps.client(apiUrl).listProjects(apiKey)
+    } catch (error) {
+      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden'))
+        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403})`, {
+          code: 'invalid_key',
+          suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
+        })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import path from 'node:path'
+
+import {CliError} from './errors.js'
+import {withFileLock} from './state/file-lock.js'
+import {readJsonFile, writeJsonFileAtomic} from './state/json-file.js'
+
+/** Keychain service name (contract.md). */
+export const KEYCHAIN_SERVICE = 'llamactl'
+export const SECRETS_FILE = 'secrets.json'
+
+/** What a profile keeps secret. Stored as one JSON value per profile. */
+export interface ProfileSecrets {
+  accessToken?: string
+  apiKey?: string
+  /** Epoch seconds at which `accessToken` expires. */
+  expiresAt?: number
+  idToken?: string
+  refreshToken?: string
+}
+
+export type SecretStoreMode = 'auto' | 'file' | 'keychain'
+
+interface Keytar {
+  deletePassword(service: string, account: string): Promise<boolean>
+  getPassword(service: string, account: string): Promise<null | string>
+  setPassword(service: string, account: string, password: string): Promise<void>
+}
+
+interface SecretsFileDocument {
+  schemaVersion: 1
+  secrets: Record<string, string>
+}
+
+export interface SecretStoreOptions {
+  /** Where the fallback file lives (the config dir). */
+  dir: string
+  /** How to load keytar; tests pass a loader that fails to exercise that path. */
+  loadKeytar?: () => Promise<Keytar>
+  mode?: SecretStoreMode
+  timeoutMs?: number
+  /** Receives the one warning per command about the file fallback. */
+  warn: (message: string) => void
+}
+
+/** Reads LLAMACTL_SECRET_STORE; anything else than keychain/file is a usage error. */
+export function secretStoreMode(value: string | undefined): SecretStoreMode {
+  if (value === undefined || value === '' || value === 'auto') return 'auto'
+  if (value === 'file' || value === 'keychain') return value
+  throw new CliError(`LLAMACTL_SECRET_STORE=${value} is not understood`, {
+    code: 'usage',
+    exit: 2,
+    suggestion: 'Use keychain, file, or leave it unset',
+  })
+}
+
+async function defaultLoadKeytar(): Promise<Keytar> {
+  const mod = (await import('keytar')) as unknown as {default?: Keytar} & Keytar
+  return mod.default ?? mod
+}
+
+/**
+ * Profile secrets in the OS keychain through keytar (service `llamactl`), or in a 0600
+ * file where no keychain can be used. keytar loads on first use only; each keychain call
+ * has a timeout so a locked or wedged keychain can't hang the CLI.
+ */
+export class SecretStore {
+  readonly file: string
+  private backendPromise?: Promise<'file' | Keytar>
+  private readonly mode: SecretStoreMode
+  private readonly timeoutMs: number
+
+  constructor(private readonly options: SecretStoreOptions) {
+    this.file = path.join(options.dir, SECRETS_FILE)
+    this.mode = options.mode ?? 'auto'
+    this.timeoutMs = options.timeoutMs ?? 5000
+  }
+
+  /** Which backend holds secrets in this process: `keychain` or `file`. */
+  async backend(): Promise<'file' | 'keychain'> {
+    return (await this.resolveBackend()) === 'file' ? 'file' : 'keychain'
+  }
+
+  /** Removes a profile's secrets wherever they are; true when something was removed. */
+  async delete(account: string): Promise<boolean> {
+    const backend = await this.resolveBackend()
+    let removed = false
+    if (backend !== 'file') removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
+    const fromFile = await this.updateFile((secrets) => {
+      const had = account in secrets
+      delete secrets[account]
+      return had
+    }, true)
+    return removed || fromFile === true
+  }
+
+  /** A profile's secrets, or null when none are stored. */
+  async get(account: string): Promise<null | ProfileSecrets> {
+    const backend = await this.resolveBackend()
+    let value: null | string = null
+    if (backend !== 'file') value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
+    // Secrets written by the file fallback stay readable after a keychain appears.
+    if (value === null) value = (await this.readFile())[account] ?? null
+    return value === null ? null : (JSON.parse(value) as ProfileSecrets)
+  }
+
+  /** Stores a profile's secrets, replacing what was there. */
+  async set(account: string, secrets: ProfileSecrets): Promise<void> {
+    const value = JSON.stringify(secrets)
+    const backend = await this.resolveBackend()
+    if (backend === 'file') {
+      await this.updateFile((all) => {
+        all[account] = value
+      })
+      return
+    }
+
+    await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
+    // A copy left in the fallback file from an earlier keychain-less run is now stale.
+    await this.updateFile((all) => {
+      delete all[account]
+    }, true)
+  }
+
+  private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new CliError(`The OS keychain did not answer within ${this.timeoutMs / 1000}s (${what})`, {
+              code: 'keychain_timeout',
+              suggestion: 'Unlock your keychain and try again, or set LLAMACTL_SECRET_STORE=file',
+            }),
+          ),
+        this.timeoutMs,
+      )
+      timer.unref()
+    })
+    try {
+      return await Promise.race([op(), timeout])
+    } catch (error) {
+      if (error instanceof CliError) throw error
+      throw new CliError(`The OS keychain failed to ${what} a secret: ${(error as Error).message}`, {
+        code: 'keychain_failed',
+        suggestion: 'Check that your keychain is unlocked, or set LLAMACTL_SECRET_STORE=file',
+      })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Probes the keychain once per process: load keytar and make one harmless call. */
+  private async probeKeychain(): Promise<'file' | Keytar> {
+    if (this.mode === 'file') return 'file'
+    let reason: string
+    try {
+      const keytar = await (this.options.loadKeytar ?? defaultLoadKeytar)()
+      await this.call('read', () => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
+      return keytar
+    } catch (error) {
+      reason = error instanceof CliError ? error.message : `keytar could not be loaded (${(error as Error).message.split('\n')[0]})`
+    }
+
+    if (this.mode === 'keychain') {
+      throw new CliError(`No OS keychain can be used: ${reason}`, {
+        code: 'keychain_unavailable',
+        suggestion: 'Start your keychain (Secret Service on Linux), or unset LLAMACTL_SECRET_STORE=keychain',
+      })
+    }
+
+    this.options.warn(
+      `No OS keychain can be used (${reason}); secrets are stored in ${this.file}, readable only by you. ` +
+        'Set LLAMACTL_SECRET_STORE=file to choose that on purpose.',
+    )
+    return 'file'
+  }
+
+  private async readFile(): Promise<Record<string, string>> {
+    const raw = (await readJsonFile(this.file)) as SecretsFileDocument | undefined
+    return raw?.secrets ?? {}
+  }
+
+  private resolveBackend(): Promise<'file' | Keytar> {
+    this.backendPromise ??= this.probeKeychain()
+    return this.backendPromise
+  }
+
+  private async updateFile<T>(change: (secrets: Record<string, string>) => T, onlyIfPresent = false): Promise<T | undefined> {
+    if (onlyIfPresent && !(await this.fileExists())) return undefined
+    return withFileLock(this.options.dir, this.file, async () => {
+      const secrets = await this.readFile()
+      const result = change(secrets)
+      await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
+      return result
+    })
+  }
+
+  private async fileExists(): Promise<boolean> {
+    return (await readJsonFile(this.file)) !== undefined
+  }
+}

@@ -1,0 +1,61 @@
+import {randomBytes} from 'node:crypto'
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+
+import {CliError} from '../errors.js'
+
+const FILE_MODE = 0o600
+const DIR_MODE = 0o700
+
+/** Creates the config dir readable by the user alone (0700). */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, {mode: DIR_MODE, recursive: true})
+  await fs.chmod(dir, DIR_MODE)
+}
+
+/** Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error naming it. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new CliError(`Could not read ${file}: ${(error as Error).message}`, {
+      code: 'config_unreadable',
+      suggestion: 'Check its permissions',
+    })
+  }
+
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new CliError(`${file} is not valid JSON`, {
+      code: 'config_corrupt',
+      suggestion: `Fix it by hand, or move it aside (e.g. mv ${file} ${file}.bak) to start with an empty one`,
+    })
+  }
+}
+
+/**
+ * Writes JSON so that a reader sees the old or the new file, never half of one:
+ * a private temp file in the same directory, flushed, then renamed over the target.
+ */
+export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
+  const dir = path.dirname(file)
+  await ensurePrivateDir(dir)
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const handle = await fs.open(temp, 'wx', FILE_MODE)
+  try {
+    await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+
+  try {
+    await fs.rename(temp, file)
+  } catch (error) {
+    await fs.rm(temp, {force: true})
+    throw error
+  }
+}
