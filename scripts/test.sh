@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): build, type-check, then mocha inside a private D-Bus session
+# with an unlocked gnome-keyring, so keychain tests hit a real Secret Service. Tests of the
+# no-keychain path start their children without D-Bus themselves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run --silent build
+npx oclif manifest >/dev/null
+npx tsc -p test/tsconfig.json
+
+if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
+  # Inside dbus-run-session: start and unlock a throwaway keyring (its files in a temp HOME).
+  export HOME="$(mktemp -d)"
+  export XDG_DATA_HOME="$HOME/.local/share"
+  mkdir -p "$XDG_DATA_HOME/keyrings"
+  eval "$(echo -n pw | gnome-keyring-daemon --unlock --components=secrets)"
+  export GNOME_KEYRING_CONTROL
+  exec npx mocha "$@"
+fi
+
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  LLAMACTL_TEST_IN_DBUS=1 exec dbus-run-session -- bash "$0" "$@"
+fi
+
+echo "dbus-run-session or gnome-keyring-daemon missing: keychain tests will be skipped" >&2
+exec npx mocha "$@"

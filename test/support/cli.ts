@@ -1,0 +1,53 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const RUN_JS = path.join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  code: null | number
+  signal: NodeJS.Signals | null
+  stderr: string
+  stdout: string
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  /** Written to the child's stdin, which is then closed. */
+  input?: string
+  /** Hard bound on the child's run time. */
+  timeoutMs?: number
+}
+
+/** A throwaway config dir; removed by `cleanup`. */
+export function tempConfigDir(): {cleanup: () => void; dir: string} {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'llamactl-test-'))
+  return {cleanup: () => rmSync(dir, {force: true, recursive: true}), dir}
+}
+
+/**
+ * Runs the built CLI (`bin/run.js`) as a user would, with stdin/stdout pipes (so non-interactive
+ * unless --interactive), CI unset, and a bounded run time.
+ */
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {...process.env, ...options.env}
+  delete env.CI
+  if (options.env?.CI !== undefined) env.CI = options.env.CI
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_JS, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stderr, stdout})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}

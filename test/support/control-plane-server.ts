@@ -1,0 +1,228 @@
+import {randomBytes, randomUUID} from 'node:crypto'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+/** A project as the server lists it (wire format of control-plane-api.md). */
+export interface WireProject {
+  deployment_count: number
+  project_id: string
+  project_name: null | string
+}
+
+export interface Identity {
+  email: null | string
+  id: string
+  name: null | string
+  projects: WireProject[]
+}
+
+/** A fault to inject into matching requests: tests switch them on and off. */
+export type Fault =
+  | {kind: 'badJson'}
+  | {kind: 'hang'}
+  | {kind: 'notVersionDocument'}
+  | {kind: 'slow'; ms: number}
+  | {kind: 'status'; status: number}
+
+export interface FaultRule {
+  fault: Fault
+  method?: string
+  /** Substring of the path the fault applies to; all paths when absent. */
+  path?: string
+  /** How many requests it hits before switching itself off; forever when absent. */
+  times?: number
+}
+
+export interface ControlPlaneOptions {
+  minLlamactlVersion?: null | string
+  /** Answer the OIDC discovery endpoint; 404 when absent, as a server without browser login. */
+  oidc?: {clientId: string; discoveryUrl: string}
+  requiresAuth?: boolean
+  /** Projects listed without auth (environments that don't require it). */
+  publicProjects?: WireProject[]
+  version?: string
+}
+
+export interface LoggedRequest {
+  authorization?: string
+  body?: unknown
+  method: string
+  path: string
+}
+
+export const DEMO_PROJECTS: WireProject[] = [
+  {deployment_count: 3, project_id: 'p1', project_name: 'Demo'},
+  {deployment_count: 0, project_id: 'p2', project_name: null},
+]
+
+/**
+ * A real HTTP server on 127.0.0.1 (port 0) speaking the control-plane API the plugin talks to,
+ * with fault switches. API keys are registered with `addKey`; `acceptToken` lets a test accept
+ * other bearer tokens (OIDC access tokens) by checking them however it likes.
+ */
+export class TestControlPlane {
+  acceptToken?: (token: string) => Promise<Identity | null>
+  readonly faults: FaultRule[] = []
+  /** Keys minted by POST /api/v1/api-keys, by key id. */
+  readonly minted = new Map<string, {identity: Identity; secret: string}>()
+  options: ControlPlaneOptions
+  readonly requests: LoggedRequest[] = []
+  private readonly keys = new Map<string, Identity>()
+  private readonly server: http.Server
+  private readonly sockets = new Set<import('node:net').Socket>()
+
+  constructor(options: ControlPlaneOptions = {}) {
+    this.options = options
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        res.writeHead(500, {'content-type': 'application/json'})
+        res.end(JSON.stringify({detail: String(error)}))
+      })
+    })
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+  }
+
+  get url(): string {
+    const {port} = this.server.address() as AddressInfo
+    return `http://127.0.0.1:${port}`
+  }
+
+  /** Registers an API key and who it belongs to; returns the key. */
+  addKey(key = `llx-${randomBytes(16).toString('hex')}`, identity: Partial<Identity> = {}): string {
+    this.keys.set(key, {email: null, id: randomUUID(), name: null, projects: DEMO_PROJECTS, ...identity})
+    return key
+  }
+
+  /** Requests to a path (substring match), for assertions. */
+  calls(path: string, method?: string): LoggedRequest[] {
+    return this.requests.filter((r) => r.path.includes(path) && (!method || r.method === method))
+  }
+
+  /** Switches a fault on. */
+  fail(rule: FaultRule): void {
+    this.faults.push(rule)
+  }
+
+  revokeKey(key: string): void {
+    this.keys.delete(key)
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    return this
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private async authenticate(req: http.IncomingMessage): Promise<Identity | null> {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
+    if (!match) return null
+    return this.keys.get(match[1]) ?? (await this.acceptToken?.(match[1])) ?? null
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString('utf8')
+    let body: unknown
+    try {
+      body = text ? JSON.parse(text) : undefined
+    } catch {
+      body = text
+    }
+
+    this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname})
+    const requestId = `req-${this.requests.length}`
+    const send = (status: number, payload?: unknown) => {
+      res.writeHead(status, {'content-type': 'application/json', 'x-request-id': requestId})
+      res.end(payload === undefined ? '' : JSON.stringify(payload))
+    }
+
+    const rule = this.faults.find((f) => (!f.path || url.pathname.includes(f.path)) && (!f.method || f.method === req.method))
+    if (rule) {
+      if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
+      switch (rule.fault.kind) {
+        case 'badJson': {
+          res.writeHead(200, {'content-type': 'application/json', 'x-request-id': requestId})
+          res.end('{"projects": [')
+          return
+        }
+
+        case 'hang': {
+          return // never answers; the client's timeout must fire
+        }
+
+        case 'notVersionDocument': {
+          res.writeHead(200, {'content-type': 'text/html', 'x-request-id': requestId})
+          res.end('<html>hello</html>')
+          return
+        }
+
+        case 'slow': {
+          await new Promise((resolve) => {
+            setTimeout(resolve, (rule.fault as {ms: number}).ms)
+          })
+          break
+        }
+
+        case 'status': {
+          send(rule.fault.status, {detail: 'injected fault'})
+          return
+        }
+      }
+    }
+
+    const {pathname} = url
+    const requiresAuth = this.options.requiresAuth ?? true
+    if (req.method === 'GET' && pathname === '/api/v1beta1/deployments-public/version') {
+      return send(200, {
+        capabilities: ['deployments'],
+        min_llamactl_version: this.options.minLlamactlVersion ?? null,
+        requires_auth: requiresAuth,
+        version: this.options.version ?? '0.4.2',
+      })
+    }
+
+    if (req.method === 'GET' && pathname === '/api/v1/auth/oidc/discovery') {
+      if (!this.options.oidc) return send(404, {detail: 'Not Found'})
+      return send(200, {client_ids: {cli: this.options.oidc.clientId}, discovery_url: this.options.oidc.discoveryUrl})
+    }
+
+    const identity = await this.authenticate(req)
+    if (req.method === 'GET' && pathname === '/api/v1beta1/deployments/list-projects') {
+      if (identity) return send(200, {projects: identity.projects})
+      if (!requiresAuth && !req.headers.authorization) return send(200, {projects: this.options.publicProjects ?? DEMO_PROJECTS})
+      return send(401, {detail: 'Invalid or expired token'})
+    }
+
+    if (!identity) return send(401, {detail: 'Invalid or expired token'})
+    if (req.method === 'GET' && pathname === '/api/v1/auth/me') {
+      return send(200, {email: identity.email, id: identity.id, name: identity.name})
+    }
+
+    if (req.method === 'POST' && pathname === '/api/v1/api-keys') {
+      const id = `key-${randomUUID()}`
+      const secret = this.addKey(undefined, identity)
+      this.minted.set(id, {identity, secret})
+      return send(200, {id, name: (body as {name?: string})?.name ?? 'llamactl', redacted_api_key: secret})
+    }
+
+    const keyMatch = /^\/api\/v1\/api-keys\/([^/]+)$/.exec(pathname)
+    if (req.method === 'DELETE' && keyMatch) {
+      const minted = this.minted.get(decodeURIComponent(keyMatch[1]))
+      if (!minted) return send(404, {detail: 'No such key'})
+      this.minted.delete(decodeURIComponent(keyMatch[1]))
+      this.keys.delete(minted.secret)
+      return send(204)
+    }
+
+    send(404, {detail: 'Not Found'})
+  }
+}
