@@ -4,6 +4,7 @@
 # no-keychain path start their children without D-Bus themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || set -- "test/**/*.test.ts"
 
 npm run --silent build
 npx oclif manifest >/dev/null

@@ -1,0 +1,105 @@
+import {expect} from 'chai'
+
+import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {KEYS, runInPty} from '../../support/pty.js'
+
+describe('auth token', () => {
+  let f: Fixture
+  beforeEach(async () => {
+    f = await setUp()
+  })
+  afterEach(() => f.cleanup())
+
+  it('creates an auto-named profile from a valid key, makes it current, and keeps the key out of config', async () => {
+    const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--json']))
+    const name = `${f.key.slice(0, 6)}****${f.key.slice(-4)}`
+    expect(json(result)).to.deep.equal({apiUrl: f.server.url, authType: 'api-key', current: true, name, projectId: 'p2'})
+    expect(result.stderr).to.equal('')
+    expect(f.configText()).not.to.include(f.key)
+    expect(result.stdout).not.to.include(f.key)
+    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([json(result)])
+  })
+
+  it('reads the key from stdin with --api-key -', async () => {
+    const result = ok(await f.run(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--name', 'ci'], {input: `${f.key}\n`}))
+    expect(result.stderr).to.include('Created profile ci')
+    expect(f.server.calls('list-projects')[0].authorization).to.equal(`Bearer ${f.key}`)
+  })
+
+  it('updates the profile that already holds the same key instead of adding a twin', async () => {
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
+    const again = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2']))
+    expect(again.stderr).to.include('Updated profile')
+    const {profiles} = json(ok(await f.run(['auth', 'list', '--json'])))
+    expect(profiles).to.have.length(1)
+    expect(profiles[0].projectId).to.equal('p2')
+  })
+
+  it('is a usage error (exit 2) naming the missing flags when not interactive', async () => {
+    fails(await f.run(['auth', 'token']), 2, /Missing --api-key and --project-id/)
+    fails(await f.run(['auth', 'token', '--api-key', f.key]), 2, /Missing --project-id/)
+    fails(await f.run(['auth', 'token', '--project-id', 'p1']), 2, /Missing --api-key\b/)
+    expect(f.server.calls('list-projects')).to.have.length(0)
+  })
+
+  it('rejects an invalid key (401) or a forbidden one (403): exit 1, nothing stored', async () => {
+    fails(await f.run(['auth', 'token', '--api-key', 'llx-wrong-key', '--project-id', 'p1']), 1, /did not accept this API key \(401\)/)
+    f.server.fail({fault: {kind: 'status', status: 403}})
+    fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']), 1, /did not accept this API key \(403\)/)
+    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
+  })
+
+  it('rejects a project the key cannot use, listing those it can', async () => {
+    fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'nope']), 1, /Project nope is not one .*Available: p1, p2/)
+    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
+  })
+
+  it('reports a server failure with its request id, and stores nothing', async () => {
+    f.server.fail({fault: {kind: 'status', status: 500}})
+    const result = await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'])
+    fails(result, 1, /failed with 500, request id req-\d+/)
+    expect(result.stderr).not.to.include(f.key)
+  })
+
+  it('prints a --json error document on stdout when it fails with --json', async () => {
+    const result = await f.run(['auth', 'token', '--api-key', 'bad', '--project-id', 'p1', '--json'])
+    expect(result.code).to.equal(1)
+    expect(json(result).error.code).to.equal('invalid_key')
+  })
+
+  describe('interactive, in a terminal', () => {
+    it('prompts for the key masked, then for the project, and never shows the key', async () => {
+      const result = await runInPty(['auth', 'token'], {
+        env: f.env,
+        steps: [
+          {send: `${f.key}${KEYS.enter}`, waitFor: 'API key'},
+          {send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'},
+        ],
+      })
+      expect(result.code, result.screen).to.equal(0)
+      expect(result.screen).to.include('Demo — p1 (3 deployments)').and.include('p2 (0 deployments)')
+      expect(result.screen).not.to.include(f.key)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p2')
+    })
+
+    it('takes the only project without asking in an auth-requiring environment', async () => {
+      const single = f.server.addKey(undefined, {projects: [{deployment_count: 1, project_id: 'solo', project_name: 'Solo'}]})
+      const result = await runInPty(['auth', 'token'], {env: f.env, steps: [{send: `${single}${KEYS.enter}`, waitFor: 'API key'}]})
+      expect(result.code, result.screen).to.equal(0)
+      expect(result.screen).not.to.include('Choose a project')
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('solo')
+    })
+
+    it('Ctrl-C at the key prompt exits 130 and stores nothing', async () => {
+      const result = await runInPty(['auth', 'token'], {env: f.env, steps: [{send: KEYS.ctrlC, waitFor: 'API key'}]})
+      expect(result.code, result.screen).to.equal(130)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
+    })
+
+    it('--no-interactive in a terminal never prompts', async () => {
+      const result = await runInPty(['auth', 'token', '--no-interactive'], {env: f.env, steps: []})
+      expect(result.code).to.equal(2)
+      expect(result.screen).to.include('Missing --api-key and --project-id')
+    })
+  })
+})
