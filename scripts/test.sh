@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 npm run --silent build
 npx oclif manifest >/dev/null
+node scripts/gen-man.mjs
 npx tsc -p test/tsconfig.json
 
 if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
