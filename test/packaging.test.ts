@@ -1,0 +1,101 @@
+import {expect} from 'chai'
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {builtinModules} from 'node:module'
+import path from 'node:path'
+
+import {cleanEnv, ROOT, run, stageCheckout, tempDir} from './fixtures/host/stage.js'
+
+interface PackFile {
+  mode: number
+  path: string
+  size: number
+}
+
+const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
+
+/** What an API key or token looks like, in any file that would be published. */
+const SECRET_PATTERNS = [/llx-[A-Za-z0-9]{16,}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /"(apiKey|accessToken|refreshToken)"\s*:\s*"[^"]{8,}"/]
+
+describe('the npm package', function () {
+  this.timeout(120_000)
+  let tmp: string
+  let stage: string
+  let files: PackFile[]
+
+  before(async () => {
+    for (const built of ['dist', 'oclif.manifest.json', 'man'])
+      expect(existsSync(path.join(ROOT, built)), `${built} is missing: build first (scripts/test.sh does)`).to.equal(true)
+    tmp = tempDir('llamactl-pack-')
+    stage = stageCheckout(tmp)
+    const packed = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: stage,
+      env: cleanEnv({HOME: tmp, npm_config_cache: path.join(tmp, 'npm-cache')}),
+      timeoutMs: 60_000,
+    })
+    expect(packed.code, packed.stderr).to.equal(0)
+    files = JSON.parse(packed.stdout)[0].files
+  })
+
+  after(() => rmSync(tmp, {force: true, recursive: true}))
+
+  const paths = () => files.map((f) => f.path)
+
+  it('ships what runs: the built commands, bin/run.js, the manifest, man pages and README', () => {
+    expect(paths()).to.include.members(['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json'])
+    for (const command of Object.values(manifest.commands) as Array<{id: string; relativePath: string[]}>)
+      expect(paths(), command.id).to.include(command.relativePath.join('/'))
+    for (const page of pjson.man as string[]) expect(paths()).to.include(path.normalize(page))
+    expect(files.find((f) => f.path === 'bin/run.js')!.mode & 0o111, 'bin/run.js is executable').to.not.equal(0)
+  })
+
+  it('ships no sources, tests, dev tooling or local state', () => {
+    const unwanted = paths().filter(
+      (p) =>
+        /^(src|test|bench|scripts|\.ci|coverage|tmp)\//.test(p) ||
+        /\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) ||
+        /(^|\/)(config|secrets)\.json$/.test(p) ||
+        /(^|\/)\.(env|npmrc|mocharc\.json)/.test(p) ||
+        ['bin/dev.js', 'tsconfig.json', 'package-lock.json'].includes(p),
+    )
+    expect(unwanted).to.deep.equal([])
+  })
+
+  it('ships nothing that looks like an API key or token', () => {
+    const hits: string[] = []
+    for (const file of paths()) {
+      const text = readFileSync(path.join(stage, file), 'utf8')
+      for (const pattern of SECRET_PATTERNS) if (pattern.test(text)) hits.push(`${file}: ${text.match(pattern)![0].slice(0, 12)}...`)
+    }
+
+    expect(hits).to.deep.equal([])
+  })
+
+  it('needs no devDependency at run time: every package dist/ imports is a dependency', () => {
+    const runtime = new Set([...Object.keys(pjson.dependencies ?? {}), ...Object.keys(pjson.optionalDependencies ?? {})])
+    const builtins = new Set(builtinModules)
+    const missing: string[] = []
+    for (const file of paths().filter((p) => p.endsWith('.js'))) {
+      const text = readFileSync(path.join(stage, file), 'utf8')
+      for (const [, spec] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+        if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]
+        if (!runtime.has(name)) missing.push(`${file} imports ${spec}`)
+      }
+    }
+
+    expect(missing).to.deep.equal([])
+    // Plugins named in the oclif section are loaded at run time too.
+    for (const plugin of pjson.oclif.plugins ?? []) expect(runtime, plugin).to.include(plugin)
+  })
+
+  it('keeps keytar optional, so a failed native build never fails the install', () => {
+    expect(pjson.optionalDependencies).to.have.property('keytar')
+    expect(pjson.dependencies ?? {}).to.not.have.property('keytar')
+  })
+
+  it('lists every generated man page in package.json "man", so npm installs them', () => {
+    const generated = readdirSync(path.join(ROOT, 'man')).filter((f) => /\.1$/.test(f))
+    expect((pjson.man as string[]).map((p) => path.basename(p)).sort()).to.deep.equal(generated.sort())
+  })
+})
