@@ -1,0 +1,75 @@
+import {expect} from 'chai'
+
+import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {KEYS, runInPty} from '../../support/pty.js'
+
+describe('auth project', () => {
+  describe('in an environment that requires auth', () => {
+    let f: Fixture
+    beforeEach(async () => {
+      f = await setUp()
+      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
+    })
+    afterEach(() => f.cleanup())
+
+    it('changes the current profile project to one the server lists', async () => {
+      const result = ok(await f.run(['auth', 'project', 'p2', '--json']))
+      expect(json(result)).to.include({current: true, projectId: 'p2'})
+      expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)
+    })
+
+    it('refuses a project the server does not list (exit 1), leaving the profile as it was', async () => {
+      fails(await f.run(['auth', 'project', 'p9']), 1, /Project p9 is not one .*Available: p1, p2/)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p1')
+    })
+
+    it('needs PROJECT_ID when not interactive, listing the choices', async () => {
+      fails(await f.run(['auth', 'project']), 2, /Missing PROJECT_ID argument.*p1, p2/)
+    })
+
+    it('fails clearly when no profile is current', async () => {
+      ok(await f.run(['auth', 'logout', json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].name]))
+      fails(await f.run(['auth', 'project', 'p2']), 1, /No profile is current .*auth login/)
+    })
+
+    it('lets a person choose from the server projects in a terminal', async () => {
+      const result = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}]})
+      expect(result.code, result.screen).to.equal(0)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p2')
+    })
+  })
+
+  describe('in an environment without auth', () => {
+    let f: Fixture
+    beforeEach(async () => {
+      f = await setUp({requiresAuth: false})
+    })
+    afterEach(() => f.cleanup())
+
+    it('accepts any project id and creates a key-less profile when none is current', async () => {
+      const result = ok(await f.run(['auth', 'project', 'anything', '--json']))
+      expect(json(result)).to.deep.equal({apiUrl: f.server.url, authType: 'none', current: true, name: 'default', projectId: 'anything'})
+      expect(f.server.calls('list-projects')).to.have.length(0)
+      ok(await f.run(['auth', 'project', 'other']))
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([
+        {apiUrl: f.server.url, authType: 'none', current: true, name: 'default', projectId: 'other'},
+      ])
+    })
+
+    it('lets a person type a project id that is not listed', async () => {
+      const result = await runInPty(['auth', 'project'], {
+        env: f.env,
+        steps: [
+          {send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Choose a project'},
+          {send: `typed-id${KEYS.enter}`, waitFor: 'Project ID'},
+        ],
+      })
+      expect(result.code, result.screen).to.equal(0)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('typed-id')
+    })
+
+    it('says auth list can create a profile with auth project here', async () => {
+      expect(ok(await f.run(['auth', 'list'])).stderr).to.include('llamactl auth project')
+    })
+  })
+})
