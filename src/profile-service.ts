@@ -8,7 +8,14 @@ import type {EnvironmentRecord, ProfileRecord} from './state/schema.js'
 export interface ProfileServiceDeps {
   client: (apiUrl: string) => ControlPlaneClient
   profiles: ProfileRepository
+  /**
+   * Login profiles: refreshes the OIDC tokens after a 401 (see token-refresh.ts); `seen` is
+   * what this process read. Returns the secrets now stored. Loaded lazily by the caller.
+   */
+  refreshLogin?: (profile: ProfileRecord, seen: ProfileSecrets) => Promise<ProfileSecrets>
   secrets: SecretStore
+  /** Prints a warning line on stderr. */
+  warn?: (message: string) => void
 }
 
 /** Creating and deleting profiles together with their secrets: never one without the other. */
@@ -47,15 +54,27 @@ export class ProfileService {
     return {created, previous, profile: saved}
   }
 
-  /** How to authenticate as a profile: its API key. */
+  /**
+   * How to authenticate as a profile: its API key. Login profiles can also refresh: after a 401
+   * the OIDC access token is refreshed (once, across processes) and used for the retry.
+   */
   async authFor(profile: ProfileRecord): Promise<TokenSource> {
-    const secrets = await this.secretsOf(profile)
+    let secrets = await this.secretsOf(profile)
     if (!secrets?.apiKey)
       throw new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
         code: 'secrets_missing',
         suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
       })
-    return {token: async () => secrets.apiKey!}
+    const apiKey = secrets.apiKey
+    const {refreshLogin} = this.deps
+    if (profile.authType !== 'login' || !refreshLogin) return {token: async () => apiKey}
+    return {
+      async refresh() {
+        secrets = await refreshLogin(profile, secrets!)
+        return secrets.accessToken ?? null
+      },
+      token: async () => apiKey,
+    }
   }
 
   /** Creates (or updates) a profile for an API key that the server has already accepted. */
@@ -68,11 +87,25 @@ export class ProfileService {
     )
   }
 
-  /** Deletes a profile and its secrets. */
+  /**
+   * Deletes a profile and its secrets. A login profile's minted API key is revoked on the server
+   * first, best effort: when that fails the profile is still deleted, with a warning naming the key.
+   */
   async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
+    const found = await this.deps.profiles.find(apiUrl, name)
+    if (found?.authType === 'login' && found.keyId) await this.revokeMintedKey(found)
     const profile = await this.deps.profiles.remove(apiUrl, name)
     await this.deps.secrets.delete(secretAccount(profile))
     return profile
+  }
+
+  private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
+    try {
+      await this.deps.client(profile.apiUrl).deleteApiKey(await this.authFor(profile), profile.keyId!)
+    } catch (error) {
+      const why = error instanceof CliError ? error.message : (error as Error).message
+      this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
+    }
   }
 
   /** A profile's stored secrets, or null. */

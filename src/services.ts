@@ -7,6 +7,7 @@ import {ProjectService} from './project-service.js'
 import {EnquirerPrompter, Prompter} from './prompter.js'
 import {SecretStore, secretStoreMode} from './secret-store.js'
 import {StateStore} from './state/state-store.js'
+import type {LoginService} from './login-service.js'
 
 export interface ServiceContext {
   configDir: string
@@ -22,6 +23,8 @@ export interface Services {
   client(apiUrl: string): ControlPlaneClient
   readonly environments: EnvironmentRepository
   readonly environmentService: EnvironmentService
+  /** Browser login; loads openid-client, so only `auth login` asks for it. */
+  loginService(): Promise<LoginService>
   readonly profiles: ProfileRepository
   readonly profileService: ProfileService
   readonly projectService: ProjectService
@@ -62,7 +65,18 @@ export class DefaultServices implements Services {
   get profileService(): ProfileService {
     return this.once(
       'profileService',
-      () => new ProfileService({client: (apiUrl) => this.client(apiUrl), profiles: this.profiles, secrets: this.secrets}),
+      () =>
+        new ProfileService({
+          client: (apiUrl) => this.client(apiUrl),
+          profiles: this.profiles,
+          refreshLogin: async (profile, seen) => {
+            const {refreshLoginTokens} = await import('./token-refresh.js')
+            const deps = {client: (apiUrl: string) => this.client(apiUrl), configDir: this.ctx.configDir, secrets: this.secrets, timeoutMs: this.httpTimeoutMs}
+            return refreshLoginTokens(deps, profile, seen)
+          },
+          secrets: this.secrets,
+          warn: this.ctx.warn,
+        }),
     )
   }
 
@@ -96,6 +110,27 @@ export class DefaultServices implements Services {
 
   get state(): StateStore {
     return this.once('state', () => new StateStore(this.ctx.configDir))
+  }
+
+  private get httpTimeoutMs(): number | undefined {
+    return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
+  }
+
+  async loginService(): Promise<LoginService> {
+    const {LoginService} = await import('./login-service.js')
+    return this.once(
+      'loginService',
+      () =>
+        new LoginService({
+          client: (apiUrl) => this.client(apiUrl),
+          env: this.ctx.env,
+          profileService: this.profileService,
+          profiles: this.profiles,
+          stderr: process.stderr,
+          timeoutMs: this.httpTimeoutMs,
+          warn: this.ctx.warn,
+        }),
+    )
   }
 
   client(apiUrl: string): ControlPlaneClient {
