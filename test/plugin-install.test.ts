@@ -1,0 +1,171 @@
+import {expect} from 'chai'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import path from 'node:path'
+
+import {TestControlPlane} from './support/control-plane-server.js'
+import {cleanEnv, copyHost, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
+const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
+  .filter((c) => !c.hidden)
+  .map((c) => c.id)
+const FALLBACK_WARNING = /No OS keychain can be used/g
+
+/**
+ * The plugin inside a larger llamactl (test/fixtures/host), installed for real: `npm pack` of a
+ * staged copy, then `llamactl plugins install file:<tgz>` (npm fetches the dependencies from the
+ * registry, with install scripts blocked as npm 11 does by default, so keytar stays unbuilt), and
+ * separately `llamactl plugins link <repo>`.
+ */
+describe('installed into a host llamactl', function () {
+  this.timeout(240_000)
+  let tmp: string
+  let tgz: string
+  let server: TestControlPlane
+  let apiKey: string
+
+  before(async () => {
+    tmp = tempDir('llamactl-host-')
+    const stage = stageCheckout(tmp)
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: stage,
+      env: cleanEnv({HOME: tmp, npm_config_cache: path.join(tmp, 'npm-cache')}),
+    })
+    expect(packed.code, packed.stderr).to.equal(0)
+    tgz = path.join(tmp, JSON.parse(packed.stdout)[0].filename)
+    server = await new TestControlPlane().start()
+    apiKey = server.addKey()
+  })
+
+  after(async () => {
+    await server?.stop()
+    rmSync(tmp, {force: true, recursive: true})
+  })
+
+  /** A fresh host with its own home, data, cache and config dirs, and no keychain. */
+  function newHost(name: string) {
+    const dir = path.join(tmp, name)
+    mkdirSync(dir)
+    const host = copyHost(dir)
+    const env = cleanEnv({
+      HOME: path.join(dir, 'home'),
+      XDG_CACHE_HOME: path.join(dir, 'cache'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      XDG_DATA_HOME: path.join(dir, 'data'),
+    })
+    mkdirSync(env.HOME!)
+    const llamactl = (args: string[], input?: string, timeoutMs = 30_000): Promise<Run> =>
+      run(process.execPath, [path.join(host, 'bin', 'run.js'), ...args], {cwd: dir, env, input, timeoutMs})
+    const standalone = (args: string[]): Promise<Run> => run(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args], {cwd: dir, env})
+    return {configDir: path.join(env.XDG_CONFIG_HOME!, 'llamactl'), dataDir: path.join(env.XDG_DATA_HOME!, 'llamactl'), env, llamactl, standalone}
+  }
+
+  type Host = ReturnType<typeof newHost>
+
+  async function expectAuthTopic(host: Host): Promise<void> {
+    const help = await host.llamactl(['auth', '--help'])
+    expect(help.code, help.stderr).to.equal(0)
+    expect(help.stdout).to.match(/Sign in to a control plane/)
+    for (const id of commandIds) {
+      const words = id.split(':')
+      // Commands of a subtopic are listed under it (`auth env`), the rest by name.
+      const listed = words.length > 2 ? words.slice(0, 2).join(' ') : words.join(' ')
+      expect(help.stdout, id).to.include(listed)
+    }
+
+    const envHelp = await host.llamactl(['auth', 'env', '--help'])
+    expect(envHelp.code, envHelp.stderr).to.equal(0)
+    for (const id of commandIds.filter((c) => c.startsWith('auth:env:'))) expect(envHelp.stdout, id).to.include(id.replaceAll(':', ' '))
+  }
+
+  /** Creates a profile through the host (file fallback: no keychain) and reads it standalone. */
+  async function expectSharedProfile(host: Host, profileName: string): Promise<void> {
+    const envs = await host.llamactl(['auth', 'env', 'list', '--json'])
+    expect(envs.code, envs.stderr).to.equal(0)
+    expect(JSON.parse(envs.stdout).environments).to.be.an('array').that.is.not.empty
+
+    const added = await host.llamactl(['auth', 'env', 'add', server.url, '--json'])
+    expect(added.code, added.stderr).to.equal(0)
+    const switched = await host.llamactl(['auth', 'env', 'switch', server.url, '--json'])
+    expect(switched.code, switched.stderr).to.equal(0)
+
+    const token = await host.llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--name', profileName, '--no-interactive', '--json'], apiKey)
+    expect(token.code, token.stderr).to.equal(0)
+    expect(JSON.parse(token.stdout)).to.include({apiUrl: server.url, authType: 'api-key', current: true, name: profileName, projectId: 'p1'})
+    // keytar is unbuilt (or has no D-Bus here): the file fallback, announced once.
+    expect(token.stderr.match(FALLBACK_WARNING), token.stderr).to.have.lengthOf(1)
+    expect(token.stderr).to.include(path.join(host.configDir, 'secrets.json'))
+    expect(token.stdout + token.stderr).to.not.include(apiKey)
+    expect(statSync(path.join(host.configDir, 'secrets.json')).mode & 0o777).to.equal(0o600)
+    expect(readFileSync(path.join(host.configDir, 'config.json'), 'utf8')).to.not.include(apiKey)
+
+    // The standalone CLI sees the same profile: same config dir (XDG_CONFIG_HOME/llamactl).
+    const listed = await host.standalone(['auth', 'list', '--json'])
+    expect(listed.code, listed.stderr).to.equal(0)
+    const doc = JSON.parse(listed.stdout)
+    expect(doc.environment).to.equal(server.url)
+    expect(doc.profiles).to.deep.include({apiUrl: server.url, authType: 'api-key', current: true, name: profileName, projectId: 'p1'})
+  }
+
+  async function expectUninstalled(host: Host): Promise<void> {
+    const removed = await host.llamactl(['plugins', 'uninstall', '@llamactl/plugin-auth'], undefined, 120_000)
+    expect(removed.code, removed.stderr).to.equal(0)
+    const help = await host.llamactl(['auth', '--help'])
+    expect(help.code).to.not.equal(0)
+    expect(help.stdout + help.stderr).to.match(/auth not found/)
+    const list = await host.llamactl(['auth', 'list', '--json'])
+    expect(list.code).to.not.equal(0)
+    const plugins = await host.llamactl(['plugins'])
+    expect(plugins.stdout).to.not.include('auth')
+  }
+
+  it('plugins install <tgz>: adds the auth topic from the manifest, works without devDependencies, uninstalls', async () => {
+    const host = newHost('install')
+    const before = await host.llamactl(['auth', '--help'])
+    expect(before.code, 'no auth topic before the install').to.not.equal(0)
+
+    const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
+    expect(installed.code, installed.stderr).to.equal(0)
+    expect(installed.stdout + installed.stderr).to.match(/installed v0\./)
+    // plugin-plugins warns when a path named in `files` did not arrive (e.g. man/ not built).
+    expect(installed.stderr).to.not.match(/may not work as expected/)
+
+    const root = path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth')
+    expect(existsSync(path.join(root, 'oclif.manifest.json'))).to.equal(true)
+    expect(existsSync(path.join(root, 'src')), 'no TypeScript sources').to.equal(false)
+    expect(readdirSync(path.join(root, 'man')).length).to.be.greaterThan(0)
+    for (const dev of ['typescript', 'tsx', 'mocha', 'oclif', '@oclif/plugin-plugins'])
+      expect(existsSync(path.join(host.dataDir, 'node_modules', dev)), `devDependency ${dev} installed`).to.equal(false)
+
+    await expectAuthTopic(host)
+    await expectSharedProfile(host, 'via-install')
+    await expectUninstalled(host)
+  })
+
+  it('plugins link <repo dir>: the same auth topic and config, and uninstall unlinks it', async () => {
+    const host = newHost('link')
+    // --no-install: dependencies are already in the checkout; never run npm install in the repo.
+    const linked = await host.llamactl(['plugins', 'link', ROOT, '--no-install'])
+    expect(linked.code, linked.stderr).to.equal(0)
+    const plugins = await host.llamactl(['plugins'])
+    expect(plugins.stdout).to.match(/auth .*\(link\)/)
+
+    await expectAuthTopic(host)
+    await expectSharedProfile(host, 'via-link')
+    await expectUninstalled(host)
+  })
+
+  it('completes the auth commands in the host through @oclif/plugin-autocomplete', async () => {
+    const host = newHost('complete')
+    const linked = await host.llamactl(['plugins', 'link', ROOT, '--no-install'])
+    expect(linked.code, linked.stderr).to.equal(0)
+    const setup = await host.llamactl(['autocomplete', 'script', 'bash'])
+    expect(setup.code, setup.stderr).to.equal(0)
+    const created = await host.llamactl(['autocomplete', 'create'])
+    expect(created.code, created.stderr).to.equal(0)
+    const functions = path.join(host.env.XDG_CACHE_HOME!, 'llamactl', 'autocomplete', 'functions', 'bash', 'llamactl.bash')
+    const script = readFileSync(functions, 'utf8')
+    for (const id of commandIds) expect(script, id).to.include(id)
+    expect(script).to.include('--api-key')
+  })
+})
