@@ -1,12 +1,12 @@
 import {ensurePrivateDir} from './json-file.js'
 import {CliError} from '../errors.js'
 
-const STALE_MS = 10_000
+const STALE_MS = 5000
 
 /**
  * Runs `fn` while holding a cross-process lock named by `file` (a `<file>.lock` directory),
  * so that read-modify-write cycles of several llamactl processes never lose each other's writes.
- * A lock left by a killed process goes stale after 10 s and is taken over.
+ * A lock left by a killed process goes stale after 5 s and is taken over (the holder refreshes it meanwhile).
  */
 export async function withFileLock<T>(dir: string, file: string, fn: () => Promise<T>): Promise<T> {
   await ensurePrivateDir(dir)

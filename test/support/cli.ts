@@ -30,12 +30,12 @@ export function tempConfigDir(): {cleanup: () => void; dir: string} {
 
 /**
  * Runs the built CLI (`bin/run.js`) as a user would, with stdin/stdout pipes (so non-interactive
- * unless --interactive), CI unset, and a bounded run time.
+ * unless --interactive), CI unset unless given, and a bounded run time.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {...process.env, ...options.env}
-  delete env.CI
-  if (options.env?.CI !== undefined) env.CI = options.env.CI
+  const env: NodeJS.ProcessEnv = {...process.env, CI: undefined, ...options.env}
+  // An undefined value removes the variable from the child's environment.
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN_JS, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''

@@ -26,10 +26,7 @@ export async function keychainAvailable(): Promise<boolean> {
   }
 }
 
-/** The environment of a child process that has no D-Bus session, hence no keychain. */
-export function withoutDbus(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const copy = {...env}
-  delete copy.DBUS_SESSION_BUS_ADDRESS
-  delete copy.DISPLAY
-  return copy
+/** Environment overrides for a child process with no D-Bus session, hence no keychain (runCli drops undefined keys). */
+export function withoutDbus(): NodeJS.ProcessEnv {
+  return {DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined}
 }
