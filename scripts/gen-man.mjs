@@ -179,6 +179,12 @@ function topicPage(ctx, topic) {
     ]),
   )
   lines.push(`Every command takes \`--json\` (one JSON document on stdout) and \`--help\`.`, '')
+  lines.push('## EXAMPLES', '')
+  for (const c of children) {
+    const [first] = c.examples ?? []
+    if (first) lines.push(`    $ ${template(typeof first === 'string' ? first : first.command, bin, c.id)}`, '')
+  }
+
   const parent = topic.id.split(':').slice(0, -1).join(':')
   const related = [...ctx.topicPath(parent), ...children.map((c) => pageName(bin, c.id)), ...subtopics.map((t) => pageName(bin, t.id))]
   lines.push(commonSections(bin, [...new Set(related)]))
