@@ -33,6 +33,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>)
     AccessToken: {find(token: string): Promise<StoredToken | undefined>}
+    RefreshToken: {find(token: string): Promise<{destroy(): Promise<void>} | undefined>}
     Grant: new (properties: {accountId: string; clientId: string}) => GrantInstance
     proxy: boolean
     callback(): (req: IncomingMessage, res: ServerResponse) => void

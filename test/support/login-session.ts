@@ -1,0 +1,68 @@
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {CliResult, ROOT, RUN_JS} from './cli.js'
+import type {ProfileSecrets} from '../../src/secret-store.js'
+import type {StateDocument} from '../../src/state/schema.js'
+
+/** The `$BROWSER` stand-in that approves or denies over loopback HTTP (see the script). */
+export const STAND_IN_BROWSER = path.join(ROOT, 'test', 'support', 'stand-in-browser.mjs')
+
+export interface RunningCli {
+  child: ReturnType<typeof spawn>
+  done: Promise<CliResult>
+  stderr(): string
+  /** Resolves once stderr matches, rejects after `ms`. */
+  waitForStderr(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>
+}
+
+/** Starts the built CLI without waiting for it, so a test can read its output and signal it. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): RunningCli {
+  const childEnv: NodeJS.ProcessEnv = {...process.env, ...env}
+  delete childEnv.CI
+  const child = spawn(process.execPath, [RUN_JS, ...args], {env: childEnv, stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => (stdout += d))
+  child.stderr!.on('data', (d) => (stderr += d))
+  child.stdin!.end()
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stderr, stdout})
+    })
+  })
+  return {
+    child,
+    done,
+    stderr: () => stderr,
+    waitForStderr(pattern, ms = 15_000) {
+      return new Promise((resolve, reject) => {
+        const started = Date.now()
+        const check = () => {
+          const match = pattern.exec(stderr)
+          if (match) return resolve(match)
+          if (Date.now() - started > ms || child.exitCode !== null) return reject(new Error(`stderr never matched ${pattern}: ${stderr}`))
+          setTimeout(check, 50)
+        }
+
+        check()
+      })
+    },
+  }
+}
+
+/** The secrets the file store holds, by account. */
+export function readSecrets(dir: string): Record<string, ProfileSecrets> {
+  const file = path.join(dir, 'secrets.json')
+  if (!existsSync(file)) return {}
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as {secrets: Record<string, string>}
+  return Object.fromEntries(Object.entries(doc.secrets).map(([k, v]) => [k, JSON.parse(v) as ProfileSecrets]))
+}
+
+export function readConfig(dir: string): StateDocument {
+  return JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as StateDocument
+}
