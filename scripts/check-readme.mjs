@@ -3,7 +3,7 @@
 // stale: regenerates them with `oclif readme` into a temp copy and compares. Fix with
 // `npm run readme`. Needs the built commands (dist/ and oclif.manifest.json).
 //
-//   node scripts/check-readme.mjs
+//   node scripts/check-readme.mjs [README.md]
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
@@ -11,7 +11,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const README = path.join(ROOT, 'README.md')
+const README = path.resolve(process.argv[2] ?? path.join(ROOT, 'README.md'))
 
 /** The usage block names the machine that generated it (`linux-x64 node-v20...`): not staleness. */
 const normalize = (text) => text.replaceAll(/^(@llamactl\/plugin-auth\/\S+) \S+ node-v\S+$/gm, '$1 <platform> <node>')
@@ -40,7 +40,7 @@ try {
     process.exit(1)
   }
 
-  process.stderr.write('README.md command reference is up to date.\n')
+  process.stderr.write(`${path.basename(README)} command reference is up to date.\n`)
 } finally {
   rmSync(tmp, {force: true, recursive: true})
 }

@@ -1,0 +1,124 @@
+import {expect} from 'chai'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {cleanEnv, ROOT, run, tempDir} from './fixtures/host/stage.js'
+
+interface Described {
+  description?: string
+  hidden?: boolean
+  summary?: string
+}
+
+interface ManifestCommand extends Described {
+  args: Record<string, Described & {name: string}>
+  examples?: Array<string | {command: string; description: string}>
+  flags: Record<string, Described & {name: string}>
+  id: string
+}
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
+const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+const commands = (Object.values(manifest.commands) as ManifestCommand[]).filter((c) => !c.hidden)
+
+// Records every file module Node loads (ESM load hook), so a test can tell which commands ran.
+const HOOKS = `import {appendFileSync} from 'node:fs'
+let log
+export function initialize(data) { log = data.log }
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(log, url + '\\n')
+  return next(url, context)
+}
+`
+const REGISTER = `import {register} from 'node:module'
+register('./hooks.mjs', import.meta.url, {data: {log: process.env.LLAMACTL_TEST_LOAD_LOG}})
+`
+
+describe('help', function () {
+  this.timeout(60_000)
+  let tmp: string
+
+  before(() => {
+    tmp = tempDir('llamactl-help-')
+    writeFileSync(path.join(tmp, 'hooks.mjs'), HOOKS)
+    writeFileSync(path.join(tmp, 'register.mjs'), REGISTER)
+  })
+
+  after(() => rmSync(tmp, {force: true, recursive: true}))
+
+  /** Runs bin/run.js and returns which dist/commands modules it imported. */
+  async function commandModulesLoaded(args: string[], name: string): Promise<{code: null | number; loaded: string[]; stdout: string}> {
+    const log = path.join(tmp, `${name}.log`)
+    writeFileSync(log, '')
+    const result = await run(process.execPath, ['--import', path.join(tmp, 'register.mjs'), path.join(ROOT, 'bin', 'run.js'), ...args], {
+      env: cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: path.join(tmp, 'config'), LLAMACTL_TEST_LOAD_LOG: log}),
+      timeoutMs: 20_000,
+    })
+    const all = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+    expect(all.some((url) => url.endsWith('/bin/run.js')), 'the load hook recorded modules').to.equal(true)
+    const commandsDir = `${path.join(ROOT, 'dist', 'commands')}/`
+    const loaded = all.map((url) => new URL(url).pathname).filter((p) => p.startsWith(commandsDir)).map((p) => path.relative(commandsDir, p))
+    return {code: result.code, loaded: [...new Set(loaded)], stdout: result.stdout}
+  }
+
+  it('answers `auth --help` from oclif.manifest.json without importing any command', async () => {
+    const {code, loaded, stdout} = await commandModulesLoaded(['auth', '--help'], 'topic')
+    expect(code).to.equal(0)
+    for (const c of commands.filter((c) => c.id.split(':').length === 2)) expect(stdout).to.include(c.id.replace(':', ' '))
+    expect(stdout).to.include('auth env')
+    expect(loaded).to.deep.equal([])
+  })
+
+  it('imports only the command being run (and none for its --help)', async () => {
+    const help = await commandModulesLoaded(['auth', 'token', '--help'], 'token-help')
+    expect(help.code).to.equal(0)
+    expect(help.stdout).to.include('--api-key')
+    expect(help.loaded.filter((f) => f !== 'auth/token.js')).to.deep.equal([])
+
+    // The positive control: running a command does load it, so the hook sees command modules.
+    const ran = await commandModulesLoaded(['auth', 'env', 'list', '--json'], 'env-list')
+    expect(ran.code).to.equal(0)
+    expect(ran.loaded).to.deep.equal(['auth/env/list.js'])
+  })
+
+  it('gives every command a summary, a description, examples and help for each flag and argument', () => {
+    const gaps: string[] = []
+    for (const c of commands) {
+      if (!c.summary?.trim()) gaps.push(`${c.id}: summary`)
+      if (!c.description?.trim() || c.description === c.summary) gaps.push(`${c.id}: description`)
+      if (!c.examples?.length) gaps.push(`${c.id}: examples`)
+      for (const ex of c.examples ?? []) {
+        const line = typeof ex === 'string' ? ex : ex.command
+        if (!line.includes('<%= config.bin %> <%= command.id %>')) gaps.push(`${c.id}: example not run through config.bin/command.id: ${line}`)
+      }
+
+      for (const flag of Object.values(c.flags).filter((f) => !f.hidden))
+        if (!(flag.summary ?? flag.description)?.trim()) gaps.push(`${c.id}: --${flag.name} help`)
+      for (const arg of Object.values(c.args).filter((a) => !a.hidden)) if (!arg.description?.trim()) gaps.push(`${c.id}: ${arg.name} help`)
+    }
+
+    expect(gaps).to.deep.equal([])
+    expect(commands.length).to.be.greaterThan(5)
+  })
+
+  it('describes every topic in the oclif section of package.json', () => {
+    const topics = new Set(commands.flatMap((c) => c.id.split(':').slice(0, -1).map((_, i, all) => all.slice(0, i + 1).join(':'))))
+    expect([...topics].sort()).to.deep.equal(['auth', 'auth:env'])
+    for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
+  })
+
+  it('keeps the README command reference in sync with `oclif readme` (and notices when it is not)', async () => {
+    const check = path.join(ROOT, 'scripts', 'check-readme.mjs')
+    const current = await run(process.execPath, [check], {env: cleanEnv({HOME: tmp})})
+    expect(current.code, current.stderr).to.equal(0)
+
+    const stale = path.join(tmp, 'README.md')
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const description = (commands.find((c) => c.id === 'auth:list')!.summary)!
+    expect(readme).to.include(description)
+    writeFileSync(stale, readme.replace(description, 'An outdated summary'))
+    const result = await run(process.execPath, [check, stale], {env: cleanEnv({HOME: tmp})})
+    expect(result.code).to.equal(1)
+    expect(result.stderr).to.match(/stale/)
+  })
+})
