@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {TestControlPlane} from './support/control-plane-server.js'
@@ -155,7 +155,7 @@ describe('installed into a host llamactl', function () {
     await expectUninstalled(host)
   })
 
-  it('completes the auth commands in the host through @oclif/plugin-autocomplete', async () => {
+  it('completes the auth commands in the host (@oclif/plugin-autocomplete), and profiles and URLs with the README snippet', async () => {
     const host = newHost('complete')
     const linked = await host.llamactl(['plugins', 'link', ROOT, '--no-install'])
     expect(linked.code, linked.stderr).to.equal(0)
@@ -164,8 +164,61 @@ describe('installed into a host llamactl', function () {
     const created = await host.llamactl(['autocomplete', 'create'])
     expect(created.code, created.stderr).to.equal(0)
     const functions = path.join(host.env.XDG_CACHE_HOME!, 'llamactl', 'autocomplete', 'functions', 'bash', 'llamactl.bash')
+    const bashSetup = path.join(host.env.XDG_CACHE_HOME!, 'llamactl', 'autocomplete', 'bash_setup')
+    expect(setup.stdout).to.include(bashSetup)
     const script = readFileSync(functions, 'utf8')
     for (const id of commandIds) expect(script, id).to.include(id)
     expect(script).to.include('--api-key')
+
+    // Two profiles (one auto-named, with its ****) in a second environment.
+    for (const args of [['auth', 'env', 'add', server.url], ['auth', 'env', 'switch', server.url]]) expect((await host.llamactl(args)).code).to.equal(0)
+    const auto = await host.llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--no-interactive', '--json'], server.addKey())
+    expect(auto.code, auto.stderr).to.equal(0)
+    const autoName: string = JSON.parse(auto.stdout).name
+    expect((await host.llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--name', 'bob', '--no-interactive'], apiKey)).code).to.equal(0)
+
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const snippet = /<!-- completion-bash -->\s*```bash\n([\s\S]*?)```\s*<!-- completion-bash-end -->/.exec(readme)?.[1]
+    expect(snippet, 'README has the bash completion snippet').to.be.a('string')
+    const dir = path.dirname(host.configDir)
+    writeFileSync(path.join(tmp, 'complete', 'snippet.bash'), snippet!)
+    mkdirSync(path.join(tmp, 'complete', 'bin'))
+    writeFileSync(path.join(tmp, 'complete', 'bin', 'llamactl'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(tmp, 'complete', 'host', 'bin', 'run.js')}" "$@"\n`, {mode: 0o755})
+    // Completes the way bash calls a completion function: COMP_LINE/COMP_POINT/COMP_WORDS, then prints COMPREPLY.
+    const driver = `set -u
+source ${JSON.stringify(bashSetup)}
+source ${JSON.stringify(path.join(tmp, 'complete', 'snippet.bash'))}
+complete -p llamactl
+t() {
+  COMP_LINE="$1"; COMP_POINT=\${#COMP_LINE}
+  read -ra COMP_WORDS <<< "$COMP_LINE"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+  COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+  _llamactl_auth_complete llamactl "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
+  printf '== %s\\n' "$1"; printf '%s\\n' "\${COMPREPLY[@]}"
+}
+t 'llamactl auth switch '
+t 'llamactl auth logout b'
+t 'llamactl auth env switch '
+t 'llamactl auth env delete ${server.url.replace(/\d+$/, '')}'
+t 'llamactl auth tok'
+`
+    const bash = await run('bash', ['-c', driver], {cwd: dir, env: {...host.env, PATH: `${path.join(tmp, 'complete', 'bin')}:${process.env.PATH}`}})
+    expect(bash.code, bash.stderr).to.equal(0)
+    const replies = Object.fromEntries(
+      bash.stdout
+        .split(/^== /m)
+        .slice(1)
+        .map((block) => {
+          const [line, ...words] = block.split('\n').filter(Boolean)
+          return [line, words.sort()]
+        }),
+    )
+    expect(bash.stdout).to.match(/complete -F _llamactl_auth_complete llamactl/)
+    expect(replies['llamactl auth switch ']).to.deep.equal([autoName, 'bob'].sort())
+    expect(replies['llamactl auth logout b']).to.deep.equal(['bob'])
+    expect(replies['llamactl auth env switch ']).to.deep.equal(['https://api.cloud.llamaindex.ai', server.url].sort())
+    // bash splits words at ':', so a URL is completed from after its last colon (the port).
+    expect(replies[`llamactl auth env delete ${server.url.replace(/\d+$/, '')}`]).to.deep.equal([new URL(server.url).port])
+    expect(replies['llamactl auth tok'], bash.stdout).to.include('token')
   })
 })
