@@ -271,3 +271,34 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(op.grants(DEVICE_GRANT).length, 'it was polling').to.be.greaterThan(0)
   })
 })
+
+describe('lazy loading of the login code', function () {
+  this.timeout(60_000)
+  let f: Fixture
+
+  afterEach(() => f?.cleanup())
+
+  /** Module URLs a CLI run loaded. */
+  async function loadedBy(args: string[]): Promise<string[]> {
+    const log = path.join(f.dir, `imports-${args.join('-')}.log`)
+    const recorder = path.join(path.dirname(STAND_IN_BROWSER), 'login-import-recorder.mjs')
+    await f.run(args, {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
+    return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
+  }
+
+  it('auth list never imports openid-client; auth login does', async () => {
+    f = await setUp()
+    const list = await loadedBy(['auth', 'list'])
+    expect(list.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+    expect(list.filter((url) => /openid-client|oauth4webapi|device-login|login-service|token-refresh/.test(url))).to.deep.equal([])
+    // openid-client loads only once the server offers browser login; the code then expires unapproved after 1 s.
+    const op = await new TestOidcProvider({deviceCodeTtl: 1}).start()
+    try {
+      op.attach(f.server)
+      const login = await loadedBy(['auth', 'login', '--no-browser'])
+      expect(login.some((url) => url.includes('openid-client'))).to.equal(true)
+    } finally {
+      await op.stop()
+    }
+  })
+})

@@ -23,6 +23,8 @@ export interface TestOidcOptions {
   deviceCodeTtl?: number
   /** Poll interval the device authorization response announces (oidc-provider itself sends none, meaning 5 s). */
   interval?: number
+  /** Serve an unrelated key at jwks_uri, so ID token signatures can't be verified (a forged or misconfigured provider). */
+  wrongJwks?: boolean
   /** Holds every refresh_token grant this long before the provider handles it, so concurrent refreshers overlap. */
   refreshDelayMs?: number
   /**
@@ -192,6 +194,10 @@ export class TestOidcProvider {
       await next()
       if (ctx.path === '/device/auth' && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null)
         ctx.body = {...(ctx.body as object), interval}
+      if (ctx.path === '/jwks' && this.options.wrongJwks) {
+        const {publicKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
+        ctx.body = {keys: [{...publicKey.export({format: 'jwk'}), alg: 'RS256', kid: 'test-key', use: 'sig'}]}
+      }
     })
     return provider
   }
