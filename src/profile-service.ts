@@ -99,15 +99,6 @@ export class ProfileService {
     return profile
   }
 
-  private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
-    try {
-      await this.deps.client(profile.apiUrl).deleteApiKey(await this.authFor(profile), profile.keyId!)
-    } catch (error) {
-      const why = error instanceof CliError ? error.message : (error as Error).message
-      this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
-    }
-  }
-
   /** A profile's stored secrets, or null. */
   async secretsOf(profile: ProfileRecord): Promise<null | ProfileSecrets> {
     return this.deps.secrets.get(secretAccount(profile))
@@ -124,6 +115,15 @@ export class ProfileService {
           suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
         })
       throw error
+    }
+  }
+
+  private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
+    try {
+      await this.deps.client(profile.apiUrl).deleteApiKey(await this.authFor(profile), profile.keyId!)
+    } catch (error) {
+      const why = error instanceof CliError ? error.message : (error as Error).message
+      this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
     }
   }
 }
