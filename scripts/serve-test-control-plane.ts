@@ -1,9 +1,8 @@
 // Starts the bundled test control plane on 127.0.0.1 for the README walkthrough and manual tries.
-// Prints its URL and one API key, then serves until killed.
+// Prints one JSON line (its URL and two API keys), then serves until SIGTERM or SIGINT.
 import {TestControlPlane} from '../test/support/control-plane-server.js'
 
-const requiresAuth = process.argv.includes('--no-auth') ? false : true
-const server = await new TestControlPlane({requiresAuth}).start()
-const key = server.addKey(process.env.DEMO_API_KEY || undefined)
-process.stdout.write(JSON.stringify({apiKey: key, url: server.url}) + '\n')
-process.on('SIGTERM', () => server.stop().then(() => process.exit(0)))
+const server = await new TestControlPlane({requiresAuth: !process.argv.includes('--no-auth')}).start()
+const apiKeys = [server.addKey(), server.addKey()]
+process.stdout.write(JSON.stringify({apiKeys, url: server.url}) + '\n')
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.stop().then(() => process.exit(0)))

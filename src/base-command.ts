@@ -1,7 +1,8 @@
 import {Command, Interfaces} from '@oclif/core'
 
 import {CliError, ExitCode} from './errors.js'
-import {isInteractive} from './interactive.js'
+import {isInteractive, missing} from './interactive.js'
+import type {EnvironmentRecord} from './state/schema.js'
 import {DefaultServices, ServiceContext, Services} from './services.js'
 
 /** Parse errors oclif raises for bad flags and arguments: exit 2. */
@@ -37,6 +38,24 @@ export abstract class BaseCommand<T> extends Command {
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
     process.stderr.write(`Error: ${line}\n`)
     return this.exit(exit)
+  }
+
+  /**
+   * The profile NAME argument, or (interactive runs) one the user picks from the environment's
+   * profiles, the current one preselected.
+   */
+  protected async profileName(env: EnvironmentRecord, given: string | undefined, options: {interactive: boolean; message: string}): Promise<string> {
+    if (given !== undefined) return given
+    if (!options.interactive) throw missing('NAME argument', 'Pass a profile name; see `llamactl auth list`')
+    const profiles = await this.services.profiles.list(env.apiUrl)
+    if (profiles.length === 0)
+      throw new CliError(`No profiles in ${env.apiUrl}`, {code: 'no_profiles', suggestion: 'Create one with `llamactl auth token` or `llamactl auth login`'})
+    const prompter = await this.services.prompter()
+    return prompter.select(
+      options.message,
+      profiles.map((p) => ({label: `${p.name} (${p.projectId ?? 'no project'})`, value: p.name})),
+      {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
+    )
   }
 
   /** Whether this run may prompt (see contract.md); `flag` is the parsed --interactive value. */

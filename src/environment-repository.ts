@@ -55,10 +55,9 @@ export class EnvironmentRepository {
     })
   }
 
-  /** A known environment, or null. */
-  async find(apiUrl: string): Promise<EnvironmentRecord | null> {
-    const doc = await this.store.read()
-    return doc.environments.find((env) => env.apiUrl === apiUrl) ?? null
+  /** A known environment; an unknown one is an error that names `auth env add`. */
+  async get(apiUrl: string): Promise<EnvironmentRecord> {
+    return this.require((await this.store.read()).environments, apiUrl)
   }
 
   /** All environments and which is current. */

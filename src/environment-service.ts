@@ -8,7 +8,7 @@ import type {EnvironmentRecord} from './state/schema.js'
 export interface EnvironmentServiceDeps {
   client: (apiUrl: string) => ControlPlaneClient
   environments: EnvironmentRepository
-  secrets: () => SecretStore
+  secrets: () => Promise<SecretStore>
   /** This llamactl's version, to compare with what a server accepts. */
   version: string
   warn: (message: string) => void
@@ -28,25 +28,25 @@ export class EnvironmentService {
   }
 
   /** Removes an environment, its profiles and their secrets. */
-  async delete(input: string): Promise<{becameCurrent?: string; removedProfiles: number}> {
+  async delete(input: string): Promise<{apiUrl: string; becameCurrent?: string; removedProfiles: number}> {
     const apiUrl = normalizeApiUrl(input)
     const {becameCurrent, profiles} = await this.deps.environments.delete(apiUrl)
     if (profiles.length > 0) {
-      const secrets = this.deps.secrets()
+      const secrets = await this.deps.secrets()
       for (const profile of profiles) {
         // eslint-disable-next-line no-await-in-loop -- keychain calls are best kept sequential
         await secrets.delete(secretAccount(profile))
       }
     }
 
-    return {becameCurrent, removedProfiles: profiles.length}
+    return {apiUrl, becameCurrent, removedProfiles: profiles.length}
   }
 
   /** Makes a known environment current, refreshing its settings when the server answers. */
   async switch(input: string): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     // Fail on an unknown URL before touching the network.
-    await this.deps.environments.switch(apiUrl)
+    await this.deps.environments.get(apiUrl)
     let info: undefined | VersionInfo
     try {
       info = await this.probe(apiUrl)

@@ -29,7 +29,7 @@ export interface LoginOptions {
   /** Only print the URL. */
   noBrowser: boolean
   projectId?: string
-  prompter: () => Prompter
+  prompter: () => Promise<Prompter>
 }
 
 /** `auth login`: the device flow in the browser, then a minted API key saved as a login profile. */

@@ -1,5 +1,3 @@
-import {randomUUID} from 'node:crypto'
-
 import {CliError} from './errors.js'
 import {ProfileRecord, StateDocument} from './state/schema.js'
 import {StateStore} from './state/state-store.js'
@@ -51,7 +49,7 @@ export class ProfileRepository {
     return this.store.update((doc) => {
       const inEnv = doc.profiles.filter((p) => p.apiUrl === profile.apiUrl)
       const existing = inEnv.find((p) => sameAs?.(p)) ?? inEnv.find((p) => p.name === profile.name)
-      const saved: ProfileRecord = {...profile, id: existing?.id ?? randomUUID()}
+      const saved: ProfileRecord = {...profile, id: existing?.id ?? globalThis.crypto.randomUUID()}
       // A rename must not collide with another profile of that name.
       doc.profiles = doc.profiles.filter((p) => p !== existing && !(p.apiUrl === profile.apiUrl && p.name === profile.name))
       doc.profiles.push(saved)

@@ -11,7 +11,7 @@ export interface PickProjectOptions {
   interactive: boolean
   /** A single project is taken without asking (auth-requiring environments). */
   takeSingle: boolean
-  prompter: () => Prompter
+  prompter: () => Promise<Prompter>
   /** What the user passed, if anything. */
   requested?: string
 }
@@ -48,7 +48,7 @@ export async function pickProject(projects: Project[], options: PickProjectOptio
   if (!options.interactive)
     throw missing(options.flag, projects.length > 0 ? `Pass ${options.flag} with one of: ${listing(projects)}` : `Pass ${options.flag}`)
 
-  const prompter = options.prompter()
+  const prompter = await options.prompter()
   if (projects.length === 0) return (await prompter.input('Project ID')).trim()
   const choices: {label: string; value: string | typeof ENTER_ID}[] = projects.map((p) => ({label: projectLabel(p), value: p.projectId}))
   if (options.allowUnlisted) choices.push({label: 'Enter a project ID…', value: ENTER_ID})

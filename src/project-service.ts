@@ -27,7 +27,7 @@ export class ProjectService {
   async setProject(
     env: EnvironmentRecord,
     requested: string | undefined,
-    options: {interactive: boolean; prompter: () => Prompter},
+    options: {interactive: boolean; prompter: () => Promise<Prompter>},
   ): Promise<ProfileRecord> {
     const current = await this.deps.profiles.current(env.apiUrl)
     if (!current && env.requiresAuth)

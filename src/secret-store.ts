@@ -152,15 +152,9 @@ export class SecretStore {
   /** Probes the keychain once per process: load keytar and make one harmless call. */
   private async probeKeychain(): Promise<'file' | Keytar> {
     if (this.mode === 'file') return 'file'
-    let reason: string
-    try {
-      const keytar = await (this.options.loadKeytar ?? defaultLoadKeytar)()
-      await this.call('read', () => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
-      return keytar
-    } catch (error) {
-      reason = error instanceof CliError ? error.message : `keytar could not be loaded (${(error as Error).message.split('\n')[0]})`
-    }
-
+    const probe = await this.loadWorkingKeytar()
+    if (typeof probe !== 'string') return probe
+    const reason = probe
     if (this.mode === 'keychain') {
       throw new CliError(`No OS keychain can be used: ${reason}`, {
         code: 'keychain_unavailable',
@@ -169,10 +163,27 @@ export class SecretStore {
     }
 
     this.options.warn(
-      `No OS keychain can be used (${reason}); secrets are stored in ${this.file}, readable only by you. ` +
-        'Set LLAMACTL_SECRET_STORE=file to choose that on purpose.',
+      `No OS keychain can be used (${reason}); secrets go to ${this.file}, readable only by you. ` +
+        'LLAMACTL_SECRET_STORE=file chooses that without this warning.',
     )
     return 'file'
+  }
+
+  /** keytar when it loads and the keychain answers; otherwise why not. */
+  private async loadWorkingKeytar(): Promise<Keytar | string> {
+    let keytar: Keytar
+    try {
+      keytar = await (this.options.loadKeytar ?? defaultLoadKeytar)()
+    } catch (error) {
+      return `keytar could not be loaded: ${(error as Error).message.split('\n')[0]}`
+    }
+
+    try {
+      await this.call('read', () => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
+      return keytar
+    } catch (error) {
+      return (error as Error).message.replace(/^The OS keychain failed to read a secret: /, '')
+    }
   }
 
   private async readFile(): Promise<Record<string, string>> {

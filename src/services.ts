@@ -1,13 +1,13 @@
-import {ControlPlaneClient} from './control-plane-client.js'
 import {EnvironmentRepository} from './environment-repository.js'
-import {EnvironmentService} from './environment-service.js'
 import {ProfileRepository} from './profile-repository.js'
-import {ProfileService} from './profile-service.js'
-import {ProjectService} from './project-service.js'
-import {EnquirerPrompter, Prompter} from './prompter.js'
-import {SecretStore, secretStoreMode} from './secret-store.js'
 import {StateStore} from './state/state-store.js'
+import type {ControlPlaneClient} from './control-plane-client.js'
+import type {EnvironmentService} from './environment-service.js'
 import type {LoginService} from './login-service.js'
+import type {ProfileService} from './profile-service.js'
+import type {ProjectService} from './project-service.js'
+import type {Prompter} from './prompter.js'
+import type {SecretStore} from './secret-store.js'
 
 export interface ServiceContext {
   configDir: string
@@ -18,18 +18,24 @@ export interface ServiceContext {
   warn: (message: string) => void
 }
 
-/** What commands use. Each is built on first use, so a command pays only for what it touches. */
+export type ClientFactory = (apiUrl: string) => ControlPlaneClient
+
+/**
+ * What commands use, each built on first use. The config repositories are plain properties;
+ * everything else is loaded on demand (its module included), so `auth list` loads only what
+ * reads the config file.
+ */
 export interface Services {
-  client(apiUrl: string): ControlPlaneClient
+  client(apiUrl: string): Promise<ControlPlaneClient>
+  environmentService(): Promise<EnvironmentService>
   readonly environments: EnvironmentRepository
-  readonly environmentService: EnvironmentService
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
+  profileService(): Promise<ProfileService>
   readonly profiles: ProfileRepository
-  readonly profileService: ProfileService
-  readonly projectService: ProjectService
-  readonly prompter: Prompter
-  readonly secrets: SecretStore
+  projectService(): Promise<ProjectService>
+  prompter(): Promise<Prompter>
+  secrets(): Promise<SecretStore>
   readonly state: StateStore
 }
 
@@ -40,112 +46,108 @@ const positiveInt = (value: string | undefined): number | undefined => {
 
 /** The real services, built lazily from the command's context. */
 export class DefaultServices implements Services {
-  private readonly cache = new Map<string, unknown>()
+  readonly environments: EnvironmentRepository
+  readonly profiles: ProfileRepository
+  readonly state: StateStore
+  private readonly cache = new Map<string, Promise<unknown>>()
 
-  constructor(private readonly ctx: ServiceContext) {}
-
-  get environments(): EnvironmentRepository {
-    return this.once('environments', () => new EnvironmentRepository(this.state))
-  }
-
-  get environmentService(): EnvironmentService {
-    return this.once(
-      'environmentService',
-      () =>
-        new EnvironmentService({
-          client: (apiUrl) => this.client(apiUrl),
-          environments: this.environments,
-          secrets: () => this.secrets,
-          version: this.ctx.version,
-          warn: this.ctx.warn,
-        }),
-    )
-  }
-
-  get profileService(): ProfileService {
-    return this.once(
-      'profileService',
-      () =>
-        new ProfileService({
-          client: (apiUrl) => this.client(apiUrl),
-          profiles: this.profiles,
-          refreshLogin: async (profile, seen) => {
-            const {refreshLoginTokens} = await import('./token-refresh.js')
-            const deps = {client: (apiUrl: string) => this.client(apiUrl), configDir: this.ctx.configDir, secrets: this.secrets, timeoutMs: this.httpTimeoutMs}
-            return refreshLoginTokens(deps, profile, seen)
-          },
-          secrets: this.secrets,
-          warn: this.ctx.warn,
-        }),
-    )
-  }
-
-  get projectService(): ProjectService {
-    return this.once(
-      'projectService',
-      () => new ProjectService({client: (apiUrl) => this.client(apiUrl), profiles: this.profiles, profileService: this.profileService}),
-    )
-  }
-
-  get profiles(): ProfileRepository {
-    return this.once('profiles', () => new ProfileRepository(this.state))
-  }
-
-  get prompter(): Prompter {
-    return this.once('prompter', () => new EnquirerPrompter())
-  }
-
-  get secrets(): SecretStore {
-    return this.once(
-      'secrets',
-      () =>
-        new SecretStore({
-          dir: this.ctx.configDir,
-          mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
-          timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
-          warn: this.ctx.warn,
-        }),
-    )
-  }
-
-  get state(): StateStore {
-    return this.once('state', () => new StateStore(this.ctx.configDir))
+  constructor(private readonly ctx: ServiceContext) {
+    this.state = new StateStore(ctx.configDir)
+    this.environments = new EnvironmentRepository(this.state)
+    this.profiles = new ProfileRepository(this.state)
   }
 
   private get httpTimeoutMs(): number | undefined {
     return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
   }
 
-  async loginService(): Promise<LoginService> {
-    const {LoginService} = await import('./login-service.js')
-    return this.once(
-      'loginService',
-      () =>
-        new LoginService({
-          client: (apiUrl) => this.client(apiUrl),
-          env: this.ctx.env,
-          profileService: this.profileService,
-          profiles: this.profiles,
-          stderr: process.stderr,
-          timeoutMs: this.httpTimeoutMs,
-          warn: this.ctx.warn,
-        }),
-    )
+  async client(apiUrl: string): Promise<ControlPlaneClient> {
+    return (await this.clientFactory())(apiUrl)
   }
 
-  client(apiUrl: string): ControlPlaneClient {
-    return this.once(
-      `client:${apiUrl}`,
-      () =>
-        new ControlPlaneClient(apiUrl, {
-          timeoutMs: positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS),
-          userAgent: `llamactl/${this.ctx.version} (plugin-auth)`,
-        }),
-    )
+  environmentService(): Promise<EnvironmentService> {
+    return this.once('environmentService', async () => {
+      const [{EnvironmentService}, client] = await Promise.all([import('./environment-service.js'), this.clientFactory()])
+      return new EnvironmentService({
+        client,
+        environments: this.environments,
+        secrets: () => this.secrets(),
+        version: this.ctx.version,
+        warn: this.ctx.warn,
+      })
+    })
   }
 
-  private once<T>(key: string, build: () => T): T {
+  loginService(): Promise<LoginService> {
+    return this.once('loginService', async () => {
+      const [{LoginService}, client, profileService] = await Promise.all([import('./login-service.js'), this.clientFactory(), this.profileService()])
+      return new LoginService({
+        client,
+        env: this.ctx.env,
+        profileService,
+        profiles: this.profiles,
+        stderr: process.stderr,
+        timeoutMs: this.httpTimeoutMs,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  profileService(): Promise<ProfileService> {
+    return this.once('profileService', async () => {
+      const [{ProfileService}, client, secrets] = await Promise.all([import('./profile-service.js'), this.clientFactory(), this.secrets()])
+      const refreshDeps = {client, configDir: this.ctx.configDir, secrets, timeoutMs: this.httpTimeoutMs}
+      return new ProfileService({
+        client,
+        profiles: this.profiles,
+        async refreshLogin(profile, seen) {
+          const {refreshLoginTokens} = await import('./token-refresh.js')
+          return refreshLoginTokens(refreshDeps, profile, seen)
+        },
+        secrets,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  projectService(): Promise<ProjectService> {
+    return this.once('projectService', async () => {
+      const [{ProjectService}, client, profileService] = await Promise.all([import('./project-service.js'), this.clientFactory(), this.profileService()])
+      return new ProjectService({client, profiles: this.profiles, profileService})
+    })
+  }
+
+  prompter(): Promise<Prompter> {
+    return this.once('prompter', async () => new (await import('./prompter.js')).EnquirerPrompter())
+  }
+
+  secrets(): Promise<SecretStore> {
+    return this.once('secrets', async () => {
+      const {SecretStore, secretStoreMode} = await import('./secret-store.js')
+      return new SecretStore({
+        dir: this.ctx.configDir,
+        mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
+        timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  /** One client per API URL, sharing got's instance. */
+  private clientFactory(): Promise<ClientFactory> {
+    return this.once('clientFactory', async () => {
+      const {ControlPlaneClient} = await import('./control-plane-client.js')
+      const clients = new Map<string, ControlPlaneClient>()
+      const options = {timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
+      return (apiUrl: string) => {
+        if (!clients.has(apiUrl)) clients.set(apiUrl, new ControlPlaneClient(apiUrl, options))
+        return clients.get(apiUrl)!
+      }
+    })
+  }
+
+  private once<T>(key: string, build: () => Promise<T>): Promise<T> {
     if (!this.cache.has(key)) this.cache.set(key, build())
-    return this.cache.get(key) as T
+    return this.cache.get(key) as Promise<T>
   }
 }

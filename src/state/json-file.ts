@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
@@ -43,7 +42,8 @@ export async function readJsonFile(file: string): Promise<unknown> {
 export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
   const dir = path.dirname(file)
   await ensurePrivateDir(dir)
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
   const handle = await fs.open(temp, 'wx', FILE_MODE)
   try {
     await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')

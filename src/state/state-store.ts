@@ -13,29 +13,37 @@ export const CONFIG_FILE = 'config.json'
  */
 export class StateStore {
   readonly file: string
+  /** The document as this process last read or wrote it: one command reads the file once. */
+  private cached?: Promise<StateDocument>
 
   constructor(readonly dir: string) {
     this.file = path.join(dir, CONFIG_FILE)
   }
 
-  /** The current document, or a fresh one when there is no file yet. */
+  /**
+   * The current document, or a fresh one when there is no file yet. Read once per process
+   * (a command is short-lived) and shared: callers treat it as read-only and change the file
+   * through `update`.
+   */
   async read(): Promise<StateDocument> {
-    const raw = await readJsonFile(this.file)
-    return raw === undefined ? emptyState() : migrate(raw, this.file)
+    this.cached ??= this.load()
+    return this.cached
   }
 
   /** Applies `change` to the latest document under the lock and saves the result atomically. */
   async update<T>(change: (doc: StateDocument) => Promise<T> | T): Promise<T> {
-    return this.withLock(async () => {
-      const doc = await this.read()
+    return withFileLock(this.dir, this.file, async () => {
+      // Always the latest file under the lock: another process may have written since.
+      const doc = await this.load()
       const result = await change(doc)
       await writeJsonFileAtomic(this.file, doc)
+      this.cached = Promise.resolve(doc)
       return result
     })
   }
 
-  /** Holds the config's cross-process lock while `fn` runs (also used to serialise token refreshes). */
-  async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    return withFileLock(this.dir, this.file, fn)
+  private async load(): Promise<StateDocument> {
+    const raw = await readJsonFile(this.file)
+    return raw === undefined ? emptyState() : migrate(raw, this.file)
   }
 }

@@ -31,7 +31,7 @@ export default class AuthLogin extends BaseCommand<ProfileJson> {
       name: flags.name,
       noBrowser: !flags.browser,
       projectId: flags['project-id'],
-      prompter: () => this.services.prompter,
+      prompter: () => this.services.prompter(),
     })
     this.say(`${created ? 'Created' : 'Updated'} profile ${profile.name} for ${env.apiUrl} (project ${profile.projectId}); it is now current.`)
     return profileJson(profile, true)

@@ -1,8 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {CliError} from '../../errors.js'
-import {interactiveFlag, missing} from '../../interactive.js'
+import {interactiveFlag} from '../../interactive.js'
 import {profileJson, ProfileJson} from '../../views.js'
 
 export default class AuthLogout extends BaseCommand<ProfileJson> {
@@ -16,19 +15,10 @@ export default class AuthLogout extends BaseCommand<ProfileJson> {
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthLogout)
     const env = await this.services.environments.current()
-    let {name} = args
-    if (name === undefined) {
-      if (!this.interactive(flags.interactive)) throw missing('NAME argument', 'Pass the profile to delete; see `llamactl auth list`')
-      const profiles = await this.services.profiles.list(env.apiUrl)
-      if (profiles.length === 0) throw new CliError(`No profiles in ${env.apiUrl}`, {code: 'no_profiles', suggestion: 'Nothing to log out of'})
-      name = await this.services.prompter.select(
-        'Log out of profile',
-        profiles.map((p) => ({label: p.name, value: p.name})),
-        {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
-      )
-    }
+    const name = await this.profileName(env, args.name, {interactive: this.interactive(flags.interactive), message: 'Log out of profile'})
 
-    const profile = await this.services.profileService.remove(env.apiUrl, name)
+    const profiles = await this.services.profileService()
+    const profile = await profiles.remove(env.apiUrl, name)
     this.say(`Logged out of ${profile.name}; its profile and secrets are deleted.`)
     return profileJson(profile, false)
   }

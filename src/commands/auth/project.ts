@@ -9,15 +9,16 @@ export default class AuthProject extends BaseCommand<ProfileJson> {
   static override description =
     'Interactive runs without PROJECT_ID choose from the projects the server lists. In an environment that requires auth the project must be one the server lists; in one that does not, any project ID is accepted, and a profile without a key is created when none is current.'
   static override examples = ['<%= config.bin %> <%= command.id %> p1', '<%= config.bin %> <%= command.id %>']
-  static override args = {projectId: Args.string({description: 'Project ID', name: 'PROJECT_ID'})}
+  static override args = {project_id: Args.string({description: 'Project ID'})}
   static override flags = {interactive: interactiveFlag}
 
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthProject)
     const env = await this.services.environments.current()
-    const profile = await this.services.projectService.setProject(env, args.projectId, {
+    const projects = await this.services.projectService()
+    const profile = await projects.setProject(env, args.project_id, {
       interactive: this.interactive(flags.interactive),
-      prompter: () => this.services.prompter,
+      prompter: () => this.services.prompter(),
     })
     this.say(`Profile ${profile.name} now uses project ${profile.projectId}.`)
     return profileJson(profile, true)

@@ -1,8 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {CliError} from '../../errors.js'
-import {interactiveFlag, missing} from '../../interactive.js'
+import {interactiveFlag} from '../../interactive.js'
 import {profileJson, ProfileJson} from '../../views.js'
 
 export default class AuthSwitch extends BaseCommand<ProfileJson> {
@@ -16,18 +15,7 @@ export default class AuthSwitch extends BaseCommand<ProfileJson> {
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthSwitch)
     const env = await this.services.environments.current()
-    let {name} = args
-    if (name === undefined) {
-      if (!this.interactive(flags.interactive)) throw missing('NAME argument', 'Pass a profile name; see `llamactl auth list`')
-      const profiles = await this.services.profiles.list(env.apiUrl)
-      if (profiles.length === 0)
-        throw new CliError(`No profiles in ${env.apiUrl}`, {code: 'no_profiles', suggestion: 'Create one with `llamactl auth token` or `llamactl auth login`'})
-      name = await this.services.prompter.select(
-        'Switch to profile',
-        profiles.map((p) => ({label: `${p.name} (${p.projectId ?? 'no project'})`, value: p.name})),
-        {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
-      )
-    }
+    const name = await this.profileName(env, args.name, {interactive: this.interactive(flags.interactive), message: 'Switch to profile'})
 
     const profile = (await this.services.profiles.setCurrent(env.apiUrl, name))!
     this.say(`Switched to profile ${profile.name} (project ${profile.projectId ?? 'none'}).`)

@@ -33,20 +33,21 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
 
     const env = await this.services.environments.current()
     let apiKey = flags['api-key'] === '-' ? await readSecretFromStdin() : flags['api-key']
-    apiKey ??= await this.services.prompter.password('API key')
+    apiKey ??= await (await this.services.prompter()).password('API key')
     apiKey = apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
 
-    const projects = await this.services.profileService.validateKey(env.apiUrl, apiKey)
+    const profileService = await this.services.profileService()
+    const projects = await profileService.validateKey(env.apiUrl, apiKey)
     const projectId = await pickProject(projects, {
       allowUnlisted: false,
       flag: '--project-id',
       interactive,
-      prompter: () => this.services.prompter,
+      prompter: () => this.services.prompter(),
       requested: flags['project-id'],
       takeSingle: env.requiresAuth,
     })
-    const {created, profile} = await this.services.profileService.saveApiKeyProfile(env, apiKey, projectId, flags.name)
+    const {created, profile} = await profileService.saveApiKeyProfile(env, apiKey, projectId, flags.name)
     this.say(`${created ? 'Created' : 'Updated'} profile ${profile.name} for ${env.apiUrl} (project ${projectId}); it is now current.`)
     return profileJson(profile, true)
   }

@@ -9,23 +9,25 @@ export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override description =
     'Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can\'t be reached.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
-  static override args = {apiUrl: Args.string({description: 'API URL of a known environment (see `auth env list`)', name: 'API_URL'})}
+  static override args = {api_url: Args.string({description: 'API URL of a known environment (see `auth env list`)'})}
   static override flags = {interactive: interactiveFlag}
 
   async run(): Promise<EnvironmentJson> {
     const {args, flags} = await this.parse(AuthEnvSwitch)
-    let {apiUrl} = args
+    let {api_url: apiUrl} = args
     if (apiUrl === undefined) {
       if (!this.interactive(flags.interactive)) throw missing('API_URL argument', 'Pass one of `llamactl auth env list`')
       const {current, environments} = await this.services.environments.list()
-      apiUrl = await this.services.prompter.select(
+      const prompter = await this.services.prompter()
+      apiUrl = await prompter.select(
         'Switch to environment',
         environments.map((env) => ({label: env.apiUrl, value: env.apiUrl})),
         {initial: Math.max(0, environments.findIndex((env) => env.apiUrl === current))},
       )
     }
 
-    const env = await this.services.environmentService.switch(apiUrl)
+    const environments = await this.services.environmentService()
+    const env = await environments.switch(apiUrl)
     this.say(`Switched to ${env.apiUrl}${env.currentProfile ? ` (profile ${env.currentProfile})` : ''}.`)
     return environmentJson(env, true)
   }

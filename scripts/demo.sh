@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job, end to end on a fresh machine: install, build, start the bundled control plane
+# on 127.0.0.1, and walk through `llamactl auth` in a throwaway config dir:
+# env add → env switch → token (×2) → list → switch → project → logout → env delete.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent build
+npx oclif manifest >/dev/null 2>&1
+
+export LLAMACTL_CONFIG_DIR="$(mktemp -d)"
+info="$LLAMACTL_CONFIG_DIR.server.json"
+node --import tsx scripts/serve-test-control-plane.ts >"$info" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$LLAMACTL_CONFIG_DIR" "$info"' EXIT
+for _ in $(seq 1 100); do [ -s "$info" ] && break; sleep 0.1; done
+field() { node -e "const s = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')); console.log($1)" "$info"; }
+url=$(field s.url)
+key1=$(field 's.apiKeys[0]')
+key2=$(field 's.apiKeys[1]')
+
+bold() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+step() { bold "llamactl $*"; ./bin/run.js "$@"; }
+
+echo "Local control plane at $url; throwaway config dir $LLAMACTL_CONFIG_DIR"
+step auth env add "$url"
+step auth env switch "$url"
+step auth env list
+bold 'printenv KEY1 | llamactl auth token --api-key - --project-id p1'
+printf '%s\n' "$key1" | ./bin/run.js auth token --api-key - --project-id p1
+bold 'printenv KEY2 | llamactl auth token --api-key - --project-id p2 --name ci'
+printf '%s\n' "$key2" | ./bin/run.js auth token --api-key - --project-id p2 --name ci
+step auth list
+step auth switch "${key1:0:6}****${key1: -4}"
+step auth project p2
+step auth list --json
+step auth logout ci
+bold 'llamactl auth switch ci   # fails: that profile is gone'
+./bin/run.js auth switch ci || echo "(exit $?)"
+step auth env delete "$url"
+step auth list
+printf '\nWalkthrough complete.\n'
