@@ -1,6 +1,5 @@
 import path from 'node:path'
 
-import {withFileLock} from './file-lock.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {emptyState, migrate, StateDocument} from './schema.js'
 
@@ -32,6 +31,8 @@ export class StateStore {
 
   /** Applies `change` to the latest document under the lock and saves the result atomically. */
   async update<T>(change: (doc: StateDocument) => Promise<T> | T): Promise<T> {
+    // Loaded here: commands that only read (auth list) never need the lock code.
+    const {withFileLock} = await import('./file-lock.js')
     return withFileLock(this.dir, this.file, async () => {
       // Always the latest file under the lock: another process may have written since.
       const doc = await this.load()
