@@ -6,6 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {fails, Fixture, json, ok, setUp} from './support/fixture.js'
 import {readConfig, readSecrets, STAND_IN_BROWSER, startCli} from './support/login-session.js'
+import {KEYS, runInPty} from './support/pty.js'
 import {ALICE, BOB, DEVICE_GRANT, TestAccount, TestOidcOptions, TestOidcProvider} from './support/oidc-provider.js'
 
 describe('auth login (browser, OIDC device flow against a real oidc-provider)', function () {
@@ -253,6 +254,20 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(result.stderr).to.include(`Warning: Could not revoke the CLI API key ${profile.keyId}`)
     expect(loginProfiles()).to.deep.equal([])
     expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('in a terminal: shows a spinner with the time left, then lets a person choose among several projects', async () => {
+    await start()
+    const result = await runInPty(['auth', 'login'], {
+      env: {...f.env, BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: BOB.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
+      steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}],
+      timeoutMs: 30_000,
+    })
+    expect(result.code, result.screen).to.equal(0)
+    expect(result.screen).to.match(/To sign in, open http:\/\/127\.0\.0\.1:\d+\/device and enter the code \S+/)
+    expect(result.screen).to.match(/Waiting for approval in the browser… \(code expires in \d+:\d\d\)/)
+    expect(result.screen).to.include('Demo — p1 (3 deployments)')
+    expect(loginProfiles().map((p) => [p.name, p.projectId])).to.deep.equal([[BOB.email, 'p2']])
   })
 
   it('Ctrl-C while waiting exits 130 and stores nothing', async () => {
