@@ -1,12 +1,33 @@
 import {Command, Interfaces} from '@oclif/core'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
-import {CliError, ExitCode} from './errors.js'
+import {CliError, ExitCode, UsageError} from './errors.js'
 import {isInteractive, missing} from './interactive.js'
+import {redactKey} from './redact.js'
 import type {EnvironmentRecord} from './state/schema.js'
 import {DefaultServices, ServiceContext, Services} from './services.js'
 
-/** Parse errors oclif raises for bad flags and arguments: exit 2. */
-const USAGE_ERRORS = new Set(['ArgInvalidOptionError', 'CLIParseError', 'FailedFlagValidationError', 'FlagInvalidOptionError', 'NonExistentFlagsError', 'RequiredArgsError', 'UnexpectedArgsError'])
+// oclif's own constraints for parsed flags and args (not exported by @oclif/core).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = {[name: string]: any}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = {[name: string]: any}
+
+/**
+ * One line from an oclif parse error. What was typed may be a secret pasted in the wrong place
+ * (`--apikey=llx-…`, a key as an extra argument), so values are left out or redacted.
+ */
+function usageLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^See more help with/.test(line))
+    .join('; ')
+    .replaceAll(/(--[\w-]+)=\S+/g, '$1=…')
+    .replace(/(Unexpected arguments?: )(.+)/, (_, label: string, list: string) =>
+      label + list.split(', ').map((arg) => (arg.length > 12 ? redactKey(arg) : arg)).join(', '),
+    )
+}
 
 /**
  * The base of every `auth` command: lazily built services from one factory, the
@@ -58,6 +79,28 @@ export abstract class BaseCommand<T> extends Command {
     )
   }
 
+  /**
+   * oclif's parse, with every failure a usage error (exit 2) in one line. Commands without
+   * arguments set `strict = false` and have extra arguments refused here: oclif would otherwise
+   * read them as part of a command name and print them back (a pasted key, say) unredacted.
+   */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const help = `See \`${this.config.bin} ${this.id?.replaceAll(':', ' ')} --help\``
+    let output: ParserOutput<F, B, A>
+    try {
+      output = await super.parse(options, argv)
+    } catch (error) {
+      throw new UsageError(usageLine((error as Error).message), help)
+    }
+
+    const extra = output.argv.slice(Object.keys(options?.args ?? {}).length)
+    if (extra.length > 0) throw new UsageError(usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
+    return output
+  }
+
   /** Whether this run may prompt (see contract.md); `flag` is the parsed --interactive value. */
   protected interactive(flag: boolean | undefined): boolean {
     if (this.jsonEnabled() && flag === undefined) return false
@@ -80,15 +123,6 @@ export abstract class BaseCommand<T> extends Command {
 
   private describe(error: Error & {oclif?: {exit?: number}}): {code: string; exit: number; line: string} {
     if (error instanceof CliError) return {code: error.code, exit: error.exit, line: error.line}
-    if (USAGE_ERRORS.has(error.constructor.name) || USAGE_ERRORS.has(error.name)) {
-      const what = error.message
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l && !/^See more help with/.test(l))
-        .join('; ')
-      return {code: 'usage', exit: ExitCode.usage, line: `${what}. See \`${this.config.bin} ${this.id?.replaceAll(':', ' ')} --help\``}
-    }
-
     return {code: 'internal', exit: ExitCode.failure, line: `${error.message.split('\n')[0]} (set DEBUG=1 for details)`}
   }
 }

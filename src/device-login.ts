@@ -1,17 +1,11 @@
 import type * as Oidc from 'openid-client'
 
+import {isLoopback} from './environment-repository.js'
 import {CancelledError, CliError} from './errors.js'
 import type {OidcDiscovery} from './control-plane-client.js'
 
 /** Scopes browser login asks for (control-plane-api.md). */
 export const LOGIN_SCOPES = 'openid profile email offline_access'
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
-
-/** Plain http is tolerated for loopback hosts only (a provider on this machine, as in tests). */
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname)
-}
 
 /** What the user must see and open to approve the login. */
 export interface DeviceAuthorization {

@@ -2,6 +2,11 @@ import {CliError, UsageError} from './errors.js'
 import {DEFAULT_API_URL, EnvironmentRecord, ProfileRecord} from './state/schema.js'
 import {StateStore} from './state/state-store.js'
 
+/** Whether a URL points at this machine (127.0.0.0/8, ::1, localhost), where plain http can't be overheard. */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname)
+}
+
 /** Validates and normalises an API URL: http(s) only, no trailing slash, no query or fragment. */
 export function normalizeApiUrl(input: string): string {
   let url: URL
@@ -34,16 +39,22 @@ export class EnvironmentRepository {
     return doc.environments.find((env) => env.apiUrl === doc.currentEnvironment)!
   }
 
-  /**
-   * Removes an environment and its profiles; returns the removed profiles so their secrets
-   * can be deleted. The default environment can't be deleted.
-   */
-  async delete(apiUrl: string): Promise<{becameCurrent?: string; profiles: ProfileRecord[]}> {
+  /** Fails unless `apiUrl` is a known environment other than the default one, which can't be deleted. */
+  async assertDeletable(apiUrl: string): Promise<void> {
     if (apiUrl === DEFAULT_API_URL)
       throw new CliError(`${DEFAULT_API_URL} is the default environment and can't be deleted`, {
         code: 'default_environment',
         suggestion: 'Switch to another one with `llamactl auth env switch` instead',
       })
+    await this.get(apiUrl)
+  }
+
+  /**
+   * Removes an environment and its profiles from the config (their secrets are the caller's:
+   * see EnvironmentService.delete); returns the removed profiles.
+   */
+  async delete(apiUrl: string): Promise<{becameCurrent?: string; profiles: ProfileRecord[]}> {
+    await this.assertDeletable(apiUrl)
     return this.store.update((doc) => {
       this.require(doc.environments, apiUrl)
       const profiles = doc.profiles.filter((p) => p.apiUrl === apiUrl)

@@ -1,14 +1,16 @@
-import {EnvironmentRepository, normalizeApiUrl} from './environment-repository.js'
-import {secretAccount} from './profile-repository.js'
+import {EnvironmentRepository, isLoopback, normalizeApiUrl} from './environment-repository.js'
 import {compareVersions} from './version.js'
 import type {ControlPlaneClient, VersionInfo} from './control-plane-client.js'
-import type {SecretStore} from './secret-store.js'
+import type {ProfileRepository} from './profile-repository.js'
+import type {ProfileService} from './profile-service.js'
 import type {EnvironmentRecord} from './state/schema.js'
 
 export interface EnvironmentServiceDeps {
   client: (apiUrl: string) => ControlPlaneClient
   environments: EnvironmentRepository
-  secrets: () => Promise<SecretStore>
+  profiles: ProfileRepository
+  /** Loaded only when an environment with profiles is deleted. */
+  profileService: () => Promise<ProfileService>
   /** This llamactl's version, to compare with what a server accepts. */
   version: string
   warn: (message: string) => void
@@ -24,22 +26,30 @@ export class EnvironmentService {
   async add(input: string): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     const info = await this.probe(apiUrl)
+    const url = new URL(apiUrl)
+    if (url.protocol === 'http:' && !isLoopback(url))
+      this.deps.warn(`${apiUrl} uses plain http: API keys sent to it can be read on the network. Use https unless the network is trusted`)
     return this.deps.environments.upsert(apiUrl, fromProbe(info))
   }
 
-  /** Removes an environment, its profiles and their secrets. */
+  /**
+   * Removes an environment and its profiles: login profiles' minted keys are revoked (best
+   * effort) and every profile's secrets deleted first, then the config entries.
+   */
   async delete(input: string): Promise<{apiUrl: string; becameCurrent?: string; removedProfiles: number}> {
     const apiUrl = normalizeApiUrl(input)
-    const {becameCurrent, profiles} = await this.deps.environments.delete(apiUrl)
+    await this.deps.environments.assertDeletable(apiUrl)
+    const profiles = await this.deps.profiles.list(apiUrl)
     if (profiles.length > 0) {
-      const secrets = await this.deps.secrets()
+      const profileService = await this.deps.profileService()
       for (const profile of profiles) {
         // eslint-disable-next-line no-await-in-loop -- keychain calls are best kept sequential
-        await secrets.delete(secretAccount(profile))
+        await profileService.discard(profile)
       }
     }
 
-    return {apiUrl, becameCurrent, removedProfiles: profiles.length}
+    const {becameCurrent, profiles: removed} = await this.deps.environments.delete(apiUrl)
+    return {apiUrl, becameCurrent, removedProfiles: removed.length}
   }
 
   /** Makes a known environment current, refreshing its settings when the server answers. */

@@ -107,6 +107,7 @@ export class LoginService {
     const email = tokens.claims?.email ?? (await client.me(accessToken)).email
     const who = email ?? sub
     const projects = await client.listProjects(accessToken)
+    if (signal.aborted) throw new CancelledError()
     if (projects.length === 0)
       throw new CliError(`${who} has no projects in ${env.apiUrl} yet`, {
         code: 'no_projects',
@@ -131,6 +132,8 @@ export class LoginService {
     let minted: MintedKey | undefined
     try {
       minted = await client.createApiKey(accessToken, `${who} llamactl on ${hostname}`)
+      // Ctrl-C up to here leaves nothing behind: the catch below revokes the key just minted.
+      if (signal.aborted) throw new CancelledError()
       const result = await profileService.create(
         {apiUrl: env.apiUrl, authType: 'login', email, keyId: minted.id, name, projectId, sub},
         {accessToken, apiKey: minted.secret, expiresAt: tokens.expiresAt, idToken: tokens.idToken, refreshToken: tokens.refreshToken},

@@ -2,8 +2,6 @@ import {CliError} from './errors.js'
 import {ProfileRecord, StateDocument} from './state/schema.js'
 import {StateStore} from './state/state-store.js'
 
-export type NewProfile = Omit<ProfileRecord, 'id'>
-
 /** The account under which a profile's secrets are stored. */
 export const secretAccount = (profile: Pick<ProfileRecord, 'id'>): string => `profile:${profile.id}`
 
@@ -40,21 +38,30 @@ export class ProfileRepository {
     })
   }
 
+  /** A profile by name; an unknown one is an error that lists the environment's profiles. */
+  async get(apiUrl: string, name: string): Promise<ProfileRecord> {
+    return this.require(await this.store.read(), apiUrl, name)
+  }
+
   /**
-   * Saves a profile and makes it current. `sameAs` picks an existing profile of the
-   * environment to update instead of adding a twin (same key, same login subject); a
-   * profile of the same name is replaced too.
+   * Saves a profile and makes it current, in place of `replacing` (same key, same login
+   * subject) when given. A name held by any other profile of the environment is an error:
+   * saving never drops or overwrites another profile.
    */
-  async save(profile: NewProfile, sameAs?: (existing: ProfileRecord) => boolean): Promise<{created: boolean; profile: ProfileRecord}> {
+  async save(profile: ProfileRecord, replacing?: null | ProfileRecord): Promise<{created: boolean}> {
     return this.store.update((doc) => {
-      const inEnv = doc.profiles.filter((p) => p.apiUrl === profile.apiUrl)
-      const existing = inEnv.find((p) => sameAs?.(p)) ?? inEnv.find((p) => p.name === profile.name)
-      const saved: ProfileRecord = {...profile, id: existing?.id ?? globalThis.crypto.randomUUID()}
-      // A rename must not collide with another profile of that name.
-      doc.profiles = doc.profiles.filter((p) => p !== existing && !(p.apiUrl === profile.apiUrl && p.name === profile.name))
-      doc.profiles.push(saved)
-      this.environment(doc, profile.apiUrl).currentProfile = saved.name
-      return {created: !existing, profile: saved}
+      const clash = doc.profiles.find((p) => p.apiUrl === profile.apiUrl && p.name === profile.name && p.id !== replacing?.id)
+      if (clash)
+        throw new CliError(`A profile named "${profile.name}" already exists in ${profile.apiUrl}`, {
+          code: 'name_taken',
+          suggestion: `Choose another name with --name, or remove it first with \`llamactl auth logout ${profile.name}\``,
+        })
+      const before = doc.profiles.length
+      doc.profiles = doc.profiles.filter((p) => p.id !== replacing?.id)
+      const created = doc.profiles.length === before
+      doc.profiles.push(profile)
+      this.environment(doc, profile.apiUrl).currentProfile = profile.name
+      return {created}
     })
   }
 

@@ -23,34 +23,29 @@ export class ProfileService {
   constructor(private readonly deps: ProfileServiceDeps) {}
 
   /**
-   * Saves a profile and its secrets and makes it current. The secret is written first and
-   * removed again if the config can't be saved, so no profile ever points at a missing secret.
-   * `sameAs` finds an existing profile to update instead (same key, same login subject).
+   * Saves a profile and its secrets and makes it current, in place of the profile `sameAs`
+   * finds (same key, same login subject) if any. Never loses a credential: the secrets go first,
+   * under a fresh account; then the config switches to the new record in one atomic update; only
+   * then are the replaced profile's secrets deleted. A failure before the switch removes the new
+   * secrets again and leaves everything as it was.
    */
   async create(
     profile: Omit<ProfileRecord, 'id'>,
     secrets: null | ProfileSecrets,
     sameAs?: (existing: ProfileRecord) => boolean | Promise<boolean>,
   ): Promise<{created: boolean; previous: null | ProfileRecord; profile: ProfileRecord}> {
-    const candidates = await this.deps.profiles.list(profile.apiUrl)
-    let previous: null | ProfileRecord = null
-    for (const candidate of candidates) {
-      // eslint-disable-next-line no-await-in-loop -- at most a handful share a key hint
-      if (sameAs && (await sameAs(candidate))) {
-        previous = candidate
-        break
-      }
-    }
-
-    const {created, profile: saved} = await this.deps.profiles.save(profile, previous ? (p) => p.id === previous.id : undefined)
+    const previous = sameAs ? await this.findFirst(profile.apiUrl, sameAs) : null
+    const saved: ProfileRecord = {...profile, id: globalThis.crypto.randomUUID()}
+    if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
+    let created: boolean
     try {
-      if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
-      else await this.deps.secrets.delete(secretAccount(saved))
+      ;({created} = await this.deps.profiles.save(saved, previous))
     } catch (error) {
-      if (created) await this.deps.profiles.remove(saved.apiUrl, saved.name).catch(() => {})
+      if (secrets) await this.deps.secrets.delete(secretAccount(saved)).catch(() => {})
       throw error
     }
 
+    if (previous && previous.authType !== 'none') await this.discardSecrets(previous)
     return {created, previous, profile: saved}
   }
 
@@ -90,13 +85,20 @@ export class ProfileService {
   /**
    * Deletes a profile and its secrets. A login profile's minted API key is revoked on the server
    * first, best effort: when that fails the profile is still deleted, with a warning naming the key.
+   * Secrets go before the config entry, so a keychain failure leaves the profile in place to retry.
    */
   async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
-    const found = await this.deps.profiles.find(apiUrl, name)
-    if (found?.authType === 'login' && found.keyId) await this.revokeMintedKey(found)
-    const profile = await this.deps.profiles.remove(apiUrl, name)
-    await this.deps.secrets.delete(secretAccount(profile))
+    const profile = await this.deps.profiles.get(apiUrl, name)
+    await this.discard(profile)
+    await this.deps.profiles.remove(apiUrl, name)
     return profile
+  }
+
+  /** Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config entry stays. */
+  async discard(profile: ProfileRecord): Promise<void> {
+    if (profile.authType === 'none') return
+    if (profile.authType === 'login' && profile.keyId) await this.revokeMintedKey(profile)
+    await this.discardSecrets(profile)
   }
 
   /** A profile's stored secrets, or null. */
@@ -116,6 +118,26 @@ export class ProfileService {
         })
       throw error
     }
+  }
+
+  /** Deletes a profile's secrets; for login profiles under the refresh lock, so an in-flight refresh can't write them back. */
+  private async discardSecrets(profile: ProfileRecord): Promise<void> {
+    const {secrets} = this.deps
+    const drop = async () => {
+      await secrets.delete(secretAccount(profile))
+    }
+
+    await (profile.authType === 'login' ? secrets.exclusive(drop) : drop())
+  }
+
+  /** The first profile of an environment that `match` accepts, or null. */
+  private async findFirst(apiUrl: string, match: (existing: ProfileRecord) => boolean | Promise<boolean>): Promise<null | ProfileRecord> {
+    for (const candidate of await this.deps.profiles.list(apiUrl)) {
+      // eslint-disable-next-line no-await-in-loop -- secrets are read only for the few that share a key hint
+      if (await match(candidate)) return candidate
+    }
+
+    return null
   }
 
   private async revokeMintedKey(profile: ProfileRecord): Promise<void> {

@@ -49,10 +49,21 @@ export class ProjectService {
     })
     if (!projectId) throw new CliError('The project ID is empty', {code: 'usage', exit: 2, suggestion: 'Give a project ID'})
     if (current) return this.deps.profiles.setProject(env.apiUrl, current.name, projectId)
-    const {profile} = await this.deps.profileService.create(
-      {apiUrl: env.apiUrl, authType: 'none', name: NO_AUTH_PROFILE, projectId},
-      null,
-    )
+    return this.keylessProfile(env, projectId)
+  }
+
+  /** A key-less profile for an environment without auth: the existing `default` one, or a new one under a free name. */
+  private async keylessProfile(env: EnvironmentRecord, projectId: string): Promise<ProfileRecord> {
+    const names = new Set((await this.deps.profiles.list(env.apiUrl)).map((p) => p.name))
+    const existing = await this.deps.profiles.find(env.apiUrl, NO_AUTH_PROFILE)
+    if (existing?.authType === 'none') {
+      await this.deps.profiles.setCurrent(env.apiUrl, existing.name)
+      return this.deps.profiles.setProject(env.apiUrl, existing.name, projectId)
+    }
+
+    let name = NO_AUTH_PROFILE
+    for (let n = 2; names.has(name); n++) name = `${NO_AUTH_PROFILE}-${n}`
+    const {profile} = await this.deps.profileService.create({apiUrl: env.apiUrl, authType: 'none', name, projectId}, null)
     return profile
   }
 

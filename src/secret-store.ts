@@ -7,6 +7,8 @@ import {readJsonFile, writeJsonFileAtomic} from './state/json-file.js'
 /** Keychain service name (contract.md). */
 export const KEYCHAIN_SERVICE = 'llamactl'
 export const SECRETS_FILE = 'secrets.json'
+/** The lock file name behind `exclusive`. */
+export const REFRESH_LOCK = 'oidc-refresh'
 
 /** What a profile keeps secret. Stored as one JSON value per profile. */
 export interface ProfileSecrets {
@@ -80,6 +82,14 @@ export class SecretStore {
     return (await this.resolveBackend()) === 'file' ? 'file' : 'keychain'
   }
 
+  /**
+   * Runs `fn` under a cross-process lock that serialises changes to login secrets: token
+   * refreshes, and deletes of login profiles, so a refresh can't write deleted tokens back.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000})
+  }
+
   /** Removes a profile's secrets wherever they are; true when something was removed. */
   async delete(account: string): Promise<boolean> {
     const backend = await this.resolveBackend()
@@ -100,7 +110,16 @@ export class SecretStore {
     if (backend !== 'file') value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
     // Secrets written by the file fallback stay readable after a keychain appears.
     if (value === null) value = (await this.readFile())[account] ?? null
-    return value === null ? null : (JSON.parse(value) as ProfileSecrets)
+    if (value === null) return null
+    try {
+      return JSON.parse(value) as ProfileSecrets
+    } catch {
+      // Never echo the value: it is a secret, even when damaged.
+      throw new CliError(`The stored secrets of ${account} can't be read`, {
+        code: 'secrets_corrupt',
+        suggestion: 'Log out of that profile and sign in again',
+      })
+    }
   }
 
   /** Stores a profile's secrets, replacing what was there. */
@@ -182,13 +201,23 @@ export class SecretStore {
       await this.call('read', () => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
       return keytar
     } catch (error) {
-      return (error as Error).message.replace(/^The OS keychain failed to read a secret: /, '')
+      // A keychain that is there but doesn't answer (locked, waiting for an unlock prompt) is
+      // not "no keychain": fail rather than quietly write secrets to a file.
+      if (error instanceof CliError && error.code === 'keychain_timeout') throw error
+      return error instanceof CliError ? error.message.replace(/^The OS keychain failed to read a secret: /, '') : String(error)
     }
   }
 
   private async readFile(): Promise<Record<string, string>> {
-    const raw = (await readJsonFile(this.file)) as SecretsFileDocument | undefined
-    return raw?.secrets ?? {}
+    const raw = (await readJsonFile(this.file)) as Partial<SecretsFileDocument> | undefined
+    if (raw === undefined) return {}
+    // Rewriting a file this version doesn't understand would drop the secrets in it.
+    if (raw.schemaVersion !== 1 || typeof raw.secrets !== 'object' || raw.secrets === null || Array.isArray(raw.secrets))
+      throw new CliError(`${this.file} is not a secrets file this llamactl can read`, {
+        code: 'secrets_corrupt',
+        suggestion: 'Upgrade llamactl if a newer one wrote it; otherwise move it aside (its profiles then need signing in again)',
+      })
+    return raw.secrets
   }
 
   private resolveBackend(): Promise<'file' | Keytar> {

@@ -71,7 +71,8 @@ export class DefaultServices implements Services {
       return new EnvironmentService({
         client,
         environments: this.environments,
-        secrets: () => this.secrets(),
+        profiles: this.profiles,
+        profileService: () => this.profileService(),
         version: this.ctx.version,
         warn: this.ctx.warn,
       })
@@ -96,7 +97,7 @@ export class DefaultServices implements Services {
   profileService(): Promise<ProfileService> {
     return this.once('profileService', async () => {
       const [{ProfileService}, client, secrets] = await Promise.all([import('./profile-service.js'), this.clientFactory(), this.secrets()])
-      const refreshDeps = {client, configDir: this.ctx.configDir, secrets, timeoutMs: this.httpTimeoutMs}
+      const refreshDeps = {client, secrets, timeoutMs: this.httpTimeoutMs}
       return new ProfileService({
         client,
         profiles: this.profiles,

@@ -1,18 +1,11 @@
-import path from 'node:path'
-
 import {CliError} from './errors.js'
 import {secretAccount} from './profile-repository.js'
-import {withFileLock} from './state/file-lock.js'
 import type {ControlPlaneClient} from './control-plane-client.js'
 import type {ProfileSecrets, SecretStore} from './secret-store.js'
 import type {ProfileRecord} from './state/schema.js'
 
-/** The lock that serialises OIDC refreshes across llamactl processes (not config.json's: saving secrets may take that one). */
-export const REFRESH_LOCK = 'oidc-refresh'
-
 export interface TokenRefreshDeps {
   client: (apiUrl: string) => ControlPlaneClient
-  configDir: string
   secrets: SecretStore
   timeoutMs?: number
 }
@@ -30,7 +23,7 @@ const expired = (profile: ProfileRecord, why: string) =>
  * the refresh grant runs and the (possibly rotated) tokens are stored. Returns what was stored.
  */
 export async function refreshLoginTokens(deps: TokenRefreshDeps, profile: ProfileRecord, seen: ProfileSecrets): Promise<ProfileSecrets> {
-  return withFileLock(deps.configDir, path.join(deps.configDir, REFRESH_LOCK), async () => {
+  return deps.secrets.exclusive(async () => {
     const account = secretAccount(profile)
     const current = await deps.secrets.get(account)
     if (!current) throw expired(profile, 'its secrets are gone')

@@ -3,7 +3,8 @@ import {spawn} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {browserCommand, openBrowser} from '../src/browser.js'
-import {DeviceLogin, isLoopback} from '../src/device-login.js'
+import {DeviceLogin} from '../src/device-login.js'
+import {isLoopback} from '../src/environment-repository.js'
 import {CancelledError, CliError} from '../src/errors.js'
 import {clock, Spinner} from '../src/spinner.js'
 import {STAND_IN_BROWSER} from './support/login-session.js'
@@ -99,13 +100,25 @@ describe('DeviceLogin (openid-client against a real oidc-provider)', function ()
   })
 
   it('refuses a plain-http provider that is not on loopback, without any request', async () => {
-    const error = await failure(DeviceLogin.discover({clientId: 'x', discoveryUrl: 'http://login.example.com/.well-known/openid-configuration'}))
-    expect(error.code).to.equal('insecure_provider')
-    expect(op.tokenRequests).to.deep.equal([])
+    const realFetch = globalThis.fetch
+    const fetched: string[] = []
+    globalThis.fetch = async (input, init) => {
+      fetched.push(String(input))
+      return realFetch(input, init)
+    }
+
+    try {
+      const error = await failure(DeviceLogin.discover({clientId: 'x', discoveryUrl: 'http://login.example.com/.well-known/openid-configuration'}))
+      expect(error.code).to.equal('insecure_provider')
+    } finally {
+      globalThis.fetch = realFetch
+    }
+
+    expect(fetched).to.deep.equal([])
   })
 
   it('isLoopback accepts only loopback hosts', () => {
-    for (const url of ['http://127.0.0.1:1/', 'http://localhost/', 'http://[::1]:8080/']) expect(isLoopback(new URL(url)), url).to.equal(true)
+    for (const url of ['http://127.0.0.1:1/', 'http://127.1.2.3/', 'http://localhost/', 'http://[::1]:8080/']) expect(isLoopback(new URL(url)), url).to.equal(true)
     for (const url of ['http://10.0.0.1/', 'http://127.0.0.1.example.com/', 'http://localhost.evil.test/', 'http://example.com/'])
       expect(isLoopback(new URL(url)), url).to.equal(false)
   })

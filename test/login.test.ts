@@ -181,11 +181,12 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(again.stderr).to.include(`Updated profile ${ALICE.email}`)
     const profiles = loginProfiles()
     expect(profiles).to.have.length(1)
-    expect(profiles[0].id).to.equal(first.id)
+    expect(profiles[0].name).to.equal(first.name)
     expect(profiles[0].keyId).to.not.equal(first.keyId)
     expect(f.server.minted.has(first.keyId!), 'previous key revoked').to.equal(false)
     expect([...f.server.minted.keys()]).to.deep.equal([profiles[0].keyId])
-    expect(Object.keys(readSecrets(f.dir))).to.deep.equal([`profile:${first.id}`])
+    // The new secrets were written under a fresh account before the switch; the old ones are gone.
+    expect(Object.keys(readSecrets(f.dir))).to.deep.equal([`profile:${profiles[0].id}`])
   })
 
   it('a 401 with a login profile refreshes the access token (rotating the refresh token) and retries', async () => {
@@ -242,6 +243,16 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(f.server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')).to.have.length(1)
     expect(f.server.minted.size).to.equal(0)
     expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('env delete revokes the minted keys of its login profiles too', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    ok(await f.run(['auth', 'env', 'delete', f.server.url]))
+    expect(f.server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')).to.have.length(1)
+    expect(f.server.minted.size).to.equal(0)
     expect(readSecrets(f.dir)).to.deep.equal({})
   })
 

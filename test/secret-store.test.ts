@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {promises as fs} from 'node:fs'
+import {promises as fs, writeFileSync} from 'node:fs'
+import path from 'node:path'
 
 import {CliError} from '../src/errors.js'
 import {KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../src/secret-store.js'
@@ -98,6 +99,33 @@ describe('SecretStore', () => {
       expect(error.line).to.include('did not answer within 0.2s')
       expect(Date.now() - started).to.be.lessThan(5000)
     })
+  })
+
+  it('refuses a secrets file it does not understand rather than rewrite it', async () => {
+    const file = path.join(dir, 'secrets.json')
+    writeFileSync(file, JSON.stringify({schemaVersion: 2, vault: {'profile:a': 'x'}}))
+    const store = new SecretStore({dir, mode: 'file', warn: () => {}})
+    expect(((await store.set('profile:b', {apiKey: 'k'}).catch((e: unknown) => e)) as CliError).code).to.equal('secrets_corrupt')
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).to.deep.equal({schemaVersion: 2, vault: {'profile:a': 'x'}})
+  })
+
+  it('says a damaged stored secret is unreadable without showing any of it', async () => {
+    writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({schemaVersion: 1, secrets: {'profile:a': 'llx-0123456789abcdef'}}))
+    const error = (await new SecretStore({dir, mode: 'file', warn: () => {}}).get('profile:a').catch((e: unknown) => e)) as CliError
+    expect(error.code).to.equal('secrets_corrupt')
+    expect(error.line).not.to.include('llx-01')
+  })
+
+  it('[fake: a keychain that never answers] is an error in auto mode too, never a quiet fallback to the file', async () => {
+    const hanging = {
+      deletePassword: () => new Promise<boolean>(() => {}),
+      getPassword: () => new Promise<null>(() => {}),
+      setPassword: () => new Promise<void>(() => {}),
+    }
+    const store = new SecretStore({dir, loadKeytar: async () => hanging, timeoutMs: 100, warn: (m) => warnings.push(m)})
+    expect(((await store.set('profile:a', {apiKey: 'k'}).catch((e: unknown) => e)) as CliError).code).to.equal('keychain_timeout')
+    expect(warnings).to.deep.equal([])
+    expect(await fs.readdir(dir)).to.deep.equal([])
   })
 
   it('reads LLAMACTL_SECRET_STORE strictly', () => {

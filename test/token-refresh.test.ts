@@ -41,7 +41,7 @@ describe('refreshLoginTokens (real provider, file secret store)', function () {
     op.attach(server)
     config = tempConfigDir()
     const secrets = new SecretStore({dir: config.dir, mode: 'file', warn() {}})
-    deps = {client: (apiUrl) => new ControlPlaneClient(apiUrl), configDir: config.dir, secrets}
+    deps = {client: (apiUrl) => new ControlPlaneClient(apiUrl), secrets}
     profile = {apiUrl: server.url, authType: 'login', email: ALICE.email, id: 'p-1', keyId: 'k', name: ALICE.email, projectId: 'p1', sub: ALICE.sub}
     const tokens = await deviceTokens()
     stored = {accessToken: tokens.accessToken, apiKey: 'llx-key', idToken: tokens.idToken, refreshToken: tokens.refreshToken}

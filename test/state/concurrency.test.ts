@@ -30,7 +30,8 @@ describe('several llamactl processes at once', () => {
   it('a process killed mid-write leaves a readable config behind', async function () {
     this.timeout(90_000)
     const dir = path.join(f.dir, 'killed')
-    const store = new StateStore(dir)
+    // A new store for each read: a StateStore reads the file once and then answers from memory.
+    const fresh = () => new StateStore(dir)
     for (let round = 0; round < 3; round++) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/state-writer.ts'), dir], {stdio: ['ignore', 'pipe', 'inherit']})
       // Wait for a few completed writes, then kill at an arbitrary point of the next ones.
@@ -51,15 +52,15 @@ describe('several llamactl processes at once', () => {
       // eslint-disable-next-line no-await-in-loop
       await new Promise((resolve) => child.once('close', resolve))
       // eslint-disable-next-line no-await-in-loop
-      const doc = await store.read()
+      const doc = await fresh().read()
       expect(doc.profiles).to.have.length(2000)
       expect(doc.schemaVersion).to.equal(1)
     }
 
     // The lock a killed writer may have left goes stale, and writes go on.
-    await store.update((doc) => {
+    await fresh().update((doc) => {
       doc.profiles = []
     })
-    expect((await store.read()).profiles).to.deep.equal([])
+    expect((await fresh().read()).profiles).to.deep.equal([])
   })
 })

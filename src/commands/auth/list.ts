@@ -6,6 +6,8 @@ export default class AuthList extends BaseCommand<AuthListResult> {
   static override description =
     'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. The current profile is marked with *. Makes no network call and never touches the keychain.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
+  static override strict = false
 
   async run(): Promise<AuthListResult> {
     await this.parse(AuthList)

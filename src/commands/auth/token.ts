@@ -16,6 +16,8 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
     '<%= config.bin %> <%= command.id %> --api-key llx-... --project-id p1 --no-interactive',
     'printenv LLAMA_CLOUD_API_KEY | <%= config.bin %> <%= command.id %> --api-key - --project-id p1',
   ]
+  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
+  static override strict = false
   static override flags = {
     'api-key': Flags.string({description: 'API key, or - to read it from stdin'}),
     interactive: interactiveFlag,

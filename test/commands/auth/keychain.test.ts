@@ -52,10 +52,23 @@ describe('secrets at the command line', () => {
       expect(ok(await f.run(['auth', 'project', 'p2'], {env})).stderr.match(/Warning:/g)).to.have.length(1)
     })
 
-    it('LLAMACTL_SECRET_STORE=keychain makes it an error, and nothing is stored', async () => {
+    it('LLAMACTL_SECRET_STORE=keychain makes it an error; nothing is stored and the current profile stays', async () => {
+      const keep = f.server.addKey()
+      ok(await f.run(['auth', 'token', '--api-key', keep, '--project-id', 'p1', '--name', 'keep'], {env: {LLAMACTL_SECRET_STORE: 'file'}}))
       const result = await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {...withoutDbus(), LLAMACTL_SECRET_STORE: 'keychain'}})
       fails(result, 1, /No OS keychain can be used/)
-      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
+      const {profiles} = json(ok(await f.run(['auth', 'list', '--json'])))
+      expect(profiles.map((p: {current: boolean; name: string}) => [p.name, p.current])).to.deep.equal([['keep', true]])
+      expect(allConfigText(f.dir)).not.to.include(f.key)
+    })
+
+    it('a delete whose secrets cannot be removed changes nothing, so it can be retried', async () => {
+      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'stay'], {env: {LLAMACTL_SECRET_STORE: 'file'}}))
+      const noKeychain = {...withoutDbus(), LLAMACTL_SECRET_STORE: 'keychain'}
+      fails(await f.run(['auth', 'logout', 'stay'], {env: noKeychain}), 1, /No OS keychain can be used/)
+      fails(await f.run(['auth', 'env', 'delete', f.server.url], {env: noKeychain}), 1, /No OS keychain can be used/)
+      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['stay'])
+      ok(await f.run(['auth', 'env', 'delete', f.server.url], {env: {LLAMACTL_SECRET_STORE: 'file'}}))
       expect(allConfigText(f.dir)).not.to.include(f.key)
     })
 

@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty} from '../../support/pty.js'
@@ -54,6 +56,23 @@ describe('auth project', () => {
       expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([
         {apiUrl: f.server.url, authType: 'none', current: true, name: 'default', projectId: 'other'},
       ])
+    })
+
+    it('never turns an existing profile named default into a key-less one', async () => {
+      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'default']))
+      ok(await f.run(['auth', 'env', 'switch', f.server.url])) // keeps default current
+      ok(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p1', '--name', 'other']))
+      ok(await f.run(['auth', 'logout', 'other'])) // now no profile is current
+      const created = json(ok(await f.run(['auth', 'project', 'p9', '--json'])))
+      expect(created).to.include({authType: 'none', name: 'default-2', projectId: 'p9'})
+      const {profiles} = json(ok(await f.run(['auth', 'list', '--json'])))
+      expect(profiles.find((p: {name: string}) => p.name === 'default')).to.include({authType: 'api-key', projectId: 'p1'})
+      expect(readFileSync(path.join(f.dir, 'secrets.json'), 'utf8')).to.include(f.key)
+    })
+
+    it('creates the key-less profile without touching the secret store', async () => {
+      const result = ok(await f.run(['auth', 'project', 'p3'], {env: {DBUS_SESSION_BUS_ADDRESS: undefined, LLAMACTL_SECRET_STORE: 'keychain'}}))
+      expect(result.stderr).not.to.include('keychain')
     })
 
     it('lets a person type a project id that is not listed', async () => {

@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty} from '../../support/pty.js'
@@ -33,6 +35,31 @@ describe('auth token', () => {
     const {profiles} = json(ok(await f.run(['auth', 'list', '--json'])))
     expect(profiles).to.have.length(1)
     expect(profiles[0].projectId).to.equal('p2')
+  })
+
+  it('refuses a --name another profile holds, keeping both profiles and their keys', async () => {
+    const other = f.server.addKey()
+    ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p2', '--name', 'work']))
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
+    // Same key as an existing profile, but the name of another one: neither may be dropped.
+    fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'work']), 1, /A profile named "work" already exists/)
+    fails(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p1', '--name', 'work']), 1, /already exists/)
+    const {profiles} = json(ok(await f.run(['auth', 'list', '--json'])))
+    expect(profiles.map((p: {name: string}) => p.name)).to.deep.equal([`${f.key.slice(0, 6)}****${f.key.slice(-4)}`, 'work'])
+    const secrets = Object.values(JSON.parse(readFileSync(path.join(f.dir, 'secrets.json'), 'utf8')).secrets).join('\n')
+    expect(secrets).to.include(other)
+    expect(secrets).to.include(f.key)
+    expect(Object.keys(JSON.parse(readFileSync(path.join(f.dir, 'secrets.json'), 'utf8')).secrets)).to.have.length(2)
+  })
+
+  it('never repeats a key typed in the wrong place in a usage error', async () => {
+    const misplaced = await f.run(['auth', 'token', `--apikey=${f.key}`, '--json'])
+    fails(misplaced, 2, /Nonexistent flag: --apikey=…/)
+    expect(misplaced.stderr + misplaced.stdout).not.to.include(f.key)
+    const extra = await f.run(['auth', 'token', f.key])
+    fails(extra, 2, /Unexpected argument: llx-..\*\*\*\*/)
+    expect(extra.stderr).not.to.include(f.key)
+    fails(await f.run(['auth', 'token', '--project-id']), 2, /Flag --project-id expects a value/)
   })
 
   it('is a usage error (exit 2) naming the missing flags when not interactive', async () => {

@@ -6,6 +6,8 @@ export default class AuthEnvList extends BaseCommand<{environments: EnvironmentJ
   static override description =
     'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
+  static override strict = false
 
   async run(): Promise<{environments: EnvironmentJson[]}> {
     await this.parse(AuthEnvList)
