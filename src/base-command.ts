@@ -3,7 +3,6 @@ import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {isInteractive, missing} from './interactive.js'
-import {redactKey} from './redact.js'
 import type {EnvironmentRecord} from './state/schema.js'
 import {DefaultServices, ServiceContext, Services} from './services.js'
 
@@ -17,7 +16,9 @@ type ArgOutput = {[name: string]: any}
  * One line from an oclif parse error. What was typed may be a secret pasted in the wrong place
  * (`--apikey=llx-…`, a key as an extra argument), so values are left out or redacted.
  */
-function usageLine(message: string): string {
+async function usageLine(message: string): Promise<string> {
+  // Loaded only on this error path, to keep start-up lean.
+  const {redactKey} = await import('./redact.js')
   return message
     .split('\n')
     .map((line) => line.trim())
@@ -93,11 +94,11 @@ export abstract class BaseCommand<T> extends Command {
     try {
       output = await super.parse(options, argv)
     } catch (error) {
-      throw new UsageError(usageLine((error as Error).message), help)
+      throw new UsageError(await usageLine((error as Error).message), help)
     }
 
     const extra = output.argv.slice(Object.keys(options?.args ?? {}).length)
-    if (extra.length > 0) throw new UsageError(usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
+    if (extra.length > 0) throw new UsageError(await usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
     return output
   }
 
