@@ -1,7 +1,11 @@
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 
 import {ApiError, ControlPlaneClient} from '../src/control-plane-client.js'
+import {tempConfigDir} from './support/cli.js'
 import {TestControlPlane} from './support/control-plane-server.js'
 
 describe('ControlPlaneClient', () => {
@@ -84,6 +88,26 @@ describe('ControlPlaneClient', () => {
     const error = await failure(new ControlPlaneClient(`http://127.0.0.1:${port}`).probeVersion())
     expect(error.code).to.equal('unreachable')
     expect(error.line).to.include('ECONNREFUSED')
+  })
+
+  it('says a certificate the system does not trust is a TLS error', async function () {
+    // A real TLS server on loopback with a self-signed certificate made by openssl.
+    const {cleanup, dir} = tempConfigDir()
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1'], {stdio: 'ignore'})
+      const tls = https.createServer({cert: readFileSync(`${dir}/cert.pem`), key: readFileSync(`${dir}/key.pem`)}, (_, res) => res.end('{}'))
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
+      try {
+        const {port} = tls.address() as {port: number}
+        const error = await failure(new ControlPlaneClient(`https://127.0.0.1:${port}`, {timeoutMs: 3000}).probeVersion())
+        expect(error.code).to.equal('tls')
+        expect(error.line).to.match(/TLS error talking to https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*NODE_EXTRA_CA_CERTS/)
+      } finally {
+        await new Promise((resolve) => tls.close(resolve))
+      }
+    } finally {
+      cleanup()
+    }
   })
 
   it('asks a token source for a fresh token once after a 401', async () => {

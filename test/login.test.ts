@@ -312,11 +312,21 @@ describe('lazy loading of the login code', function () {
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
   }
 
-  it('auth list never imports openid-client; auth login does', async () => {
+  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client); auth token and login do', async () => {
     f = await setUp()
-    const list = await loadedBy(['auth', 'list'])
-    expect(list.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
-    expect(list.filter((url) => /openid-client|oauth4webapi|device-login|login-service|token-refresh/.test(url))).to.deep.equal([])
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one']))
+    const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi)\/|device-login|login-service|token-refresh|control-plane-client/
+    const readOnly = /node_modules\/proper-lockfile\//
+    for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'switch', 'one']]) {
+      const loaded = await loadedBy(args)
+      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+      expect(loaded.filter((url) => heavy.test(url)), args.join(' ')).to.deep.equal([])
+      // Only switch writes the config, so only it needs the lock code.
+      if (args[1] !== 'switch') expect(loaded.filter((url) => readOnly.test(url)), args.join(' ')).to.deep.equal([])
+    }
+
+    const token = await loadedBy(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one'])
+    expect(token.some((url) => url.includes('node_modules/got/')), 'auth token loads got').to.equal(true)
     // openid-client loads only once the server offers browser login; the code then expires unapproved after 1 s.
     const op = await new TestOidcProvider({deviceCodeTtl: 1}).start()
     try {

@@ -88,6 +88,13 @@ describe('auth token', () => {
     expect(result.stderr).not.to.include(f.key)
   })
 
+  it('gives up on a slow server after LLAMACTL_HTTP_TIMEOUT_MS, storing nothing', async () => {
+    f.server.fail({fault: {kind: 'slow', ms: 3000}, path: 'list-projects'})
+    const result = await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {LLAMACTL_HTTP_TIMEOUT_MS: '300'}})
+    fails(result, 1, /did not answer within 0\.3s/)
+    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
+  })
+
   it('prints a --json error document on stdout when it fails with --json', async () => {
     const result = await f.run(['auth', 'token', '--api-key', 'bad', '--project-id', 'p1', '--json'])
     expect(result.code).to.equal(1)
