@@ -6,6 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- "test/**/*.test.ts"
 
+# Mocha's own timeouts can't fire if the process itself wedges (a deadlock in native code was
+# seen once): bound the whole run so CI fails with a message instead of hanging.
+run_mocha() {
+  local rc=0
+  timeout --kill-after=30 1800 npx mocha "$@" || rc=$?
+  [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || echo "npm test: mocha ran over 30 minutes and was stopped (a test hung)" >&2
+  exit "$rc"
+}
+
 npm run --silent build
 npx oclif manifest >/dev/null
 node scripts/gen-man.mjs
@@ -18,7 +27,7 @@ if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
   mkdir -p "$XDG_DATA_HOME/keyrings"
   eval "$(echo -n pw | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
-  exec npx mocha "$@"
+  run_mocha "$@"
 fi
 
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
@@ -26,4 +35,4 @@ if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/d
 fi
 
 echo "dbus-run-session or gnome-keyring-daemon missing: keychain tests will be skipped" >&2
-exec npx mocha "$@"
+run_mocha "$@"

@@ -1,10 +1,27 @@
-import {generateKeyPairSync} from 'node:crypto'
+import {execFileSync} from 'node:child_process'
 import http from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 
 import Provider from 'oidc-provider'
 
 import {DEMO_PROJECTS, Identity, TestControlPlane, WireProject} from './control-plane-server.js'
+
+const rsaKeys = new Map<string, Record<string, string>>()
+
+/**
+ * A 2048-bit RSA private key as a JWK, made once per test process and purpose. Made in a child
+ * process: Node 20 can deadlock when the garbage collector finalises a key-generation job while
+ * the same key is being exported as a JWK (seen hanging a whole CI run), so the test runner
+ * itself never generates keys.
+ */
+function rsaJwk(purpose: string): Record<string, string> {
+  if (!rsaKeys.has(purpose)) {
+    const script = "const {generateKeyPairSync} = require('node:crypto'); const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048}); process.stdout.write(JSON.stringify(privateKey.export({format: 'jwk'})))"
+    rsaKeys.set(purpose, JSON.parse(execFileSync(process.execPath, ['-e', script], {encoding: 'utf8', timeout: 30_000})))
+  }
+
+  return rsaKeys.get(purpose)!
+}
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 export const CLI_CLIENT_ID = 'llamactl-cli'
@@ -123,8 +140,7 @@ export class TestOidcProvider {
   }
 
   private build(): Provider {
-    const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
-    const jwk = {...privateKey.export({format: 'jwk'}), alg: 'RS256', kid: 'test-key', use: 'sig'}
+    const jwk = {...rsaJwk('signing'), alg: 'RS256', kid: 'test-key', use: 'sig'}
     const accounts = this.accounts
     const provider = new Provider(this.issuer, {
       claims: {email: ['email', 'email_verified'], openid: ['sub'], profile: ['name']},
@@ -195,8 +211,8 @@ export class TestOidcProvider {
       if (ctx.path === '/device/auth' && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null)
         ctx.body = {...(ctx.body as object), interval}
       if (ctx.path === '/jwks' && this.options.wrongJwks) {
-        const {publicKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
-        ctx.body = {keys: [{...publicKey.export({format: 'jwk'}), alg: 'RS256', kid: 'test-key', use: 'sig'}]}
+        const {kty, n, e} = rsaJwk('impostor')
+        ctx.body = {keys: [{alg: 'RS256', e, kid: 'test-key', kty, n, use: 'sig'}]}
       }
     })
     return provider
