@@ -1,4 +1,4 @@
-import {Command, Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
@@ -128,4 +128,3 @@ export abstract class BaseCommand<T> extends Command {
   }
 }
 
-export type Flags<C extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & C['flags']>

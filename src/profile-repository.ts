@@ -16,11 +16,6 @@ export class ProfileRepository {
     return doc.profiles.find((p) => p.apiUrl === apiUrl && p.name === name) ?? null
   }
 
-  /** Finds a profile by name in an environment, or null. */
-  async find(apiUrl: string, name: string): Promise<null | ProfileRecord> {
-    return (await this.list(apiUrl)).find((p) => p.name === name) ?? null
-  }
-
   /** Profiles of one environment, sorted by name. */
   async list(apiUrl: string): Promise<ProfileRecord[]> {
     const doc = await this.store.read()

@@ -54,13 +54,14 @@ export class ProjectService {
 
   /** A key-less profile for an environment without auth: the existing `default` one, or a new one under a free name. */
   private async keylessProfile(env: EnvironmentRecord, projectId: string): Promise<ProfileRecord> {
-    const names = new Set((await this.deps.profiles.list(env.apiUrl)).map((p) => p.name))
-    const existing = await this.deps.profiles.find(env.apiUrl, NO_AUTH_PROFILE)
+    const profiles = await this.deps.profiles.list(env.apiUrl)
+    const existing = profiles.find((p) => p.name === NO_AUTH_PROFILE)
     if (existing?.authType === 'none') {
       await this.deps.profiles.setCurrent(env.apiUrl, existing.name)
       return this.deps.profiles.setProject(env.apiUrl, existing.name, projectId)
     }
 
+    const names = new Set(profiles.map((p) => p.name))
     let name = NO_AUTH_PROFILE
     for (let n = 2; names.has(name); n++) name = `${NO_AUTH_PROFILE}-${n}`
     const {profile} = await this.deps.profileService.create({apiUrl: env.apiUrl, authType: 'none', name, projectId}, null)

@@ -95,12 +95,8 @@ export class SecretStore {
     const backend = await this.resolveBackend()
     let removed = false
     if (backend !== 'file') removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
-    const fromFile = await this.updateFile((secrets) => {
-      const had = account in secrets
-      delete secrets[account]
-      return had
-    }, true)
-    return removed || fromFile === true
+    const fromFile = await this.removeFromFile(account)
+    return removed || fromFile
   }
 
   /** A profile's secrets, or null when none are stored. */
@@ -135,9 +131,7 @@ export class SecretStore {
 
     await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
     // A copy left in the fallback file from an earlier keychain-less run is now stale.
-    await this.updateFile((all) => {
-      delete all[account]
-    }, true)
+    await this.removeFromFile(account)
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -225,17 +219,22 @@ export class SecretStore {
     return this.backendPromise
   }
 
-  private async updateFile<T>(change: (secrets: Record<string, string>) => T, onlyIfPresent = false): Promise<T | undefined> {
-    if (onlyIfPresent && !(await this.fileExists())) return undefined
+  /** Drops an account from the fallback file: no lock taken and nothing rewritten when it isn't there. */
+  private async removeFromFile(account: string): Promise<boolean> {
+    if (!(account in (await this.readFile()))) return false
+    return this.updateFile((secrets) => {
+      const had = account in secrets
+      delete secrets[account]
+      return had
+    })
+  }
+
+  private async updateFile<T>(change: (secrets: Record<string, string>) => T): Promise<T> {
     return withFileLock(this.options.dir, this.file, async () => {
       const secrets = await this.readFile()
       const result = change(secrets)
       await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
       return result
     })
-  }
-
-  private async fileExists(): Promise<boolean> {
-    return (await readJsonFile(this.file)) !== undefined
   }
 }

@@ -26,7 +26,6 @@ export type ClientFactory = (apiUrl: string) => ControlPlaneClient
  * reads the config file.
  */
 export interface Services {
-  client(apiUrl: string): Promise<ControlPlaneClient>
   environmentService(): Promise<EnvironmentService>
   readonly environments: EnvironmentRepository
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
@@ -36,7 +35,6 @@ export interface Services {
   projectService(): Promise<ProjectService>
   prompter(): Promise<Prompter>
   secrets(): Promise<SecretStore>
-  readonly state: StateStore
 }
 
 const positiveInt = (value: string | undefined): number | undefined => {
@@ -48,7 +46,7 @@ const positiveInt = (value: string | undefined): number | undefined => {
 export class DefaultServices implements Services {
   readonly environments: EnvironmentRepository
   readonly profiles: ProfileRepository
-  readonly state: StateStore
+  private readonly state: StateStore
   private readonly cache = new Map<string, Promise<unknown>>()
 
   constructor(private readonly ctx: ServiceContext) {
@@ -59,10 +57,6 @@ export class DefaultServices implements Services {
 
   private get httpTimeoutMs(): number | undefined {
     return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
-  }
-
-  async client(apiUrl: string): Promise<ControlPlaneClient> {
-    return (await this.clientFactory())(apiUrl)
   }
 
   environmentService(): Promise<EnvironmentService> {
