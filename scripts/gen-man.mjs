@@ -17,7 +17,7 @@ import markedMan from 'marked-man'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-/** Environment variables every page documents (what the plugin reads; see contract.md). */
+/** Environment variables every page documents (what the plugin reads; see docs/formats.md). */
 const ENVIRONMENT = [
   ['LLAMACTL_CONFIG_DIR', 'The config directory, instead of `$XDG_CONFIG_HOME/llamactl` (or `~/.config/llamactl`).'],
   [

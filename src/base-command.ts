@@ -2,9 +2,9 @@ import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
-import {isInteractive, missing} from './interactive.js'
-import type {EnvironmentRecord} from './state/schema.js'
-import {DefaultServices, ServiceContext, Services} from './services.js'
+import {DefaultServices, ServiceContext, Services} from './services/factory.js'
+import {isInteractive} from './ui/interactive.js'
+import type {EnvironmentRecord} from './stores/schema.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,7 +18,7 @@ type ArgOutput = {[name: string]: any}
  */
 async function usageLine(message: string): Promise<string> {
   // Loaded only on this error path, to keep start-up lean.
-  const {redactKey} = await import('./redact.js')
+  const {redactKey} = await import('./ui/redact.js')
   return message
     .split('\n')
     .map((line) => line.trim())
@@ -62,22 +62,14 @@ export abstract class BaseCommand<T> extends Command {
     return this.exit(exit)
   }
 
-  /**
-   * The profile NAME argument, or (interactive runs) one the user picks from the environment's
-   * profiles, the current one preselected.
-   */
-  protected async profileName(env: EnvironmentRecord, given: string | undefined, options: {interactive: boolean; message: string}): Promise<string> {
-    if (given !== undefined) return given
-    if (!options.interactive) throw missing('NAME argument', 'Pass a profile name; see `llamactl auth list`')
-    const profiles = await this.services.profiles.list(env.apiUrl)
-    if (profiles.length === 0)
-      throw new CliError(`No profiles in ${env.apiUrl}`, {code: 'no_profiles', suggestion: 'Create one with `llamactl auth token` or `llamactl auth login`'})
-    const prompter = await this.services.prompter()
-    return prompter.select(
-      options.message,
-      profiles.map((p) => ({label: `${p.name} (${p.projectId ?? 'no project'})`, value: p.name})),
-      {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
-    )
+  /** What the command prints (unless --json) and returns: `--json` prints the returned value. */
+  abstract override run(): Promise<T>
+
+  /** The profile NAME argument, or one picked from the environment's profiles (see pickProfile). */
+  protected async profileName(env: EnvironmentRecord, requested: string | undefined, options: {interactive: boolean; message: string}): Promise<string> {
+    const {pickProfile} = await import('./ui/pickers.js')
+    const profiles = requested === undefined ? await this.services.profileStore.list(env.apiUrl) : []
+    return pickProfile(profiles, env, {...options, prompter: () => this.services.prompter(), requested})
   }
 
   /**
@@ -102,7 +94,7 @@ export abstract class BaseCommand<T> extends Command {
     return output
   }
 
-  /** Whether this run may prompt (see contract.md); `flag` is the parsed --interactive value. */
+  /** Whether this run may prompt (see docs/formats.md); `flag` is the parsed --interactive value. */
   protected interactive(flag: boolean | undefined): boolean {
     if (this.jsonEnabled() && flag === undefined) return false
     return isInteractive(flag, {

@@ -1,4 +1,4 @@
-import {DefaultServices} from './services.js'
+import {DefaultServices} from './services/factory.js'
 
 export {BaseCommand} from './base-command.js'
 export {CliError, ExitCode, UsageError} from './errors.js'
@@ -27,8 +27,8 @@ export async function currentCredentials(
     version: options.version ?? '0.0.0',
     warn: options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)),
   })
-  const env = await services.environments.current()
-  const profile = await services.profiles.current(env.apiUrl)
+  const env = await services.environmentStore.current()
+  const profile = await services.profileStore.current(env.apiUrl)
   if (!profile) return null
   const secrets = profile.authType === 'none' ? null : await (await services.profileService()).secretsOf(profile)
   return {apiKey: secrets?.apiKey ?? null, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}

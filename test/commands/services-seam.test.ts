@@ -6,8 +6,8 @@ import {pathToFileURL} from 'node:url'
 import {ROOT} from '../support/cli.js'
 import {Fixture, ok, setUp} from '../support/fixture.js'
 import type * as BaseModule from '../../src/base-command.js'
-import type {Choice, Prompter} from '../../src/prompter.js'
-import type * as ServicesModule from '../../src/services.js'
+import type {Choice, Prompter} from '../../src/ui/prompter.js'
+import type * as ServicesModule from '../../src/services/factory.js'
 
 /**
  * Commands get every dependency from one factory (BaseCommand.servicesFactory). These tests run
@@ -44,7 +44,7 @@ describe('the services seam: in-process command runs with a scripted prompter', 
   before(async () => {
     const dist = (file: string) => pathToFileURL(path.join(ROOT, 'dist', file)).href
     ;({BaseCommand} = (await import(dist('base-command.js'))) as typeof BaseModule)
-    ;({DefaultServices} = (await import(dist('services.js'))) as typeof ServicesModule)
+    ;({DefaultServices} = (await import(dist('services/factory.js'))) as typeof ServicesModule)
     original = BaseCommand.servicesFactory
   })
 
@@ -64,11 +64,7 @@ describe('the services seam: in-process command runs with a scripted prompter', 
   })
 
   function withPrompter(answers: string[]) {
-    BaseCommand.servicesFactory = (ctx) => {
-      const services = new DefaultServices(ctx)
-      services.prompter = async () => scripted(answers)
-      return services
-    }
+    BaseCommand.servicesFactory = (ctx) => new DefaultServices(ctx, {prompter: async () => scripted(answers)})
   }
 
   it('auth token --interactive: key and project come from the prompter, the profile from the real services', async () => {

@@ -2,7 +2,7 @@ import {randomBytes, randomUUID} from 'node:crypto'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-/** A project as the server lists it (wire format of control-plane-api.md). */
+/** A project as the server lists it (wire format of docs/control-plane-api.md). */
 export interface WireProject {
   deployment_count: number
   project_id: string

@@ -3,8 +3,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliResult, ROOT, RUN_JS} from './cli.js'
-import type {ProfileSecrets} from '../../src/secret-store.js'
-import type {StateDocument} from '../../src/state/schema.js'
+import type {ProfileSecrets} from '../../src/stores/secret-store.js'
+import type {StateDocument} from '../../src/stores/schema.js'
 
 /** The `$BROWSER` stand-in that approves or denies over loopback HTTP (see the script). */
 export const STAND_IN_BROWSER = path.join(ROOT, 'test', 'support', 'stand-in-browser.mjs')

@@ -1,6 +1,6 @@
 // A child process for the kill-mid-write test: rewrites a large config as fast as it can,
 // printing a line after each write, until it is killed (or after a bounded number of writes).
-import {StateStore} from '../../src/state/state-store.js'
+import {StateStore} from '../../src/stores/state-store.js'
 
 const store = new StateStore(process.argv[2])
 for (let i = 0; i < 2000; i++) {

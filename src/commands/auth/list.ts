@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../base-command.js'
-import {profileJson, ProfileJson, table} from '../../views.js'
+import {profileJson, ProfileListJson, table} from '../../ui/views.js'
 
-export default class AuthList extends BaseCommand<AuthListResult> {
+export default class AuthList extends BaseCommand<ProfileListJson> {
   static override summary = 'List login profiles in the current environment'
   static override description =
     'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. The current profile is marked with *. Makes no network call and never touches the keychain.'
@@ -9,11 +9,11 @@ export default class AuthList extends BaseCommand<AuthListResult> {
   // Extra arguments are refused by BaseCommand.parse, redacted (see there).
   static override strict = false
 
-  async run(): Promise<AuthListResult> {
+  async run(): Promise<ProfileListJson> {
     await this.parse(AuthList)
-    const env = await this.services.environments.current()
-    const profiles = await this.services.profiles.list(env.apiUrl)
-    const result = {environment: env.apiUrl, profiles: profiles.map((p) => profileJson(p, p.name === env.currentProfile))}
+    const env = await this.services.environmentStore.current()
+    const profiles = await this.services.profileStore.list(env.apiUrl)
+    const result: ProfileListJson = {environment: env.apiUrl, profiles: profiles.map((p) => profileJson(p, p.name === env.currentProfile))}
     if (this.jsonEnabled()) return result
     if (profiles.length === 0) {
       const how = env.requiresAuth ? '`llamactl auth login` or `llamactl auth token`' : '`llamactl auth token` or `llamactl auth project`'
@@ -30,9 +30,4 @@ export default class AuthList extends BaseCommand<AuthListResult> {
     this.log(table(['', 'NAME', 'PROJECT', 'TYPE'], rows))
     return result
   }
-}
-
-export interface AuthListResult {
-  environment: string
-  profiles: ProfileJson[]
 }

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../interactive.js'
-import {profileJson, ProfileJson} from '../../views.js'
+import {interactiveFlag} from '../../ui/interactive.js'
+import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthLogin extends BaseCommand<ProfileJson> {
   static override summary = 'Log in with your browser'
@@ -26,9 +26,9 @@ export default class AuthLogin extends BaseCommand<ProfileJson> {
 
   async run(): Promise<ProfileJson> {
     const {flags} = await this.parse(AuthLogin)
-    const env = await this.services.environments.current()
-    const login = await this.services.loginService()
-    const {created, profile} = await login.login(env, {
+    const env = await this.services.environmentStore.current()
+    const loginService = await this.services.loginService()
+    const {created, profile} = await loginService.login(env, {
       interactive: this.interactive(flags.interactive),
       name: flags.name,
       noBrowser: !flags.browser,

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../interactive.js'
-import {profileJson, ProfileJson} from '../../views.js'
+import {interactiveFlag} from '../../ui/interactive.js'
+import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthLogout extends BaseCommand<ProfileJson> {
   static override summary = 'Delete a login profile and its local data'
@@ -14,11 +14,11 @@ export default class AuthLogout extends BaseCommand<ProfileJson> {
 
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthLogout)
-    const env = await this.services.environments.current()
+    const env = await this.services.environmentStore.current()
     const name = await this.profileName(env, args.name, {interactive: this.interactive(flags.interactive), message: 'Log out of profile'})
 
-    const profiles = await this.services.profileService()
-    const profile = await profiles.remove(env.apiUrl, name)
+    const profileService = await this.services.profileService()
+    const profile = await profileService.remove(env.apiUrl, name)
     this.say(`Logged out of ${profile.name}; its profile and secrets are deleted.`)
     return profileJson(profile, false)
   }

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../interactive.js'
-import {profileJson, ProfileJson} from '../../views.js'
+import {interactiveFlag} from '../../ui/interactive.js'
+import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthProject extends BaseCommand<ProfileJson> {
   static override summary = 'Change the active project for the current profile'
@@ -14,9 +14,9 @@ export default class AuthProject extends BaseCommand<ProfileJson> {
 
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthProject)
-    const env = await this.services.environments.current()
-    const projects = await this.services.projectService()
-    const profile = await projects.setProject(env, args.project_id, {
+    const env = await this.services.environmentStore.current()
+    const projectService = await this.services.projectService()
+    const profile = await projectService.setProject(env, args.project_id, {
       interactive: this.interactive(flags.interactive),
       prompter: () => this.services.prompter(),
     })

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../interactive.js'
-import {profileJson, ProfileJson} from '../../views.js'
+import {interactiveFlag} from '../../ui/interactive.js'
+import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthSwitch extends BaseCommand<ProfileJson> {
   static override summary = 'Set the current profile'
@@ -14,10 +14,10 @@ export default class AuthSwitch extends BaseCommand<ProfileJson> {
 
   async run(): Promise<ProfileJson> {
     const {args, flags} = await this.parse(AuthSwitch)
-    const env = await this.services.environments.current()
+    const env = await this.services.environmentStore.current()
     const name = await this.profileName(env, args.name, {interactive: this.interactive(flags.interactive), message: 'Switch to profile'})
 
-    const profile = (await this.services.profiles.setCurrent(env.apiUrl, name))!
+    const profile = (await this.services.profileStore.setCurrent(env.apiUrl, name))!
     this.say(`Switched to profile ${profile.name} (project ${profile.projectId ?? 'none'}).`)
     return profileJson(profile, true)
   }

@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {interactiveFlag} from '../../interactive.js'
-import {pickProject} from '../../project-picker.js'
-import {readSecretFromStdin} from '../../read-stdin.js'
-import {profileJson, ProfileJson} from '../../views.js'
+import {interactiveFlag} from '../../ui/interactive.js'
+import {readSecretFromStdin} from '../../ui/read-stdin.js'
+import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthToken extends BaseCommand<ProfileJson> {
   static override summary = 'Create a profile from an API key'
@@ -33,24 +32,18 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
       if (absent.length > 0) throw new UsageError(`Missing ${absent.join(' and ')} (required when not interactive)`, 'Pass both --api-key and --project-id')
     }
 
-    const env = await this.services.environments.current()
+    const env = await this.services.environmentStore.current()
     let apiKey = flags['api-key'] === '-' ? await readSecretFromStdin() : flags['api-key']
     apiKey ??= await (await this.services.prompter()).password('API key')
-    apiKey = apiKey.trim()
-    if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
-
     const profileService = await this.services.profileService()
-    const projects = await profileService.validateKey(env.apiUrl, apiKey)
-    const projectId = await pickProject(projects, {
-      allowUnlisted: false,
-      flag: '--project-id',
+    const {created, profile} = await profileService.addApiKey(env, {
+      apiKey,
       interactive,
+      name: flags.name,
+      projectId: flags['project-id'],
       prompter: () => this.services.prompter(),
-      requested: flags['project-id'],
-      takeSingle: env.requiresAuth,
     })
-    const {created, profile} = await profileService.saveApiKeyProfile(env, apiKey, projectId, flags.name)
-    this.say(`${created ? 'Created' : 'Updated'} profile ${profile.name} for ${env.apiUrl} (project ${projectId}); it is now current.`)
+    this.say(`${created ? 'Created' : 'Updated'} profile ${profile.name} for ${env.apiUrl} (project ${profile.projectId}); it is now current.`)
     return profileJson(profile, true)
   }
 }

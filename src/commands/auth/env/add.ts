@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
-import {interactiveFlag, missing} from '../../../interactive.js'
-import {environmentJson, EnvironmentJson} from '../../../views.js'
+import {interactiveFlag, missing} from '../../../ui/interactive.js'
+import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 
 export default class AuthEnvAdd extends BaseCommand<EnvironmentJson> {
   static override summary = 'Add or update an environment'
@@ -21,9 +21,9 @@ export default class AuthEnvAdd extends BaseCommand<EnvironmentJson> {
       apiUrl = await prompter.input('Control plane API URL')
     }
 
-    const environments = await this.services.environmentService()
-    const env = await environments.add(apiUrl)
-    const {current} = await this.services.environments.list()
+    const environmentService = await this.services.environmentService()
+    const env = await environmentService.add(apiUrl)
+    const {current} = await this.services.environmentStore.list()
     this.say(
       `Added ${env.apiUrl} (${env.requiresAuth ? 'requires auth' : 'no auth'}).` +
         (current === env.apiUrl ? '' : ` Switch to it with \`llamactl auth env switch ${env.apiUrl}\`.`),

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../../base-command.js'
-import {environmentJson, EnvironmentJson, table} from '../../../views.js'
+import {environmentJson, EnvironmentListJson, table} from '../../../ui/views.js'
 
-export default class AuthEnvList extends BaseCommand<{environments: EnvironmentJson[]}> {
+export default class AuthEnvList extends BaseCommand<EnvironmentListJson> {
   static override summary = 'List known environments'
   static override description =
     'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call.'
@@ -9,9 +9,9 @@ export default class AuthEnvList extends BaseCommand<{environments: EnvironmentJ
   // Extra arguments are refused by BaseCommand.parse, redacted (see there).
   static override strict = false
 
-  async run(): Promise<{environments: EnvironmentJson[]}> {
+  async run(): Promise<EnvironmentListJson> {
     await this.parse(AuthEnvList)
-    const {current, environments} = await this.services.environments.list()
+    const {current, environments} = await this.services.environmentStore.list()
     const result = {environments: environments.map((env) => environmentJson(env, env.apiUrl === current))}
     if (!this.jsonEnabled())
       this.log(

@@ -1,8 +1,9 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
-import {interactiveFlag, missing} from '../../../interactive.js'
-import {environmentJson, EnvironmentJson} from '../../../views.js'
+import {interactiveFlag} from '../../../ui/interactive.js'
+import {pickEnvironment} from '../../../ui/pickers.js'
+import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 
 export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override summary = 'Switch the current environment'
@@ -14,20 +15,17 @@ export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
 
   async run(): Promise<EnvironmentJson> {
     const {args, flags} = await this.parse(AuthEnvSwitch)
-    let {api_url: apiUrl} = args
-    if (apiUrl === undefined) {
-      if (!this.interactive(flags.interactive)) throw missing('API_URL argument', 'Pass one of `llamactl auth env list`')
-      const {current, environments} = await this.services.environments.list()
-      const prompter = await this.services.prompter()
-      apiUrl = await prompter.select(
-        'Switch to environment',
-        environments.map((env) => ({label: env.apiUrl, value: env.apiUrl})),
-        {initial: Math.max(0, environments.findIndex((env) => env.apiUrl === current))},
-      )
-    }
-
-    const environments = await this.services.environmentService()
-    const env = await environments.switch(apiUrl)
+    const {current, environments} = await this.services.environmentStore.list()
+    const apiUrl = await pickEnvironment(environments, {
+      current,
+      hint: 'Pass one of `llamactl auth env list`',
+      interactive: this.interactive(flags.interactive),
+      message: 'Switch to environment',
+      prompter: () => this.services.prompter(),
+      requested: args.api_url,
+    })
+    const environmentService = await this.services.environmentService()
+    const env = await environmentService.switch(apiUrl)
     this.say(`Switched to ${env.apiUrl}${env.currentProfile ? ` (profile ${env.currentProfile})` : ''}.`)
     return environmentJson(env, true)
   }

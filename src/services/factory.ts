@@ -1,0 +1,171 @@
+import {EnvironmentStore} from '../stores/environment-store.js'
+import {ProfileStore} from '../stores/profile-store.js'
+import {StateStore} from '../stores/state-store.js'
+import type {EnvironmentService} from './environment-service.js'
+import type {LoginService} from './login-service.js'
+import type {LoginSession} from './login-session.js'
+import type {ProfileService} from './profile-service.js'
+import type {ProjectService} from './project-service.js'
+import type {ControlPlaneClient} from '../net/control-plane-client.js'
+import type {SecretStore} from '../stores/secret-store.js'
+import type {Prompter} from '../ui/prompter.js'
+
+export interface ServiceContext {
+  configDir: string
+  env: NodeJS.ProcessEnv
+  /** The llamactl version (the host CLI's when installed as a plugin). */
+  version: string
+  /** Prints a warning line on stderr. */
+  warn: (message: string) => void
+}
+
+export type ClientFactory = (apiUrl: string) => ControlPlaneClient
+
+/**
+ * What commands use. Stores (`*Store`) hold state: the config's environments and profiles are
+ * plain properties, cheap to build. Services (`*Service()`) run flows and are built on first use,
+ * their modules included, so `auth list` loads only what reads the config file.
+ */
+export interface Services {
+  /** Environments in the config file. */
+  readonly environmentStore: EnvironmentStore
+  /** Profiles in the config file (never their secrets). */
+  readonly profileStore: ProfileStore
+  /** Adding, switching and deleting environments (probes the server). */
+  environmentService(): Promise<EnvironmentService>
+  /** Browser login; loads openid-client, so only `auth login` asks for it. */
+  loginService(): Promise<LoginService>
+  /** Profiles together with their secrets: create, remove, authenticate as one. */
+  profileService(): Promise<ProfileService>
+  /** The current profile's project. */
+  projectService(): Promise<ProjectService>
+  prompter(): Promise<Prompter>
+  /** The keychain (keytar) or the 0600 fallback file. */
+  secretStore(): Promise<SecretStore>
+}
+
+/** Replacements tests (or a host CLI) hand to DefaultServices instead of patching it. */
+export interface ServiceOverrides {
+  clientFactory?: ClientFactory
+  prompter?: () => Promise<Prompter>
+  secretStore?: () => Promise<SecretStore>
+}
+
+const positiveInt = (value: string | undefined): number | undefined => {
+  const n = Number(value)
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
+/** The real services, built lazily from the command's context. */
+export class DefaultServices implements Services {
+  readonly environmentStore: EnvironmentStore
+  readonly profileStore: ProfileStore
+  private readonly cache = new Map<string, Promise<unknown>>()
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly overrides: ServiceOverrides = {},
+  ) {
+    const state = new StateStore(ctx.configDir)
+    this.environmentStore = new EnvironmentStore(state)
+    this.profileStore = new ProfileStore(state)
+  }
+
+  private get httpTimeoutMs(): number | undefined {
+    return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
+  }
+
+  environmentService(): Promise<EnvironmentService> {
+    return this.once('environmentService', async () => {
+      const [{EnvironmentService}, client] = await Promise.all([import('./environment-service.js'), this.clientFactory()])
+      return new EnvironmentService({
+        client,
+        environments: this.environmentStore,
+        profiles: this.profileStore,
+        profileService: () => this.profileService(),
+        version: this.ctx.version,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  loginService(): Promise<LoginService> {
+    return this.once('loginService', async () => {
+      const [{LoginService}, client, profileService] = await Promise.all([import('./login-service.js'), this.clientFactory(), this.profileService()])
+      return new LoginService({
+        client,
+        env: this.ctx.env,
+        profileService,
+        stderr: process.stderr,
+        timeoutMs: this.httpTimeoutMs,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  profileService(): Promise<ProfileService> {
+    return this.once('profileService', async () => {
+      const [{ProfileService}, client, secrets] = await Promise.all([import('./profile-service.js'), this.clientFactory(), this.secretStore()])
+      return new ProfileService({
+        client,
+        profiles: this.profileStore,
+        secrets,
+        session: () => this.loginSession(),
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  projectService(): Promise<ProjectService> {
+    return this.once('projectService', async () => {
+      const [{ProjectService}, client, profileService] = await Promise.all([import('./project-service.js'), this.clientFactory(), this.profileService()])
+      return new ProjectService({client, profiles: this.profileStore, profileService})
+    })
+  }
+
+  prompter(): Promise<Prompter> {
+    return this.once('prompter', async () => {
+      if (this.overrides.prompter) return this.overrides.prompter()
+      return new (await import('../ui/prompter.js')).EnquirerPrompter()
+    })
+  }
+
+  secretStore(): Promise<SecretStore> {
+    return this.once('secretStore', async () => {
+      if (this.overrides.secretStore) return this.overrides.secretStore()
+      const {SecretStore, secretStoreMode} = await import('../stores/secret-store.js')
+      return new SecretStore({
+        dir: this.ctx.configDir,
+        mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
+        timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  /** One client per API URL, sharing got's instance. */
+  private clientFactory(): Promise<ClientFactory> {
+    return this.once('clientFactory', async () => {
+      if (this.overrides.clientFactory) return this.overrides.clientFactory
+      const {ControlPlaneClient} = await import('../net/control-plane-client.js')
+      const clients = new Map<string, ControlPlaneClient>()
+      const options = {timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
+      return (apiUrl: string) => {
+        if (!clients.has(apiUrl)) clients.set(apiUrl, new ControlPlaneClient(apiUrl, options))
+        return clients.get(apiUrl)!
+      }
+    })
+  }
+
+  private loginSession(): Promise<LoginSession> {
+    return this.once('loginSession', async () => {
+      const [{LoginSession}, client, secrets] = await Promise.all([import('./login-session.js'), this.clientFactory(), this.secretStore()])
+      return new LoginSession({client, secrets, timeoutMs: this.httpTimeoutMs})
+    })
+  }
+
+  private once<T>(key: string, build: () => Promise<T>): Promise<T> {
+    if (!this.cache.has(key)) this.cache.set(key, build())
+    return this.cache.get(key) as Promise<T>
+  }
+}

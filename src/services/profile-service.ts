@@ -1,0 +1,173 @@
+import {CliError, UsageError} from '../errors.js'
+import {pickCredentialProject} from '../ui/pickers.js'
+import type {ProfileStore} from '../stores/profile-store.js'
+import {redactKey} from '../ui/redact.js'
+import type {LoginSession} from './login-session.js'
+import type {ControlPlaneClient, Project, TokenSource} from '../net/control-plane-client.js'
+import type {Prompter} from '../ui/prompter.js'
+import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
+import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+
+export interface AddApiKeyOptions {
+  apiKey: string
+  interactive: boolean
+  /** Profile name (default: the name it already has, else the key's redacted form). */
+  name?: string
+  projectId?: string
+  prompter: () => Promise<Prompter>
+}
+
+export interface ProfileServiceDeps {
+  client: (apiUrl: string) => ControlPlaneClient
+  profiles: ProfileStore
+  secrets: SecretStore
+  /** Login profiles' refresh after a 401; built (and its module loaded) only when one happens. */
+  session?: () => Promise<LoginSession>
+  /** Prints a warning line on stderr. */
+  warn?: (message: string) => void
+}
+
+/** Creating and deleting profiles together with their secrets: never one without the other. */
+export class ProfileService {
+  constructor(private readonly deps: ProfileServiceDeps) {}
+
+  /**
+   * `auth token`: validates the key with the server, picks its project (the requested one, the
+   * only one, or a prompt) and saves the API-key profile as current. Adding a key that already
+   * has a profile here updates that profile and keeps its name.
+   */
+  async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
+    const apiKey = options.apiKey.trim()
+    if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
+    const projects = await this.validateKey(env.apiUrl, apiKey)
+    const projectId = await pickCredentialProject(projects, options, env.requiresAuth)
+    return this.saveApiKeyProfile(env, apiKey, projectId, options.name)
+  }
+
+  /**
+   * Saves a profile and its secrets and makes it current, in place of `previous` (same key, same
+   * login subject) if given. Never loses a credential: the secrets go first, under a fresh
+   * account; then the config switches to the new record in one atomic update; only then are the
+   * replaced profile's secrets deleted. A failure before the switch removes the new secrets again
+   * and leaves everything as it was.
+   */
+  async create(
+    profile: Omit<ProfileRecord, 'id'>,
+    secrets: null | ProfileSecrets,
+    previous: null | ProfileRecord = null,
+  ): Promise<{created: boolean; previous: null | ProfileRecord; profile: ProfileRecord}> {
+    const saved: ProfileRecord = {...profile, id: globalThis.crypto.randomUUID()}
+    if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
+    let created: boolean
+    try {
+      ;({created} = await this.deps.profiles.save(saved, previous))
+    } catch (error) {
+      if (secrets) await this.deps.secrets.delete(secretAccount(saved)).catch(() => {})
+      throw error
+    }
+
+    if (previous && previous.authType !== 'none') await this.discardSecrets(previous)
+    return {created, previous, profile: saved}
+  }
+
+  /**
+   * The bearer token of a profile: its API key. For login profiles this is where refresh-on-401
+   * happens: the control-plane client calls `refresh` after a 401, which runs LoginSession.refresh
+   * (once, across processes) and retries with the fresh OIDC access token.
+   */
+  async bearer(profile: ProfileRecord): Promise<TokenSource> {
+    let secrets = await this.secretsOf(profile)
+    if (!secrets?.apiKey)
+      throw new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
+        code: 'secrets_missing',
+        suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
+      })
+    const apiKey = secrets.apiKey
+    const {session} = this.deps
+    if (profile.authType !== 'login' || !session) return {token: async () => apiKey}
+    return {
+      async refresh() {
+        secrets = await (await session()).refresh(profile, secrets!)
+        return secrets.accessToken ?? null
+      },
+      token: async () => apiKey,
+    }
+  }
+
+  /** Creates (or updates) a profile for an API key that the server has already accepted. */
+  async saveApiKeyProfile(env: EnvironmentRecord, apiKey: string, projectId: string, name?: string) {
+    const keyHint = redactKey(apiKey)
+    const previous = await this.find(
+      env.apiUrl,
+      async (existing) => existing.authType === 'api-key' && existing.keyHint === keyHint && (await this.secretsOf(existing))?.apiKey === apiKey,
+    )
+    return this.create({apiUrl: env.apiUrl, authType: 'api-key', keyHint, name: name ?? previous?.name ?? keyHint, projectId}, {apiKey}, previous)
+  }
+
+  /**
+   * Deletes a profile and its secrets. A login profile's minted API key is revoked on the server
+   * first, best effort: when that fails the profile is still deleted, with a warning naming the key.
+   * Secrets go before the config entry, so a keychain failure leaves the profile in place to retry.
+   */
+  async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
+    const profile = await this.deps.profiles.get(apiUrl, name)
+    await this.discard(profile)
+    await this.deps.profiles.remove(apiUrl, name)
+    return profile
+  }
+
+  /** Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config entry stays. */
+  async discard(profile: ProfileRecord): Promise<void> {
+    if (profile.authType === 'none') return
+    if (profile.authType === 'login' && profile.keyId) await this.revokeMintedKey(profile)
+    await this.discardSecrets(profile)
+  }
+
+  /** A profile's stored secrets, or null. */
+  async secretsOf(profile: ProfileRecord): Promise<null | ProfileSecrets> {
+    return this.deps.secrets.get(secretAccount(profile))
+  }
+
+  /** Lists the projects an API key can use; a rejected key is an error that says so. */
+  async validateKey(apiUrl: string, apiKey: string): Promise<Project[]> {
+    try {
+      return await this.deps.client(apiUrl).listProjects(apiKey)
+    } catch (error) {
+      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden'))
+        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403})`, {
+          code: 'invalid_key',
+          suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
+        })
+      throw error
+    }
+  }
+
+  /** Deletes a profile's secrets; for login profiles under the refresh lock, so an in-flight refresh can't write them back. */
+  private async discardSecrets(profile: ProfileRecord): Promise<void> {
+    const {secrets} = this.deps
+    const drop = async () => {
+      await secrets.delete(secretAccount(profile))
+    }
+
+    await (profile.authType === 'login' ? secrets.exclusive(drop) : drop())
+  }
+
+  /** The first profile of an environment that `match` accepts, or null. */
+  async find(apiUrl: string, match: (existing: ProfileRecord) => boolean | Promise<boolean>): Promise<null | ProfileRecord> {
+    for (const candidate of await this.deps.profiles.list(apiUrl)) {
+      // eslint-disable-next-line no-await-in-loop -- secrets are read only for the few that share a key hint
+      if (await match(candidate)) return candidate
+    }
+
+    return null
+  }
+
+  private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
+    try {
+      await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile), profile.keyId!)
+    } catch (error) {
+      const why = error instanceof CliError ? error.message : (error as Error).message
+      this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import {Flags} from '@oclif/core'
+
+import {UsageError} from '../errors.js'
+
+/** `--interactive/--no-interactive`, for commands that may prompt. */
+export const interactiveFlag = Flags.boolean({
+  allowNo: true,
+  description: 'Prompt for what is missing (default: when stdin and stdout are terminals and CI is not set).',
+  helpGroup: 'GLOBAL',
+})
+
+export interface Terminal {
+  ci: boolean
+  stdinIsTTY: boolean
+  stdoutIsTTY: boolean
+}
+
+/** A command is interactive when stdin and stdout are terminals and CI is unset, unless a flag says otherwise. */
+export function isInteractive(flag: boolean | undefined, terminal: Terminal): boolean {
+  if (flag !== undefined) return flag
+  return terminal.stdinIsTTY && terminal.stdoutIsTTY && !terminal.ci
+}
+
+/** The error a non-interactive run gets instead of a prompt: names the flag or argument to pass. */
+export function missing(what: string, hint?: string): UsageError {
+  return new UsageError(`Missing ${what} (no prompt in non-interactive mode)`, hint)
+}

@@ -1,0 +1,64 @@
+import type {Readable, Writable} from 'node:stream'
+
+import {CancelledError} from '../errors.js'
+
+export interface Choice<T> {
+  /** What the user sees. */
+  label: string
+  value: T
+}
+
+/** Everything the commands ask a person. Only used when the command is interactive. */
+export interface Prompter {
+  input(message: string, options?: {initial?: string}): Promise<string>
+  password(message: string): Promise<string>
+  select<T>(message: string, choices: Choice<T>[], options?: {initial?: number}): Promise<T>
+}
+
+export interface PromptStreams {
+  stdin?: Readable
+  stdout?: Writable
+}
+
+/**
+ * Prompts through enquirer, loaded on first use. Prompts are drawn on stderr so that
+ * stdout stays data only; Ctrl-C or Esc becomes a CancelledError (exit 130).
+ */
+export class EnquirerPrompter implements Prompter {
+  constructor(private readonly streams: PromptStreams = {}) {}
+
+  async input(message: string, options: {initial?: string} = {}): Promise<string> {
+    return this.ask<string>({initial: options.initial, message, type: 'input'})
+  }
+
+  async password(message: string): Promise<string> {
+    return this.ask<string>({message, type: 'password'})
+  }
+
+  async select<T>(message: string, choices: Choice<T>[], options: {initial?: number} = {}): Promise<T> {
+    const names = choices.map((_, i) => String(i))
+    const picked = await this.ask<string>({
+      choices: choices.map((c, i) => ({message: c.label, name: names[i]})),
+      initial: options.initial ?? 0,
+      message,
+      type: 'select',
+    })
+    return choices[Number(picked)].value
+  }
+
+  private async ask<T>(question: Record<string, unknown>): Promise<T> {
+    const {default: Enquirer} = await import('enquirer')
+    const enquirer = new Enquirer<{answer: T}>({
+      stdin: this.streams.stdin ?? process.stdin,
+      stdout: this.streams.stdout ?? process.stderr,
+    } as object)
+    try {
+      const {answer} = await enquirer.prompt({...question, name: 'answer'} as never)
+      return answer
+    } catch (error) {
+      // enquirer rejects with an empty value when the prompt is cancelled.
+      if (error === undefined || error === '' || error === null) throw new CancelledError()
+      throw error
+    }
+  }
+}

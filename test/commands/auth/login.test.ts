@@ -1,0 +1,340 @@
+import {expect} from 'chai'
+import {existsSync, mkdirSync, readFileSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {readConfig, readSecrets, STAND_IN_BROWSER, startCli} from '../../support/login-session.js'
+import {KEYS, runInPty} from '../../support/pty.js'
+import {ALICE, BOB, DEVICE_GRANT, TestAccount, TestOidcOptions, TestOidcProvider} from '../../support/oidc-provider.js'
+
+describe('auth login (browser, OIDC device flow against a real oidc-provider)', function () {
+  this.timeout(60_000)
+  let f: Fixture
+  let op: TestOidcProvider
+  let browserLog: string
+
+  async function start(oidc: TestOidcOptions = {}, server: Parameters<typeof setUp>[0] = {}) {
+    f = await setUp(server)
+    op = await new TestOidcProvider(oidc).start()
+    op.attach(f.server)
+    browserLog = path.join(f.dir, 'browser.log')
+  }
+
+  afterEach(async () => {
+    await op?.stop()
+    await f?.cleanup()
+  })
+
+  /** Runs `auth login` with the stand-in browser signing in as `account` and approving (or `action`). */
+  const login = (args: string[] = [], account: TestAccount = ALICE, action = 'approve') =>
+    f.run(['auth', 'login', ...args], {
+      env: {BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: action, LLAMACTL_TEST_BROWSER_EMAIL: account.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
+      timeoutMs: 30_000,
+    })
+
+  const loginProfiles = () => readConfig(f.dir).profiles.filter((p) => p.authType === 'login')
+
+  /** No secret may show up in the config file or on stdout. */
+  function expectNoLeak(stdout: string) {
+    const config = f.configText()
+    for (const secrets of Object.values(readSecrets(f.dir)))
+      for (const value of [secrets.apiKey, secrets.accessToken, secrets.refreshToken, secrets.idToken].filter(Boolean)) {
+        expect(config).not.to.include(value)
+        expect(stdout).not.to.include(value)
+      }
+  }
+
+  it('logs in with one project: prints URL and code, opens the browser, stores the key and tokens as secrets', async () => {
+    await start()
+    const result = ok(await login(['--json']))
+    expect(json(result)).to.deep.equal({apiUrl: f.server.url, authType: 'login', current: true, name: ALICE.email, projectId: 'p1'})
+
+    const [, uri, code] = /open (http:\/\/127\.0\.0\.1:\d+\/device) and enter the code (\S+)/.exec(result.stderr) ?? []
+    expect(uri, result.stderr).to.equal(`${op.issuer}/device`)
+    // The browser got verification_uri_complete as its one argument.
+    expect(readFileSync(browserLog, 'utf8')).to.include(`opened ${uri}?user_code=${code} (1 argument(s))`).and.include('finished on "Sign-in Success"')
+
+    const [profile] = loginProfiles()
+    expect(profile).to.include({authType: 'login', email: ALICE.email, name: ALICE.email, projectId: 'p1', sub: ALICE.sub})
+    expect(readConfig(f.dir).environments.find((e) => e.apiUrl === f.server.url)?.currentProfile).to.equal(ALICE.email)
+    const minted = f.server.minted.get(profile.keyId!)
+    expect(minted, 'the key id in the profile is the one minted').to.not.equal(undefined)
+    expect(f.server.calls('/api/v1/api-keys', 'POST')[0].body).to.deep.equal({name: `${ALICE.email} llamactl on ${os.hostname()}`, project_id: null})
+
+    const secrets = readSecrets(f.dir)[`profile:${profile.id}`]
+    expect(secrets.apiKey).to.equal(minted!.secret)
+    expect(secrets.accessToken).to.be.a('string')
+    expect(secrets.refreshToken).to.be.a('string')
+    expect(secrets.idToken).to.match(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
+    expect(secrets.expiresAt).to.be.greaterThan(Date.now() / 1000)
+    expectNoLeak(result.stdout)
+
+    const listed = json(ok(await f.run(['auth', 'list', '--json'])))
+    expect(listed.profiles.find((p: {name: string}) => p.name === ALICE.email)).to.deep.equal({
+      apiUrl: f.server.url,
+      authType: 'login',
+      current: true,
+      name: ALICE.email,
+      projectId: 'p1',
+    })
+  })
+
+  it('with several projects takes --project-id; without it a non-interactive run is a usage error listing them', async () => {
+    await start()
+    fails(await login([], BOB), 2, /--project-id.*p1, p2/)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(f.server.minted.size, 'nothing minted before the project is known').to.equal(0)
+
+    const result = ok(await login(['--project-id', 'p2', '--name', 'work'], BOB))
+    expect(result.stderr).to.include('Created profile work')
+    expect(loginProfiles()).to.have.length(1)
+    expect(loginProfiles()[0]).to.include({email: BOB.email, name: 'work', projectId: 'p2', sub: BOB.sub})
+    const table = ok(await f.run(['auth', 'list'])).stdout
+    expect(table).to.match(/\* +work +p2 +login \(bob@example\.com\)/)
+  })
+
+  it('an account without projects is told to finish setting up on the web; nothing stored', async () => {
+    await start({accounts: [{...ALICE, projects: []}]})
+    fails(await login(), 1, /has no projects.*setting up the account on the web/)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(f.server.minted.size).to.equal(0)
+  })
+
+  it('denied in the browser: exit 1, "login was denied", nothing stored', async () => {
+    await start()
+    fails(await login([], ALICE, 'deny'), 1, /login was denied/i)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+    expect(f.server.minted.size).to.equal(0)
+  })
+
+  it('a code nobody approves expires: exit 1 telling to run auth login again; --no-browser opens nothing', async () => {
+    await start({deviceCodeTtl: 2})
+    const result = await login(['--no-browser'])
+    fails(result, 1, /code expired.*`llamactl auth login` again/)
+    expect(result.stderr).to.match(/open http:\S+\/device and enter the code \S+/)
+    expect(existsSync(browserLog), 'no browser was started').to.equal(false)
+    expect(loginProfiles()).to.deep.equal([])
+  })
+
+  it('a browser that fails to open is a warning, not an error', async () => {
+    await start({deviceCodeTtl: 2})
+    const result = await f.run(['auth', 'login'], {env: {BROWSER: path.join(f.dir, 'no-such-browser')}})
+    expect(result.stderr).to.match(/Warning: Could not open a browser \(.*no-such-browser was not found\); open the URL above yourself/)
+    fails(result, 1, /code expired/) // it only ends because nobody approved in time
+  })
+
+  it('slow_down adds 5 s to the poll interval (slow_down injected in front of oidc-provider, which never sends it)', async () => {
+    await start({interval: 1, slowDown: 1})
+    ok(await login())
+    const polls = op.grants(DEVICE_GRANT)
+    expect(polls[0].injected).to.equal('slow_down')
+    expect(polls.length).to.be.greaterThan(1)
+    const gap = polls[1].at - polls[0].at
+    expect(gap, `gap after slow_down was ${gap} ms`).to.be.within(5800, 9000)
+  })
+
+  it('a server without browser login (discovery 404) says to use auth token', async () => {
+    await start()
+    f.server.options.oidc = undefined
+    fails(await login(), 1, /does not offer browser login.*`llamactl auth token`/)
+  })
+
+  it('a server whose discovery answers 501 says the same', async () => {
+    await start()
+    f.server.fail({fault: {kind: 'status', status: 501}, path: '/api/v1/auth/oidc/discovery'})
+    fails(await login(), 1, /does not offer browser login.*`llamactl auth token`/)
+  })
+
+  it('an environment that does not require auth does not use login', async () => {
+    await start({}, {requiresAuth: false})
+    fails(await login(), 1, /does not use login.*`llamactl auth token`/)
+    expect(f.server.calls('/api/v1/auth/oidc/discovery')).to.have.length(0)
+  })
+
+  it('minting the key fails: exit 1, no profile left behind', async () => {
+    await start()
+    f.server.fail({fault: {kind: 'status', status: 500}, method: 'POST', path: '/api/v1/api-keys'})
+    fails(await login(), 1, /api-keys failed with 500/)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('a failure after minting (secret store unwritable) revokes the minted key and leaves no profile', async () => {
+    await start()
+    mkdirSync(path.join(f.dir, 'secrets.json')) // a directory where the secrets file should be: writes fail
+    fails(await login(), 1, /secrets\.json/)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(f.server.calls('/api/v1/api-keys', 'POST')).to.have.length(1)
+    expect(f.server.calls('/api/v1/api-keys/', 'DELETE')).to.have.length(1)
+    expect(f.server.minted.size, 'the minted key was revoked').to.equal(0)
+    rmSync(path.join(f.dir, 'secrets.json'), {recursive: true})
+  })
+
+  it('logging in again as the same user updates the one profile and revokes the previous key', async () => {
+    await start()
+    ok(await login())
+    const first = loginProfiles()[0]
+    const again = ok(await login())
+    expect(again.stderr).to.include(`Updated profile ${ALICE.email}`)
+    const profiles = loginProfiles()
+    expect(profiles).to.have.length(1)
+    expect(profiles[0].name).to.equal(first.name)
+    expect(profiles[0].keyId).to.not.equal(first.keyId)
+    expect(f.server.minted.has(first.keyId!), 'previous key revoked').to.equal(false)
+    expect([...f.server.minted.keys()]).to.deep.equal([profiles[0].keyId])
+    // The new secrets were written under a fresh account before the switch; the old ones are gone.
+    expect(Object.keys(readSecrets(f.dir))).to.deep.equal([`profile:${profiles[0].id}`])
+  })
+
+  it('a 401 with a login profile refreshes the access token (rotating the refresh token) and retries', async () => {
+    await start()
+    ok(await login(['--project-id', 'p1'], BOB))
+    const [profile] = loginProfiles()
+    const before = readSecrets(f.dir)[`profile:${profile.id}`]
+    f.server.revokeKey(before.apiKey!)
+
+    ok(await f.run(['auth', 'project', 'p2']))
+    expect(op.grants('refresh_token')).to.have.length(1)
+    const after = readSecrets(f.dir)[`profile:${profile.id}`]
+    expect(after.refreshToken, 'rotated').to.be.a('string').and.not.equal(before.refreshToken)
+    expect(after.accessToken).to.be.a('string').and.not.equal(before.accessToken)
+    expect(after.apiKey).to.equal(before.apiKey)
+    const listCalls = f.server.calls('/list-projects')
+    expect(listCalls.at(-2)?.authorization).to.equal(`Bearer ${before.apiKey}`)
+    expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.accessToken}`)
+    expect(loginProfiles()[0].projectId).to.equal('p2')
+    expectNoLeak('')
+  })
+
+  it('a refresh that fails says the session expired and to log in again', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    const secrets = readSecrets(f.dir)[`profile:${profile.id}`]
+    f.server.revokeKey(secrets.apiKey!)
+    await op.provider.RefreshToken.find(secrets.refreshToken!).then((t) => t?.destroy())
+    fails(await f.run(['auth', 'project', 'p1']), 1, /login session .*expired.*`llamactl auth login` again/)
+  })
+
+  it('two processes refreshing at once spend one refresh grant (provider delays the grant so they overlap)', async () => {
+    await start({refreshDelayMs: 1500})
+    ok(await login())
+    const [profile] = loginProfiles()
+    f.server.revokeKey(readSecrets(f.dir)[`profile:${profile.id}`].apiKey!)
+
+    const [a, b] = await Promise.all([f.run(['auth', 'project', 'p1']), f.run(['auth', 'project', 'p1'])])
+    ok(a)
+    ok(b)
+    expect(op.grants('refresh_token'), 'exactly one refresh grant reached the provider').to.have.length(1)
+    // Both retried with the same, fresh access token.
+    const retried = f.server.calls('/list-projects').slice(-4).map((c) => c.authorization)
+    const fresh = `Bearer ${readSecrets(f.dir)[`profile:${profile.id}`].accessToken}`
+    expect(retried.filter((auth) => auth === fresh)).to.have.length(2)
+  })
+
+  it('logout revokes the minted key, then deletes the profile and its secrets', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    ok(await f.run(['auth', 'logout', ALICE.email]))
+    expect(f.server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')).to.have.length(1)
+    expect(f.server.minted.size).to.equal(0)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('env delete revokes the minted keys of its login profiles too', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    ok(await f.run(['auth', 'env', 'delete', f.server.url]))
+    expect(f.server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')).to.have.length(1)
+    expect(f.server.minted.size).to.equal(0)
+    expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('logout with the server down still removes the profile, warning that the key was not revoked', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    await f.server.stop()
+    const result = ok(await f.run(['auth', 'logout', ALICE.email]))
+    expect(result.stderr).to.include(`Warning: Could not revoke the CLI API key ${profile.keyId}`)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+  })
+
+  it('in a terminal: shows a spinner with the time left, then lets a person choose among several projects', async () => {
+    await start()
+    const result = await runInPty(['auth', 'login'], {
+      env: {...f.env, BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: BOB.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
+      steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}],
+      timeoutMs: 30_000,
+    })
+    expect(result.code, result.screen).to.equal(0)
+    expect(result.screen).to.match(/To sign in, open http:\/\/127\.0\.0\.1:\d+\/device and enter the code \S+/)
+    expect(result.screen).to.match(/Waiting for approval in the browser… \(code expires in \d+:\d\d\)/)
+    expect(result.screen).to.include('Demo — p1 (3 deployments)')
+    expect(loginProfiles().map((p) => [p.name, p.projectId])).to.deep.equal([[BOB.email, 'p2']])
+  })
+
+  it('Ctrl-C while waiting exits 130 and stores nothing', async () => {
+    await start()
+    const cli = startCli(['auth', 'login', '--no-browser'], f.env)
+    await cli.waitForStderr(/enter the code \S+/)
+    await sleep(1500) // let it poll a little
+    const sent = Date.now()
+    cli.child.kill('SIGINT')
+    const result = await cli.done
+    expect(result.code, result.stderr).to.equal(130)
+    expect(Date.now() - sent, 'stops promptly').to.be.lessThan(3000)
+    expect(result.stderr).to.match(/Error: Cancelled/)
+    expect(loginProfiles()).to.deep.equal([])
+    expect(readSecrets(f.dir)).to.deep.equal({})
+    expect(op.grants(DEVICE_GRANT).length, 'it was polling').to.be.greaterThan(0)
+  })
+})
+
+describe('lazy loading of the login code', function () {
+  this.timeout(60_000)
+  let f: Fixture
+
+  afterEach(() => f?.cleanup())
+
+  /** Module URLs a CLI run loaded. */
+  async function loadedBy(args: string[]): Promise<string[]> {
+    const log = path.join(f.dir, `imports-${args.join('-')}.log`)
+    const recorder = path.join(path.dirname(STAND_IN_BROWSER), 'login-import-recorder.mjs')
+    await f.run(args, {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
+    return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
+  }
+
+  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client); auth token and login do', async () => {
+    f = await setUp()
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one']))
+    const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi)\/|device-login|login-service|token-refresh|control-plane-client/
+    const readOnly = /node_modules\/proper-lockfile\//
+    for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'switch', 'one']]) {
+      const loaded = await loadedBy(args)
+      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+      expect(loaded.filter((url) => heavy.test(url)), args.join(' ')).to.deep.equal([])
+      // Only switch writes the config, so only it needs the lock code.
+      if (args[1] !== 'switch') expect(loaded.filter((url) => readOnly.test(url)), args.join(' ')).to.deep.equal([])
+    }
+
+    const token = await loadedBy(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one'])
+    expect(token.some((url) => url.includes('node_modules/got/')), 'auth token loads got').to.equal(true)
+    // openid-client loads only once the server offers browser login; the code then expires unapproved after 1 s.
+    const op = await new TestOidcProvider({deviceCodeTtl: 1}).start()
+    try {
+      op.attach(f.server)
+      const login = await loadedBy(['auth', 'login', '--no-browser'])
+      expect(login.some((url) => url.includes('openid-client'))).to.equal(true)
+    } finally {
+      await op.stop()
+    }
+  })
+})

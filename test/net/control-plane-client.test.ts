@@ -1,0 +1,137 @@
+import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+
+import {ApiError, ControlPlaneClient} from '../../src/net/control-plane-client.js'
+import {tempConfigDir} from '../support/cli.js'
+import {TestControlPlane} from '../support/control-plane-server.js'
+
+describe('ControlPlaneClient', () => {
+  let server: TestControlPlane
+  let client: ControlPlaneClient
+  let key: string
+
+  beforeEach(async () => {
+    server = await new TestControlPlane({minLlamactlVersion: '0.3.0'}).start()
+    key = server.addKey()
+    client = new ControlPlaneClient(server.url, {timeoutMs: 1000})
+  })
+  afterEach(() => server.stop())
+
+  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a failure'), (e: unknown) => e as ApiError)
+
+  it('probes the version document', async () => {
+    expect(await client.probeVersion()).to.deep.equal({
+      capabilities: ['deployments'],
+      minLlamactlVersion: '0.3.0',
+      requiresAuth: true,
+      version: '0.4.2',
+    })
+  })
+
+  it('lists projects with the bearer key', async () => {
+    const projects = await client.listProjects(key)
+    expect(projects).to.deep.equal([
+      {deploymentCount: 3, projectId: 'p1', projectName: 'Demo'},
+      {deploymentCount: 0, projectId: 'p2', projectName: null},
+    ])
+    expect(server.calls('list-projects')[0].authorization).to.equal(`Bearer ${key}`)
+  })
+
+  it('turns 401 and 403 into errors carrying status and request id', async () => {
+    const e401 = await failure(client.listProjects('wrong'))
+    expect(e401.status).to.equal(401)
+    expect(e401.requestId).to.match(/^req-/)
+    expect(e401.line).to.include('401').and.include(e401.requestId!)
+    server.fail({fault: {kind: 'status', status: 403}})
+    expect((await failure(client.listProjects(key))).code).to.equal('forbidden')
+  })
+
+  it('says which request failed with a 5xx, with the request id', async () => {
+    server.fail({fault: {kind: 'status', status: 500}, path: 'list-projects'})
+    const error = await failure(client.listProjects(key))
+    expect(error.line).to.match(/list-projects failed with 500, request id req-\d+\. Try again later/)
+  })
+
+  it('retries an idempotent GET once after a 503, and never a POST', async () => {
+    server.fail({fault: {kind: 'status', status: 503}, times: 1})
+    expect(await client.listProjects(key)).to.have.length(2)
+    expect(server.calls('list-projects')).to.have.length(2)
+
+    server.fail({fault: {kind: 'status', status: 503}, method: 'POST', times: 1})
+    expect((await failure(client.createApiKey(key, 'x'))).status).to.equal(503)
+    expect(server.calls('/api/v1/api-keys', 'POST')).to.have.length(1)
+  })
+
+  it('rejects a body that is not JSON, or not the expected shape', async () => {
+    server.fail({fault: {kind: 'badJson'}, times: 1})
+    expect((await failure(client.listProjects(key))).code).to.equal('bad_response')
+    server.fail({fault: {kind: 'notVersionDocument'}, times: 1})
+    expect((await failure(client.probeVersion())).code).to.equal('bad_response')
+  })
+
+  it('times out on a server that never answers', async () => {
+    server.fail({fault: {kind: 'hang'}})
+    const started = Date.now()
+    const error = await failure(new ControlPlaneClient(server.url, {timeoutMs: 300}).probeVersion())
+    expect(error.code).to.equal('timeout')
+    expect(Date.now() - started).to.be.lessThan(5000)
+  })
+
+  it('says a server that is down is unreachable', async () => {
+    const probe = http.createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const {port} = probe.address() as {port: number}
+    await new Promise((resolve) => probe.close(resolve))
+    const error = await failure(new ControlPlaneClient(`http://127.0.0.1:${port}`).probeVersion())
+    expect(error.code).to.equal('unreachable')
+    expect(error.line).to.include('ECONNREFUSED')
+  })
+
+  it('says a certificate the system does not trust is a TLS error', async function () {
+    // A real TLS server on loopback with a self-signed certificate made by openssl.
+    const {cleanup, dir} = tempConfigDir()
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1'], {stdio: 'ignore'})
+      const tls = https.createServer({cert: readFileSync(`${dir}/cert.pem`), key: readFileSync(`${dir}/key.pem`)}, (_, res) => res.end('{}'))
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
+      try {
+        const {port} = tls.address() as {port: number}
+        const error = await failure(new ControlPlaneClient(`https://127.0.0.1:${port}`, {timeoutMs: 3000}).probeVersion())
+        expect(error.code).to.equal('tls')
+        expect(error.line).to.match(/TLS error talking to https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)\. .*NODE_EXTRA_CA_CERTS/)
+      } finally {
+        await new Promise((resolve) => tls.close(resolve))
+      }
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('asks a token source for a fresh token once after a 401', async () => {
+    let refreshes = 0
+    const source = {refresh: async () => (++refreshes, key), token: async () => 'expired'}
+    expect(await client.listProjects(source)).to.have.length(2)
+    expect(refreshes).to.equal(1)
+    const stubborn = {refresh: async () => (++refreshes, 'still-wrong'), token: async () => 'expired'}
+    expect((await failure(client.listProjects(stubborn))).status).to.equal(401)
+    expect(refreshes).to.equal(2)
+  })
+
+  it('mints and revokes keys; a key already gone counts as revoked', async () => {
+    const minted = await client.createApiKey(key, 'me llamactl on host')
+    expect(server.minted.has(minted.id)).to.equal(true)
+    expect(await client.listProjects(minted.secret)).to.have.length(2)
+    await client.deleteApiKey(key, minted.id)
+    expect(server.minted.has(minted.id)).to.equal(false)
+    await client.deleteApiKey(key, minted.id)
+  })
+
+  it('reports a server without browser login as null discovery', async () => {
+    expect(await client.oidcDiscovery()).to.equal(null)
+    server.options.oidc = {clientId: 'cli', discoveryUrl: 'http://127.0.0.1:1/.well-known/openid-configuration'}
+    expect(await client.oidcDiscovery()).to.deep.equal({clientId: 'cli', discoveryUrl: 'http://127.0.0.1:1/.well-known/openid-configuration'})
+  })
+})

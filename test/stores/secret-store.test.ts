@@ -1,0 +1,137 @@
+import {expect} from 'chai'
+import {promises as fs, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {CliError} from '../../src/errors.js'
+import {KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../../src/stores/secret-store.js'
+import {tempConfigDir} from '../support/cli.js'
+import {keychainAvailable, keytar} from '../support/keychain.js'
+
+describe('SecretStore', () => {
+  let dir: string
+  let cleanup: () => void
+  let warnings: string[]
+  const account = () => `profile:test-${process.pid}-${Math.random().toString(36).slice(2)}`
+
+  beforeEach(() => {
+    ;({cleanup, dir} = tempConfigDir())
+    warnings = []
+  })
+  afterEach(() => cleanup())
+
+  describe('with the real OS keychain (gnome-keyring over D-Bus)', () => {
+    before(async function () {
+      if (!(await keychainAvailable())) this.skip()
+    })
+
+    it('stores, reads and deletes in the keychain under service llamactl, never in a file', async () => {
+      const store = new SecretStore({dir, warn: (m) => warnings.push(m)})
+      const acct = account()
+      await store.set(acct, {apiKey: 'llx-secret-value-1'})
+      expect(await store.backend()).to.equal('keychain')
+      expect(JSON.parse((await keytar().getPassword(KEYCHAIN_SERVICE, acct))!)).to.deep.equal({apiKey: 'llx-secret-value-1'})
+      expect(await store.get(acct)).to.deep.equal({apiKey: 'llx-secret-value-1'})
+      expect(await fs.readdir(dir)).to.deep.equal([])
+      expect(await store.delete(acct)).to.equal(true)
+      expect(await keytar().getPassword(KEYCHAIN_SERVICE, acct)).to.equal(null)
+      expect(await store.get(acct)).to.equal(null)
+      expect(warnings).to.deep.equal([])
+    })
+
+    it('keeps secrets from an earlier file-fallback run readable, and moves them on the next write', async () => {
+      const acct = account()
+      await new SecretStore({dir, mode: 'file', warn: () => {}}).set(acct, {apiKey: 'from-file'})
+      const store = new SecretStore({dir, warn: (m) => warnings.push(m)})
+      expect(await store.get(acct)).to.deep.equal({apiKey: 'from-file'})
+      await store.set(acct, {apiKey: 'now-in-keychain'})
+      const file = JSON.parse(await fs.readFile(store.file, 'utf8'))
+      expect(file.secrets).to.deep.equal({})
+      expect(await store.get(acct)).to.deep.equal({apiKey: 'now-in-keychain'})
+      await store.delete(acct)
+    })
+
+    it('LLAMACTL_SECRET_STORE=file never touches the keychain', async () => {
+      const acct = account()
+      const store = new SecretStore({dir, mode: 'file', warn: (m) => warnings.push(m)})
+      await store.set(acct, {apiKey: 'file-only'})
+      expect(await keytar().getPassword(KEYCHAIN_SERVICE, acct)).to.equal(null)
+      expect((await fs.stat(store.file)).mode & 0o777).to.equal(0o600)
+      expect(warnings).to.deep.equal([])
+    })
+  })
+
+  describe('without a keychain', () => {
+    // keytar failing to load can't be produced in-process once it has loaded: a loader that throws stands in.
+    const brokenKeytar = async () => {
+      throw new Error('Cannot find module keytar.node')
+    }
+
+    it('[fake: keytar load failure] falls back to a 0600 file and warns once, naming it', async () => {
+      const store = new SecretStore({dir, loadKeytar: brokenKeytar, warn: (m) => warnings.push(m)})
+      await store.set('profile:a', {apiKey: 'k1'})
+      await store.set('profile:b', {apiKey: 'k2'})
+      expect(await store.get('profile:a')).to.deep.equal({apiKey: 'k1'})
+      expect(warnings).to.have.length(1)
+      expect(warnings[0]).to.include(store.file).and.include('No OS keychain')
+      expect((await fs.stat(store.file)).mode & 0o777).to.equal(0o600)
+      expect(await store.delete('profile:a')).to.equal(true)
+      expect(await store.get('profile:a')).to.equal(null)
+      expect(await store.get('profile:b')).to.deep.equal({apiKey: 'k2'})
+    })
+
+    it('[fake: keytar load failure] LLAMACTL_SECRET_STORE=keychain makes it an error', async () => {
+      const store = new SecretStore({dir, loadKeytar: brokenKeytar, mode: 'keychain', warn: (m) => warnings.push(m)})
+      const error = (await store.set('profile:a', {apiKey: 'k'}).catch((e: unknown) => e)) as CliError
+      expect(error).to.be.instanceOf(CliError)
+      expect(error.code).to.equal('keychain_unavailable')
+      expect(await fs.readdir(dir)).to.deep.equal([])
+    })
+
+    it('[fake: a keychain that never answers] times out instead of hanging', async () => {
+      const hanging = {
+        deletePassword: () => new Promise<boolean>(() => {}),
+        getPassword: () => new Promise<null>(() => {}),
+        setPassword: () => new Promise<void>(() => {}),
+      }
+      const store = new SecretStore({dir, loadKeytar: async () => hanging, mode: 'keychain', timeoutMs: 200, warn: () => {}})
+      const started = Date.now()
+      const error = (await store.get('profile:a').catch((e: unknown) => e)) as CliError
+      expect(error.line).to.include('did not answer within 0.2s')
+      expect(Date.now() - started).to.be.lessThan(5000)
+    })
+  })
+
+  it('refuses a secrets file it does not understand rather than rewrite it', async () => {
+    const file = path.join(dir, 'secrets.json')
+    writeFileSync(file, JSON.stringify({schemaVersion: 2, vault: {'profile:a': 'x'}}))
+    const store = new SecretStore({dir, mode: 'file', warn: () => {}})
+    expect(((await store.set('profile:b', {apiKey: 'k'}).catch((e: unknown) => e)) as CliError).code).to.equal('secrets_corrupt')
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).to.deep.equal({schemaVersion: 2, vault: {'profile:a': 'x'}})
+  })
+
+  it('says a damaged stored secret is unreadable without showing any of it', async () => {
+    writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({schemaVersion: 1, secrets: {'profile:a': 'llx-0123456789abcdef'}}))
+    const error = (await new SecretStore({dir, mode: 'file', warn: () => {}}).get('profile:a').catch((e: unknown) => e)) as CliError
+    expect(error.code).to.equal('secrets_corrupt')
+    expect(error.line).not.to.include('llx-01')
+  })
+
+  it('[fake: a keychain that never answers] is an error in auto mode too, never a quiet fallback to the file', async () => {
+    const hanging = {
+      deletePassword: () => new Promise<boolean>(() => {}),
+      getPassword: () => new Promise<null>(() => {}),
+      setPassword: () => new Promise<void>(() => {}),
+    }
+    const store = new SecretStore({dir, loadKeytar: async () => hanging, timeoutMs: 100, warn: (m) => warnings.push(m)})
+    expect(((await store.set('profile:a', {apiKey: 'k'}).catch((e: unknown) => e)) as CliError).code).to.equal('keychain_timeout')
+    expect(warnings).to.deep.equal([])
+    expect(await fs.readdir(dir)).to.deep.equal([])
+  })
+
+  it('reads LLAMACTL_SECRET_STORE strictly', () => {
+    expect(secretStoreMode(undefined)).to.equal('auto')
+    expect(secretStoreMode('file')).to.equal('file')
+    expect(secretStoreMode('keychain')).to.equal('keychain')
+    expect(() => secretStoreMode('vault')).to.throw(CliError).with.property('exit', 2)
+  })
+})
