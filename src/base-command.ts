@@ -5,6 +5,7 @@ import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
 import type {EnvironmentRecord} from './stores/schema.js'
+import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,6 +61,23 @@ export abstract class BaseCommand<T> extends Command {
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
     process.stderr.write(`Error: ${line}\n`)
     return this.exit(exit)
+  }
+
+  /**
+   * A control-plane client authenticated as the credential in effect (see `credentials`): the
+   * key as bearer token, and for login profiles refresh-on-401 and the replacement of a rejected key.
+   */
+  protected async controlPlane(request: CredentialRequest = {}): Promise<CredentialClient> {
+    return (await this.services.credentialService()).client(request)
+  }
+
+  /**
+   * The credential in effect for this command (credentials.md): `request.profile` (`--profile`),
+   * else the LLAMA_* variables, else the current profile; `request.projectId` (`--project-id`)
+   * replaces only the project. No credential at all is the one-line "no credentials" error.
+   */
+  protected async credentials(request: CredentialRequest = {}): Promise<Credentials> {
+    return (await this.services.credentialService()).resolve(request)
   }
 
   /** What the command prints (unless --json) and returns: `--json` prints the returned value. */

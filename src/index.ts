@@ -1,7 +1,56 @@
 import {DefaultServices} from './services/factory.js'
+import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 export {BaseCommand} from './base-command.js'
 export {CliError, ExitCode, UsageError} from './errors.js'
+export {profileFlag, projectIdFlag} from './flags.js'
+export {ApiError} from './net/control-plane-client.js'
+export type {Me, Project} from './net/control-plane-client.js'
+export {CREDENTIAL_VARIABLES, CredentialClient} from './services/credentials.js'
+export type {CredentialRequest, Credentials, CredentialSource, RequestOptions} from './services/credentials.js'
+
+/** Where the library finds the config, and how it talks to a person. */
+export interface LibraryOptions {
+  /** The oclif config dir: `this.config.configDir` in a command. */
+  configDir: string
+  /** Where the LLAMA_* and LLAMACTL_* variables are read (default: process.env). */
+  env?: NodeJS.ProcessEnv
+  /** The llamactl version, sent in the user agent (default 0.0.0). */
+  version?: string
+  /** Prints a warning line (default: `Warning: <message>` on stderr). */
+  warn?: (message: string) => void
+}
+
+/** Options of resolveCredentials: the library options plus `--profile` and `--project-id` when given. */
+export type ResolveCredentialsOptions = CredentialRequest & LibraryOptions
+
+function services(options: LibraryOptions): DefaultServices {
+  return new DefaultServices({
+    configDir: options.configDir,
+    env: options.env ?? process.env,
+    version: options.version ?? '0.0.0',
+    warn: options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)),
+  })
+}
+
+/**
+ * The credential in effect (credentials.md, "Resolution order"): `profile` (`--profile`), else
+ * LLAMA_CLOUD_API_KEY with LLAMA_AGENTS_PROJECT_ID (at LLAMA_CLOUD_BASE_URL), else the current
+ * profile of the current environment; `projectId` replaces only the project. Throws the one-line
+ * "no credentials" CliError (exit 1) when there is none.
+ */
+export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
+  return (await services(options).credentialService()).resolve({profile: options.profile, projectId: options.projectId})
+}
+
+/**
+ * A control-plane client made from resolved credentials: the bearer key, timeouts, proxy and CA
+ * settings and one-line errors with request ids; for login profiles the refresh-on-401 and the
+ * replacement of a rejected key that the auth commands use.
+ */
+export async function createControlPlaneClient(credentials: Credentials, options: LibraryOptions): Promise<CredentialClient> {
+  return (await services(options).credentialService()).clientFor(credentials)
+}
 
 /** What another llamactl command needs to call the control plane as the current profile. */
 export interface CurrentCredentials {

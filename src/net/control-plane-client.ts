@@ -70,7 +70,8 @@ export interface ControlPlaneClientOptions {
   userAgent?: string
 }
 
-interface Request {
+/** One authenticated JSON request; `path` is absolute on the API URL and may carry a query string. */
+export interface Request {
   auth?: Auth
   body?: unknown
   method: Method
@@ -95,6 +96,14 @@ export class ControlPlaneClient {
     readonly apiUrl: string,
     private readonly options: ControlPlaneClientOptions = {},
   ) {}
+
+  /**
+   * Any JSON endpoint, for the other llamactl commands (through CredentialClient.request): the
+   * parsed body, or undefined for an empty answer. Errors and retries as for the calls below.
+   */
+  async call(req: Request): Promise<unknown> {
+    return this.request(req)
+  }
 
   /** Mints an API key for the CLI with an OIDC access token; the secret is returned once. */
   async createApiKey(auth: Auth, name: string): Promise<MintedKey> {

@@ -1,6 +1,7 @@
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
+import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
 import type {LoginService} from './login-service.js'
 import type {LoginSession} from './login-session.js'
@@ -27,6 +28,8 @@ export type ClientFactory = (apiUrl: string) => ControlPlaneClient
  * their modules included, so `auth list` loads only what reads the config file.
  */
 export interface Services {
+  /** The credential in effect (`--profile`, the LLAMA_* variables, the current profile) and clients made from it. */
+  credentialService(): Promise<CredentialService>
   /** Environments in the config file. */
   readonly environmentStore: EnvironmentStore
   /** Profiles in the config file (never their secrets). */
@@ -73,6 +76,20 @@ export class DefaultServices implements Services {
 
   private get httpTimeoutMs(): number | undefined {
     return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
+  }
+
+  credentialService(): Promise<CredentialService> {
+    return this.once('credentialService', async () => {
+      const [{CredentialService}, client] = await Promise.all([import('./credentials.js'), this.clientFactory()])
+      return new CredentialService({
+        client,
+        env: this.ctx.env,
+        environments: this.environmentStore,
+        profiles: this.profileStore,
+        profileService: () => this.profileService(),
+        warn: this.ctx.warn,
+      })
+    })
   }
 
   environmentService(): Promise<EnvironmentService> {
@@ -160,7 +177,7 @@ export class DefaultServices implements Services {
   private loginSession(): Promise<LoginSession> {
     return this.once('loginSession', async () => {
       const [{LoginSession}, client, secrets] = await Promise.all([import('./login-session.js'), this.clientFactory(), this.secretStore()])
-      return new LoginSession({client, secrets, timeoutMs: this.httpTimeoutMs})
+      return new LoginSession({client, profiles: this.profileStore, secrets, timeoutMs: this.httpTimeoutMs, warn: this.ctx.warn})
     })
   }
 

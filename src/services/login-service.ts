@@ -1,11 +1,10 @@
-import os from 'node:os'
-
 import {openBrowser} from '../ui/browser.js'
 import {CancelledError, CliError} from '../errors.js'
 import {pickCredentialProject} from '../ui/pickers.js'
 import {clock, Spinner, SpinnerStream} from '../ui/spinner.js'
 import type {ControlPlaneClient, MintedKey} from '../net/control-plane-client.js'
 import type {DeviceLogin, OidcTokens} from '../net/device-login.js'
+import {cliKeyName} from './login-session.js'
 import type {ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
@@ -115,13 +114,12 @@ export class LoginService {
 
     const {profileService} = this.deps
     const sameSubject = (existing: ProfileRecord) => existing.authType === 'login' && existing.sub === sub
-    const hostname = os.hostname()
     // Logging in again keeps a name chosen with --name earlier.
     const previous = await profileService.find(env.apiUrl, sameSubject)
     const name = options.name ?? previous?.name ?? who
     let minted: MintedKey | undefined
     try {
-      minted = await client.createApiKey(accessToken, `${who} llamactl on ${hostname}`)
+      minted = await client.createApiKey(accessToken, cliKeyName(who))
       // Ctrl-C up to here leaves nothing behind: the catch below revokes the key just minted.
       if (signal.aborted) throw new CancelledError()
       const result = await profileService.create(

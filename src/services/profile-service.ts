@@ -73,25 +73,54 @@ export class ProfileService {
   /**
    * The bearer token of a profile: its API key. For login profiles this is where refresh-on-401
    * happens: the control-plane client calls `refresh` after a 401, which runs LoginSession.refresh
-   * (once, across processes) and retries with the fresh OIDC access token.
+   * (once, across processes). That also replaces the rejected key with a newly minted one, which
+   * the retry (and every later command) uses; where no key could be minted, the retry uses the
+   * fresh OIDC access token. `repairKey: false` (revoking the key on logout) only refreshes.
    */
-  async bearer(profile: ProfileRecord): Promise<TokenSource> {
+  async bearer(profile: ProfileRecord, options: {repairKey?: boolean} = {}): Promise<TokenSource> {
     let secrets = await this.secretsOf(profile)
-    if (!secrets?.apiKey)
-      throw new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
-        code: 'secrets_missing',
-        suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
-      })
+    if (!secrets?.apiKey) throw await this.secretsMissing(profile)
     const apiKey = secrets.apiKey
     const {session} = this.deps
     if (profile.authType !== 'login' || !session) return {token: async () => apiKey}
+    const repairKey = options.repairKey ?? true
     return {
       async refresh() {
-        secrets = await (await session()).refresh(profile, secrets!)
-        return secrets.accessToken ?? null
+        const seen = secrets!
+        secrets = await (await session()).refresh(profile, seen, {repairKey})
+        // A key replaced here or by another process is the one to use; otherwise the session's token.
+        return secrets.apiKey && secrets.apiKey !== seen.apiKey ? secrets.apiKey : (secrets.accessToken ?? null)
       },
       token: async () => apiKey,
     }
+  }
+
+  /**
+   * A login profile's OIDC session: its access token, refreshed after a 401 (without replacing
+   * the API key). `auth status` checks the session with it.
+   */
+  async session(profile: ProfileRecord): Promise<TokenSource> {
+    const {session} = this.deps
+    let secrets = await this.secretsOf(profile)
+    if (!secrets?.accessToken) throw await this.secretsMissing(profile)
+    const accessToken = secrets.accessToken
+    return {
+      refresh: session
+        ? async () => {
+            secrets = await (await session()).refresh(profile, secrets!, {repairKey: false})
+            return secrets.accessToken ?? null
+          }
+        : undefined,
+      token: async () => accessToken,
+    }
+  }
+
+  /** The error for a profile whose secrets are gone from the secret store. */
+  async secretsMissing(profile: ProfileRecord): Promise<CliError> {
+    return new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
+      code: 'secrets_missing',
+      suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
+    })
   }
 
   /** Creates (or updates) a profile for an API key that the server has already accepted. */
@@ -164,7 +193,8 @@ export class ProfileService {
 
   private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
     try {
-      await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile), profile.keyId!)
+      // A dead key is not replaced just to be revoked: a 401 only refreshes the session.
+      await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile, {repairKey: false}), profile.keyId!)
     } catch (error) {
       const why = error instanceof CliError ? error.message : (error as Error).message
       this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)

@@ -20,16 +20,16 @@ export class ProjectService {
   constructor(private readonly deps: ProjectServiceDeps) {}
 
   /**
-   * Sets the current profile's project: `requested`, or one chosen interactively from the
-   * server's list. Auth-requiring environments accept only listed projects; others accept any
-   * id and get a key-less profile when none is current.
+   * Sets the project of profile `options.profile` (`--profile`), else of the current profile:
+   * `requested`, or one chosen interactively from the server's list. Auth-requiring environments
+   * accept only listed projects; others accept any id and get a key-less profile when none is current.
    */
   async setProject(
     env: EnvironmentRecord,
     requested: string | undefined,
-    options: {interactive: boolean; prompter: () => Promise<Prompter>},
+    options: {interactive: boolean; profile?: string; prompter: () => Promise<Prompter>},
   ): Promise<ProfileRecord> {
-    const current = await this.deps.profiles.current(env.apiUrl)
+    const current = options.profile === undefined ? await this.deps.profiles.current(env.apiUrl) : await this.deps.profiles.get(env.apiUrl, options.profile)
     if (!current && env.requiresAuth)
       throw new CliError(`No profile is current in ${env.apiUrl}`, {
         code: 'no_current_profile',

@@ -75,6 +75,20 @@ export class ProfileStore {
     })
   }
 
+  /**
+   * Records the id of a login profile's newly minted key, finding the profile by its stable id;
+   * returns the id it replaces, as the file had it.
+   */
+  async setKeyId(id: string, keyId: string): Promise<string | undefined> {
+    return this.store.update((doc) => {
+      const profile = doc.profiles.find((p) => p.id === id)
+      if (!profile) throw new CliError('The profile was removed meanwhile', {code: 'unknown_profile', suggestion: 'Run `llamactl auth list`'})
+      const previous = profile.keyId
+      profile.keyId = keyId
+      return previous
+    })
+  }
+
   private environment(doc: StateDocument, apiUrl: string) {
     const env = doc.environments.find((e) => e.apiUrl === apiUrl)
     if (!env) throw new CliError(`No environment ${apiUrl}`, {code: 'unknown_environment', suggestion: 'Run `llamactl auth env list`'})

@@ -1,0 +1,288 @@
+import {CliError, UsageError} from '../errors.js'
+import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
+import {DEFAULT_API_URL} from '../stores/schema.js'
+import type {Auth, ControlPlaneClient, Me, Project, TokenSource} from '../net/control-plane-client.js'
+import type {EnvironmentStore} from '../stores/environment-store.js'
+import type {ProfileStore} from '../stores/profile-store.js'
+import type {AuthType, ProfileRecord} from '../stores/schema.js'
+import type {ProfileService} from './profile-service.js'
+
+/** The variables of the Python llamactl 0.10 that name a credential (credentials.md). */
+export const CREDENTIAL_VARIABLES = {
+  apiKey: 'LLAMA_CLOUD_API_KEY',
+  baseUrl: 'LLAMA_CLOUD_BASE_URL',
+  projectId: 'LLAMA_AGENTS_PROJECT_ID',
+  useProfile: 'LLAMA_CLOUD_USE_PROFILE',
+} as const
+
+/** Where the credential in effect came from: `--profile`, the variables, or the current profile. */
+export type CredentialSource = 'env' | 'flag' | 'profile'
+
+/** What a llamactl command needs to call the control plane (the library API of credentials.md). */
+export interface Credentials {
+  /** The bearer token to send; null for a key-less profile (environments without auth). */
+  apiKey: null | string
+  apiUrl: string
+  /** The profile's name; null when the credential came from the variables. */
+  profile: null | string
+  projectId: null | string
+  source: CredentialSource
+}
+
+/** What a command asks for: `--profile` and `--project-id`, when given. */
+export interface CredentialRequest {
+  profile?: string
+  projectId?: string
+}
+
+/** The credential in effect before its secret is read: enough to report on it or build a client. */
+export interface CredentialLocation {
+  apiUrl: string
+  authType: AuthType
+  /** The key, when the variables hold it (source `env`). */
+  envKey?: string
+  /** The current profile the variables override (source `env`), or null. */
+  overrides: null | string
+  /** The profile (sources `flag` and `profile`). */
+  profile: null | ProfileRecord
+  projectId: null | string
+  source: CredentialSource
+}
+
+export interface CredentialServiceDeps {
+  client: (apiUrl: string) => ControlPlaneClient
+  /** Where the LLAMA_* variables are read (process.env for commands). */
+  env: NodeJS.ProcessEnv
+  environments: EnvironmentStore
+  profiles: ProfileStore
+  /** Loaded only when a secret is read or a client is built. */
+  profileService: () => Promise<ProfileService>
+  warn: (message: string) => void
+  /** Warnings already given by this process: each is given once per process. Tests pass their own. */
+  warned?: Set<string>
+}
+
+const TRUE = /^(1|true|yes)$/i
+const processWarnings = new Set<string>()
+
+/** The one line a command needing a credential fails with when there is none (credentials.md, step 4). */
+export function noCredentials(apiUrl: string): CliError {
+  return new CliError(`No credentials: no profile is current in ${apiUrl} and ${CREDENTIAL_VARIABLES.apiKey} is not set`, {
+    code: 'no_credentials',
+    suggestion: `Run \`llamactl auth login\` or \`llamactl auth token\`, or set ${CREDENTIAL_VARIABLES.apiKey} and ${CREDENTIAL_VARIABLES.projectId}`,
+  })
+}
+
+/**
+ * The one resolver of "which control plane, which key, which project" for every llamactl command
+ * (credentials.md): `--profile NAME`, else the LLAMA_* variables, else the current profile of the
+ * current environment. The variables never change anything in the config directory.
+ */
+export class CredentialService {
+  private readonly warned: Set<string>
+
+  constructor(private readonly deps: CredentialServiceDeps) {
+    this.warned = deps.warned ?? processWarnings
+  }
+
+  /** A control-plane client authenticated as the credential in effect (see CredentialClient). */
+  async client(request: CredentialRequest = {}): Promise<CredentialClient> {
+    return this.clientAt(await this.locate(request))
+  }
+
+  /** A client for a location found earlier (by `find`). */
+  async clientAt(location: CredentialLocation): Promise<CredentialClient> {
+    return this.build(location, await this.resolveAt(location))
+  }
+
+  /** A client for credentials resolved earlier (`resolveCredentials`): their profile is looked up again. */
+  async clientFor(credentials: Credentials): Promise<CredentialClient> {
+    const location: CredentialLocation =
+      credentials.source === 'env' || credentials.profile === null
+        ? {
+            apiUrl: credentials.apiUrl,
+            authType: credentials.apiKey === null ? 'none' : 'api-key',
+            envKey: credentials.apiKey ?? undefined,
+            overrides: null,
+            profile: null,
+            projectId: credentials.projectId,
+            source: credentials.source,
+          }
+        : {...this.fromProfile(await this.deps.profiles.get(credentials.apiUrl, credentials.profile), credentials.source), projectId: credentials.projectId}
+    return this.build(location, credentials)
+  }
+
+  /**
+   * The credential in effect, or null when there is none (step 4; `locate` makes that the
+   * error). Warns, once per process, when the variables override a current profile or when the
+   * key is set without the project.
+   */
+  async find(request: CredentialRequest = {}): Promise<CredentialLocation | null> {
+    const env = await this.deps.environments.current()
+    const withProject = (location: CredentialLocation) => (request.projectId === undefined ? location : {...location, projectId: request.projectId})
+    if (request.profile !== undefined) return withProject(this.fromProfile(await this.deps.profiles.get(env.apiUrl, request.profile), 'flag'))
+
+    const current = await this.deps.profiles.current(env.apiUrl)
+    const fromEnv = this.fromVariables(current)
+    if (fromEnv) return withProject(fromEnv)
+    return current ? withProject(this.fromProfile(current, 'profile')) : null
+  }
+
+  /** Like `find`, but no credential at all is the "no credentials" error. */
+  async locate(request: CredentialRequest = {}): Promise<CredentialLocation> {
+    const location = await this.find(request)
+    if (location) return location
+    throw noCredentials((await this.deps.environments.current()).apiUrl)
+  }
+
+  /**
+   * The profile a profile-changing command (`auth project`) works on: `--profile NAME`, else the
+   * current one, else null. The variables don't apply: they never change the config directory.
+   */
+  async profileFor(request: Pick<CredentialRequest, 'profile'>): Promise<null | ProfileRecord> {
+    const env = await this.deps.environments.current()
+    if (request.profile !== undefined) return this.deps.profiles.get(env.apiUrl, request.profile)
+    return this.deps.profiles.current(env.apiUrl)
+  }
+
+  /** `resolveCredentials` of the library API: the credential in effect, its key read from the secret store. */
+  async resolve(request: CredentialRequest = {}): Promise<Credentials> {
+    return this.resolveAt(await this.locate(request))
+  }
+
+  /** The credentials of a location: the variables' key, or the profile's key from the secret store. */
+  async resolveAt(location: CredentialLocation): Promise<Credentials> {
+    if (location.envKey !== undefined || !location.profile || location.authType === 'none') return this.credentialsOf(location, location.envKey ?? null)
+    const profileService = await this.deps.profileService()
+    const secrets = await profileService.secretsOf(location.profile)
+    if (!secrets?.apiKey) throw await profileService.secretsMissing(location.profile)
+    return this.credentialsOf(location, secrets.apiKey)
+  }
+
+  /** What a client sends: the variables' key, a profile's key (refreshing and repairing login profiles), or nothing. */
+  private async auth(location: CredentialLocation): Promise<Auth | undefined> {
+    if (location.envKey !== undefined) return location.envKey
+    if (!location.profile || location.authType === 'none') return undefined
+    return (await this.deps.profileService()).bearer(location.profile)
+  }
+
+  private async build(location: CredentialLocation, credentials: Credentials): Promise<CredentialClient> {
+    return new CredentialClient(credentials, location, this.deps.client(location.apiUrl), await this.auth(location), this.deps.profileService)
+  }
+
+  private credentialsOf(location: CredentialLocation, apiKey: null | string): Credentials {
+    return {apiKey, apiUrl: location.apiUrl, profile: location.profile?.name ?? null, projectId: location.projectId, source: location.source}
+  }
+
+  private fromProfile(profile: ProfileRecord, source: 'flag' | 'profile'): CredentialLocation {
+    return {apiUrl: profile.apiUrl, authType: profile.authType, overrides: null, profile, projectId: profile.projectId, source}
+  }
+
+  /** Step 2: the variables, when the key and the project are both set and LLAMA_CLOUD_USE_PROFILE is not true. */
+  private fromVariables(current: null | ProfileRecord): CredentialLocation | null {
+    const {env} = this.deps
+    const V = CREDENTIAL_VARIABLES
+    if (TRUE.test(env[V.useProfile]?.trim() ?? '')) return null
+    const apiKey = env[V.apiKey]?.trim()
+    if (!apiKey) return null
+    const projectId = env[V.projectId]?.trim()
+    if (!projectId) {
+      this.warnOnce(`${V.apiKey} is set but ${V.projectId} is missing, so the key from the environment is not used. Set both to use it`)
+      return null
+    }
+
+    const apiUrl = this.baseUrl()
+    if (current)
+      this.warnOnce(`Using ${V.apiKey} from the environment (overriding profile '${current.name}'). Set ${V.useProfile}=1 to use the profile instead.`)
+    return {apiUrl, authType: 'api-key', envKey: apiKey, overrides: current?.name ?? null, profile: null, projectId, source: 'env'}
+  }
+
+  /** LLAMA_CLOUD_BASE_URL: unset or empty means the default control plane; a trailing `/` is dropped. */
+  private baseUrl(): string {
+    const name = CREDENTIAL_VARIABLES.baseUrl
+    const raw = this.deps.env[name]?.trim()
+    if (!raw) return DEFAULT_API_URL
+    let apiUrl: string
+    try {
+      apiUrl = normalizeApiUrl(raw)
+    } catch (error) {
+      const {message, suggestion} = error as UsageError
+      throw new UsageError(`${name}: ${message}`, suggestion)
+    }
+
+    if (!isSecureUrl(new URL(apiUrl)))
+      this.warnOnce(`${name} is ${apiUrl}, plain http: the API key sent to it can be read on the network. Use https unless the network is trusted`)
+    return apiUrl
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return
+    this.warned.add(message)
+    this.deps.warn(message)
+  }
+}
+
+/** Options of an authenticated request. */
+export interface RequestOptions {
+  body?: unknown
+  /** Appended as the query string. */
+  query?: Record<string, string>
+}
+
+/**
+ * A control-plane client made from resolved credentials: it sends the key as the bearer token
+ * (with the control-plane client's timeouts, retries and one-line errors carrying the request
+ * id), and for login profiles it refreshes the session after a 401 and replaces the rejected
+ * key (ProfileService.bearer, the same code every auth command uses).
+ */
+export class CredentialClient {
+  constructor(
+    /** The credentials it was made from (the key as it was then). */
+    readonly credentials: Credentials,
+    /** Where they came from, for reports. */
+    readonly location: CredentialLocation,
+    private readonly client: ControlPlaneClient,
+    private readonly auth: Auth | undefined,
+    private readonly profileService: () => Promise<ProfileService>,
+  ) {}
+
+  /** The projects the credential may use (`GET /api/v1beta1/deployments/list-projects`). */
+  async listProjects(): Promise<Project[]> {
+    return this.client.listProjects(this.auth)
+  }
+
+  /** Who the credential belongs to (`GET /api/v1/auth/me`). */
+  async me(): Promise<Me> {
+    return this.client.me(this.requireAuth())
+  }
+
+  /**
+   * Any other JSON endpoint of the control plane, authenticated the same way: `path` is absolute
+   * on the API URL (`/api/v1beta1/...`). Failures are one-line errors (ApiError, with the status
+   * and the request id when the server answered).
+   */
+  async request<T = unknown>(method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<T> {
+    if (!path.startsWith('/') || path.startsWith('//')) throw new UsageError(`A control-plane path must start with a single /, not ${JSON.stringify(path)}`)
+    const query = options.query ? `?${new URLSearchParams(options.query)}` : ''
+    return (await this.client.call({auth: this.auth, body: options.body, method, path: `${path}${query}`})) as T
+  }
+
+  /**
+   * A login profile's OIDC session as a token source (its access token, refreshed after a 401
+   * without replacing the key), to check the session itself; null for other credentials.
+   */
+  async session(): Promise<null | TokenSource> {
+    const {profile} = this.location
+    if (profile?.authType !== 'login') return null
+    return (await this.profileService()).session(profile)
+  }
+
+  private requireAuth(): Auth {
+    if (this.auth === undefined)
+      throw new CliError(`Profile ${this.credentials.profile ?? ''} has no API key`, {
+        code: 'no_credentials',
+        suggestion: 'Use a profile with a key (`llamactl auth token` or `llamactl auth login`)',
+      })
+    return this.auth
+  }
+}
