@@ -189,24 +189,40 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(Object.keys(readSecrets(f.dir))).to.deep.equal([`profile:${profiles[0].id}`])
   })
 
-  it('a 401 with a login profile refreshes the access token (rotating the refresh token) and retries', async () => {
+  it('a rejected CLI key is replaced once: one refresh, a new key minted and stored, the old revoked, one line; the next command needs no refresh', async () => {
     await start()
     ok(await login(['--project-id', 'p1'], BOB))
     const [profile] = loginProfiles()
     const before = readSecrets(f.dir)[`profile:${profile.id}`]
     f.server.revokeKey(before.apiKey!)
 
-    ok(await f.run(['auth', 'project', 'p2']))
+    const first = ok(await f.run(['auth', 'project', 'p2']))
     expect(op.grants('refresh_token')).to.have.length(1)
     const after = readSecrets(f.dir)[`profile:${profile.id}`]
     expect(after.refreshToken, 'rotated').to.be.a('string').and.not.equal(before.refreshToken)
     expect(after.accessToken).to.be.a('string').and.not.equal(before.accessToken)
-    expect(after.apiKey).to.equal(before.apiKey)
+    expect(after.apiKey).to.be.a('string').and.not.equal(before.apiKey)
+    const [repaired] = loginProfiles()
+    expect(repaired.keyId).to.not.equal(profile.keyId)
+    expect(f.server.minted.get(repaired.keyId!)?.secret).to.equal(after.apiKey)
+    expect(f.server.minted.has(profile.keyId!), 'old key revoked').to.equal(false)
+    expect(f.server.calls('/api/v1/api-keys', 'POST').at(-1)?.body).to.deep.equal({name: `${BOB.email} llamactl on ${os.hostname()}`, project_id: null})
+    const notes = first.stderr.split('\n').filter(Boolean)
+    expect(notes).to.deep.equal([
+      `Warning: The server rejected the CLI API key of ${BOB.email}: replaced it with a new one (${repaired.keyId}) and revoked the old one (${profile.keyId})`,
+      `Profile ${BOB.email} now uses project p2.`,
+    ])
     const listCalls = f.server.calls('/list-projects')
     expect(listCalls.at(-2)?.authorization).to.equal(`Bearer ${before.apiKey}`)
-    expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.accessToken}`)
-    expect(loginProfiles()[0].projectId).to.equal('p2')
-    expectNoLeak('')
+    expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.apiKey}`)
+    expect(repaired.projectId).to.equal('p2')
+
+    const second = ok(await f.run(['auth', 'project', 'p1']))
+    expect(second.stderr).to.not.include('Warning')
+    expect(op.grants('refresh_token'), 'no second refresh').to.have.length(1)
+    expect(f.server.calls('/list-projects').at(-1)?.authorization).to.equal(`Bearer ${after.apiKey}`)
+    expect(f.server.calls('/api/v1/api-keys', 'POST')).to.have.length(2)
+    expectNoLeak(first.stdout + first.stderr + second.stdout + second.stderr)
   })
 
   it('a refresh that fails says the session expired and to log in again', async () => {
@@ -219,7 +235,7 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     fails(await f.run(['auth', 'project', 'p1']), 1, /login session .*expired.*`llamactl auth login` again/)
   })
 
-  it('two processes refreshing at once spend one refresh grant (provider delays the grant so they overlap)', async () => {
+  it('two processes hitting the rejected key at once spend one refresh grant and mint one key (provider delays the grant so they overlap)', async () => {
     await start({refreshDelayMs: 1500})
     ok(await login())
     const [profile] = loginProfiles()
@@ -229,10 +245,31 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     ok(a)
     ok(b)
     expect(op.grants('refresh_token'), 'exactly one refresh grant reached the provider').to.have.length(1)
-    // Both retried with the same, fresh access token.
+    expect(f.server.calls('/api/v1/api-keys', 'POST'), 'one key at login, one in place of the rejected one').to.have.length(2)
+    expect((a.stderr + b.stderr).match(/replaced it with a new one/g)).to.have.length(1)
+    // Both retried with the same, new key.
     const retried = f.server.calls('/list-projects').slice(-4).map((c) => c.authorization)
-    const fresh = `Bearer ${readSecrets(f.dir)[`profile:${profile.id}`].accessToken}`
+    const fresh = `Bearer ${readSecrets(f.dir)[`profile:${profile.id}`].apiKey}`
     expect(retried.filter((auth) => auth === fresh)).to.have.length(2)
+  })
+
+  it('logout of a login profile whose key was rejected revokes it with the refreshed session and mints nothing', async () => {
+    await start()
+    ok(await login())
+    const [profile] = loginProfiles()
+    const {accessToken, apiKey} = readSecrets(f.dir)[`profile:${profile.id}`]
+    f.server.revokeKey(apiKey!)
+    const result = ok(await f.run(['auth', 'logout', ALICE.email]))
+    expect(result.stderr).to.not.include('Warning')
+    expect(op.grants('refresh_token')).to.have.length(1)
+    expect(f.server.calls('/api/v1/api-keys', 'POST'), 'only the key made at login').to.have.length(1)
+    // First with the rejected key (401), then with the refreshed session's access token.
+    const deletes = f.server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')
+    expect(deletes.map((d) => d.authorization)).to.have.length(2)
+    expect(deletes[0].authorization).to.equal(`Bearer ${apiKey}`)
+    expect(deletes[1].authorization).to.not.be.oneOf([`Bearer ${apiKey}`, `Bearer ${accessToken}`])
+    expect(f.server.minted.size).to.equal(0)
+    expect(loginProfiles()).to.deep.equal([])
   })
 
   it('logout revokes the minted key, then deletes the profile and its secrets', async () => {
