@@ -53,9 +53,9 @@ export abstract class BaseCommand<T> extends Command {
     return this.servicesInstance
   }
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
-    // oclif's own exits (help, version, this.exit) pass through untouched.
-    if (error.name === 'ExitError' || error.oclif?.exit === 0) throw error
+  protected override async catch(error: Error & {code?: string; exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // oclif's own exits (help, version, this.exit(n) of any n) pass through untouched.
+    if (error.name === 'ExitError' || error.code === 'EEXIT' || error.oclif?.exit === 0) throw error
     const {code, exit, line} = this.describe(error)
     if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})

@@ -1,7 +1,7 @@
 import {CliError, UsageError} from '../errors.js'
 import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
-import type {Auth, ControlPlaneClient, Me, Project, TokenSource} from '../net/control-plane-client.js'
+import type {Auth, ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {AuthType, ProfileRecord} from '../stores/schema.js'
@@ -268,13 +268,13 @@ export class CredentialClient {
   }
 
   /**
-   * A login profile's OIDC session as a token source (its access token, refreshed after a 401
-   * without replacing the key), to check the session itself; null for other credentials.
+   * Who a login profile's OIDC session belongs to (`GET /api/v1/auth/me` with its access token,
+   * refreshed after a 401 without replacing the key); null for other credentials.
    */
-  async session(): Promise<null | TokenSource> {
+  async sessionOwner(): Promise<Me | null> {
     const {profile} = this.location
     if (profile?.authType !== 'login') return null
-    return (await this.profileService()).session(profile)
+    return this.client.me(await (await this.profileService()).session(profile))
   }
 
   private requireAuth(): Auth {

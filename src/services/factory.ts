@@ -7,6 +7,7 @@ import type {LoginService} from './login-service.js'
 import type {LoginSession} from './login-session.js'
 import type {ProfileService} from './profile-service.js'
 import type {ProjectService} from './project-service.js'
+import type {StatusService} from './status-service.js'
 import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
@@ -43,6 +44,8 @@ export interface Services {
   /** The current profile's project. */
   projectService(): Promise<ProjectService>
   prompter(): Promise<Prompter>
+  /** `auth status`: the credential in effect explained, and checked with the server. */
+  statusService(): Promise<StatusService>
   /** The keychain (keytar) or the 0600 fallback file. */
   secretStore(): Promise<SecretStore>
 }
@@ -156,6 +159,18 @@ export class DefaultServices implements Services {
         mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
         timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
         warn: this.ctx.warn,
+      })
+    })
+  }
+
+  statusService(): Promise<StatusService> {
+    return this.once('statusService', async () => {
+      const [{StatusService}, credentials] = await Promise.all([import('./status-service.js'), this.credentialService()])
+      return new StatusService({
+        credentials,
+        environments: this.environmentStore,
+        profileService: () => this.profileService(),
+        secretStore: () => this.secretStore(),
       })
     })
   }

@@ -70,7 +70,15 @@ export class LoginSession {
       if (!discovery) throw expired(profile, `${profile.apiUrl} no longer offers browser login`)
       const {DeviceLogin} = await import('../net/device-login.js')
       const login = await DeviceLogin.discover(discovery, {timeoutMs: this.deps.timeoutMs})
-      const tokens = await login.refresh(current.refreshToken)
+      let tokens
+      try {
+        tokens = await login.refresh(current.refreshToken)
+      } catch (error) {
+        // Said again with the profile's name: several login profiles may exist.
+        if (error instanceof CliError && error.code === 'session_expired') throw expired(profile, /\((.*)\)$/.exec(error.message)?.[1] ?? 'the refresh was refused')
+        throw error
+      }
+
       if (tokens.claims && profile.sub && tokens.claims.sub !== profile.sub) throw expired(profile, 'the provider answered for another user')
       const next: ProfileSecrets = {
         ...current,

@@ -54,3 +54,53 @@ export interface EnvironmentDeleteJson {
   currentEnvironment: string
   removedProfiles: number
 }
+
+/** What `auth status` found out about the credential it checked (credentials.md). */
+export type CheckResult = 'forbidden' | 'no_credentials' | 'ok' | 'rejected' | 'session_expired' | 'skipped' | 'unknown_project' | 'unreachable'
+
+/** `auth status --json` (credentials.md): where the credential in effect comes from and whether it works. No secret. */
+export interface StatusJson {
+  apiUrl: string
+  authType: AuthType | null
+  check: {message: string; requestId: null | string; result: CheckResult}
+  keyHint: null | string
+  login: null | {accessTokenExpiresAt: null | string; email: null | string; refreshable: boolean}
+  overrides: null | string
+  profile: null | string
+  projectId: null | string
+  secretStore: 'env' | 'file' | 'keychain' | null
+  source: 'env' | 'flag' | 'none' | 'profile'
+}
+
+/** Whether `auth status` exits 0: a credential was found and (unless --offline) the server accepted it. */
+export const statusOk = (status: StatusJson): boolean => status.check.result === 'ok' || status.check.result === 'skipped'
+
+/** `auth status` as text: one `Label: value` line per fact, then the check. */
+export function statusText(status: StatusJson): string {
+  const source = {
+    env: `LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID${status.overrides ? ` (overriding profile '${status.overrides}')` : ''}`,
+    flag: `profile ${status.profile} (--profile)`,
+    none: 'none',
+    profile: `profile ${status.profile} (the current profile)`,
+  }[status.source]
+  const rows: Array<[string, string]> = [
+    ['Credential', source],
+    ['Environment', status.apiUrl],
+  ]
+  if (status.source !== 'none')
+    rows.push(
+      ['Project', status.projectId ?? '-'],
+      ['Auth type', status.authType ?? '-'],
+      ['Secret store', status.secretStore === 'env' ? 'environment variable' : (status.secretStore ?? '-')],
+      ['API key', status.keyHint ?? '-'],
+    )
+  if (status.login)
+    rows.push(
+      ['Email', status.login.email ?? '-'],
+      ['Access token', status.login.accessTokenExpiresAt ? `${Date.parse(status.login.accessTokenExpiresAt) > Date.now() ? 'expires' : 'expired'} ${status.login.accessTokenExpiresAt}` : 'expiry unknown'],
+      ['Refresh token', status.login.refreshable ? 'held' : 'none'],
+    )
+  rows.push(['Check', `${status.check.result}: ${status.check.message}`])
+  // One column for every report, whichever rows it has: the widest label is "Refresh token:".
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(14)}  ${value}`).join('\n')
+}

@@ -106,6 +106,13 @@ export class TestControlPlane {
     this.faults.push(rule)
   }
 
+  /** Changes the projects a key may use (e.g. a project removed on the server). */
+  setProjects(key: string, projects: WireProject[]): void {
+    const identity = this.keys.get(key)
+    if (!identity) throw new Error('setProjects: unknown key')
+    identity.projects = projects
+  }
+
   revokeKey(key: string): void {
     this.keys.delete(key)
   }

@@ -66,3 +66,8 @@ export function readSecrets(dir: string): Record<string, ProfileSecrets> {
 export function readConfig(dir: string): StateDocument {
   return JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as StateDocument
 }
+
+/** The environment under which `auth login` signs in as `email` through the stand-in browser and approves. */
+export function approvingBrowser(email: string, log?: string): NodeJS.ProcessEnv {
+  return {BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: email, LLAMACTL_TEST_BROWSER_LOG: log}
+}

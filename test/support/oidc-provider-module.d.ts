@@ -14,6 +14,7 @@ declare module 'oidc-provider' {
   interface StoredToken {
     accountId: string
     clientId: string
+    destroy(): Promise<void>
     isExpired: boolean
     scope?: string
   }
