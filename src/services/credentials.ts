@@ -1,3 +1,5 @@
+import path from 'node:path'
+
 import {CliError, UsageError} from '../errors.js'
 import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
@@ -157,6 +159,40 @@ export class CredentialService {
     const secrets = await profileService.secretsOf(location.profile)
     if (!secrets?.apiKey) throw await profileService.secretsMissing(location.profile)
     return this.credentialsOf(location, secrets.apiKey)
+  }
+
+  /**
+   * The three variables that carry a credential to another program (`auth inject`, `auth exec`):
+   * the key (null, meaning "not set", for a key-less profile), the project and the API URL.
+   */
+  variables(credentials: Credentials): Array<[name: string, value: null | string]> {
+    const V = CREDENTIAL_VARIABLES
+    return [
+      [V.apiKey, credentials.apiKey],
+      [V.projectId, credentials.projectId],
+      [V.baseUrl, credentials.apiUrl],
+    ]
+  }
+
+  /**
+   * `auth inject`: writes the credential in effect into a dotenv file (see updateDotenvFile),
+   * warning when others can read a file that now holds a key. Returns the file's absolute path
+   * and the names written and unset, never the values.
+   */
+  async writeEnvFile(file: string, request: CredentialRequest = {}): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
+    const credentials = await this.resolve(request)
+    const values = this.variables(credentials)
+    const {updateDotenvFile} = await import('../stores/dotenv-file.js')
+    const envFile = path.resolve(file)
+    const {created, mode} = await updateDotenvFile(envFile, values)
+    if (!created && credentials.apiKey !== null && (mode & 0o044) !== 0)
+      this.deps.warn(`${envFile} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and now holds an API key. Make it private: chmod 600 ${envFile}`)
+    return {
+      credentials,
+      envFile,
+      unset: values.filter(([, value]) => value === null).map(([name]) => name),
+      variables: values.filter(([, value]) => value !== null).map(([name]) => name),
+    }
   }
 
   /** What a client sends: the variables' key, a profile's key (refreshing and repairing login profiles), or nothing. */

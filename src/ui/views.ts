@@ -104,3 +104,19 @@ export function statusText(status: StatusJson): string {
   // One column for every report, whichever rows it has: the widest label is "Refresh token:".
   return rows.map(([label, value]) => `${`${label}:`.padEnd(14)}  ${value}`).join('\n')
 }
+
+/** `auth inject --json` (credentials.md): the file and the names written, never the values. */
+export interface InjectJson {
+  envFile: string
+  variables: string[]
+}
+
+/** Names as a sentence: `A`, `A and B`, `A, B and C`. */
+export function nameList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
+/** Where a credential came from, in a few words: `profile ci`, or the variables. */
+export function credentialSource(credentials: {profile: null | string; source: string}): string {
+  return credentials.source === 'env' ? 'from LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID' : `profile ${credentials.profile}`
+}

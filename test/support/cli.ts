@@ -15,6 +15,8 @@ export interface CliResult {
 }
 
 export interface RunOptions {
+  /** The child's working directory (default: this process's). */
+  cwd?: string
   env?: NodeJS.ProcessEnv
   /** Written to the child's stdin, which is then closed. */
   input?: string
@@ -37,7 +39,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
   // An undefined value removes the variable from the child's environment.
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [RUN_JS, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -1,0 +1,59 @@
+import {spawn} from 'node:child_process'
+import {constants} from 'node:os'
+import {isatty} from 'node:tty'
+
+import {CliError} from '../errors.js'
+
+/**
+ * Runs `argv` with `variables` set (null: removed) on top of `env`, stdin, stdout and stderr
+ * passed through, and resolves with its exit status: its own, or 128 + the number of the
+ * signal that killed it. SIGTERM, and SIGINT, are forwarded to it while it runs; SIGINT only
+ * when no standard stream is a terminal, because Ctrl-C in a terminal already reaches every
+ * process of the foreground group, the command included, and a second one would be a
+ * different request to many programs. A command that can't be started is exit 127.
+ */
+export async function runWithVariables(
+  argv: string[],
+  variables: ReadonlyArray<readonly [string, null | string]>,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const childEnv = {...env}
+  for (const [name, value] of variables)
+    if (value === null) delete childEnv[name]
+    else childEnv[name] = value
+
+  const [command, ...args] = argv
+  const terminal = [0, 1, 2].some((fd) => isatty(fd))
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env: childEnv, stdio: 'inherit'})
+    const forward = (signal: NodeJS.Signals) => () => {
+      if (child.exitCode === null && child.signalCode === null && !(signal === 'SIGINT' && terminal)) child.kill(signal)
+    }
+
+    // Handlers also keep this process alive until the command has ended.
+    const onInt = forward('SIGINT')
+    const onTerm = forward('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+    const done = () => {
+      process.removeListener('SIGINT', onInt)
+      process.removeListener('SIGTERM', onTerm)
+    }
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      done()
+      const why = error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'permission denied' : (error.code ?? error.message)
+      reject(
+        new CliError(`Could not start ${JSON.stringify(command)} (${why})`, {
+          code: 'command_not_started',
+          exit: 127,
+          suggestion: 'Check the command name and PATH',
+        }),
+      )
+    })
+    child.on('exit', (code, signal) => {
+      done()
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0))
+    })
+  })
+}
