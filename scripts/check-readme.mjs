@@ -20,7 +20,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'llamactl-readme-'))
 try {
   const copy = path.join(tmp, 'README.md')
   copyFileSync(README, copy)
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js'), 'readme', '--no-source-links', '--readme-path', copy], {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js'), 'readme', '--no-source-links', '--no-aliases', '--readme-path', copy], {
     cwd: ROOT,
     env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -26,6 +26,13 @@ const ENVIRONMENT = [
   ],
   ['LLAMACTL_KEYCHAIN_TIMEOUT_MS', 'How long one keychain call may take before the command fails (default 5000).'],
   ['LLAMACTL_HTTP_TIMEOUT_MS', 'How long one control plane request may take before the command fails (default 15000).'],
+  [
+    'LLAMA_CLOUD_API_KEY',
+    'With `LLAMA_AGENTS_PROJECT_ID`, the credential every command uses instead of the current profile (a warning says which profile it overrides); `--profile` still wins. The variables of the Python llamactl 0.10; they never change the config directory.',
+  ],
+  ['LLAMA_AGENTS_PROJECT_ID', 'The project that goes with `LLAMA_CLOUD_API_KEY`; without it the key is not used (with a warning).'],
+  ['LLAMA_CLOUD_BASE_URL', 'The control plane `LLAMA_CLOUD_API_KEY` is for (default `https://api.cloud.llamaindex.ai`).'],
+  ['LLAMA_CLOUD_USE_PROFILE', 'When `1`, `true` or `yes`, the profile is used even though `LLAMA_CLOUD_API_KEY` is set.'],
   ['BROWSER', 'Program that opens the verification URL of a browser login, called with the URL as its one argument; the platform\'s opener when unset.'],
   ['CI', 'When set (and not `false` or `0`), commands never prompt unless `--interactive` is passed.'],
   ['DEBUG', 'When set, unexpected errors print their stack trace.'],
@@ -101,6 +108,10 @@ function synopsis(bin, command) {
     parts.push(flag.required ? label : `\\[${label}\\]`)
   }
 
+  // A command that runs another (`auth exec -- COMMAND [ARG...]`) says so in its usage.
+  const usage = [command.usage ?? []].flat().join(' ')
+  const rest = usage.includes(' -- ') ? usage.slice(usage.indexOf(' -- ') + 4).trim() : ''
+  if (rest) parts.push('`--`', rest.replaceAll(/[A-Z]+/g, '*$&*').replaceAll('[', '\\[').replaceAll(']', '\\]'))
   return parts.join(' ')
 }
 
@@ -137,7 +148,11 @@ function commandPage(ctx, command) {
   const name = pageName(bin, command.id)
   const summary = command.summary ?? command.description?.split('\n')[0] ?? ''
   const lines = [`# ${name}(1) -- ${md(summary)}`, '', '## SYNOPSIS', '', synopsis(bin, command), '']
+  // Other names of the command (the Python llamactl 0.10 ones): same synopsis, said once.
+  for (const alias of command.aliases ?? []) lines.push(synopsis(bin, {...command, id: alias}), '')
   lines.push('## DESCRIPTION', '', sentence(md(summary)), '')
+  if (command.aliases?.length)
+    lines.push(`Also available as ${command.aliases.map((a) => `\`${shown(bin, a)}\``).join(' and ')}, its name in the Python llamactl 0.10.`, '')
   if (command.description && command.description !== summary) lines.push(md(template(command.description, bin, command.id)), '')
   const args = argList(command)
   const flags = visibleFlags(command)
@@ -174,7 +189,10 @@ function topicPage(ctx, topic) {
   lines.push('## COMMANDS', '')
   lines.push(
     definitions([
-      ...children.map((c) => [`\`${shown(bin, c.id)}\``, `${md(c.summary ?? '')}. See **${pageName(bin, c.id)}**(1).`]),
+      ...children.map((c) => [
+        [c.id, ...(c.aliases ?? [])].map((id) => `\`${shown(bin, id)}\``).join(', '),
+        `${md(c.summary ?? '')}. See **${pageName(bin, c.id)}**(1).`,
+      ]),
       ...subtopics.map((t) => [`\`${shown(bin, t.id)}\` *COMMAND*`, `${md(t.description)}. See **${pageName(bin, t.id)}**(1).`]),
     ]),
   )

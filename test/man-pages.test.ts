@@ -17,7 +17,20 @@ const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const commands = (Object.values(manifest.commands) as ManifestCommand[]).filter((c) => !c.hidden)
 const pageOf = (id: string) => `llamactl-${id.replaceAll(':', '-')}.1`
 const SECTIONS = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXAMPLES', 'ENVIRONMENT', 'FILES', 'EXIT STATUS', 'SEE ALSO']
-const ENVIRONMENT = ['LLAMACTL_CONFIG_DIR', 'LLAMACTL_SECRET_STORE', 'LLAMACTL_KEYCHAIN_TIMEOUT_MS', 'LLAMACTL_HTTP_TIMEOUT_MS', 'BROWSER', 'CI', 'DEBUG', 'XDG_CONFIG_HOME']
+const ENVIRONMENT = [
+  'LLAMACTL_CONFIG_DIR',
+  'LLAMACTL_SECRET_STORE',
+  'LLAMACTL_KEYCHAIN_TIMEOUT_MS',
+  'LLAMACTL_HTTP_TIMEOUT_MS',
+  'LLAMA_CLOUD_API_KEY',
+  'LLAMA_AGENTS_PROJECT_ID',
+  'LLAMA_CLOUD_BASE_URL',
+  'LLAMA_CLOUD_USE_PROFILE',
+  'BROWSER',
+  'CI',
+  'DEBUG',
+  'XDG_CONFIG_HOME',
+]
 
 /** One section of a page rendered as plain text: the lines after its heading, to the next. */
 function section(text: string, name: string): string {
@@ -99,6 +112,17 @@ describe('man pages', function () {
       for (const line of section(help.stdout, 'EXAMPLES').split('\n').map((l) => l.trim()).filter(Boolean))
         expect(section(text, 'EXAMPLES'), command.id).to.include(line)
     }
+  })
+
+  it('names the Python llamactl 0.10 aliases where their commands are, and --project where --project-id is', () => {
+    const aliases: Record<string, string> = {'auth:env:list': 'auth env get', 'auth:env:switch': 'auth env use', 'auth:list': 'auth get', 'auth:switch': 'auth use'}
+    for (const [id, alias] of Object.entries(aliases)) {
+      const text = rendered.get(pageOf(id))!
+      expect(section(text, 'SYNOPSIS'), id).to.include(`llamactl ${alias}`)
+      expect(section(text, 'DESCRIPTION'), id).to.include(`Also available as llamactl ${alias}`)
+    }
+
+    for (const id of ['auth:token', 'auth:login', 'auth:status', 'auth:inject', 'auth:exec']) expect(section(rendered.get(pageOf(id))!, 'OPTIONS'), id).to.match(/--project-id[\s\S]*alias:\s+--project\)/)
   })
 
   it('ships the pages built by the build (man/ is what npm packs)', () => {

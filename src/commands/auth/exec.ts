@@ -22,7 +22,7 @@ export default class AuthExec extends BaseCommand<void> {
     'project-id': projectIdFlag,
   }
 
-  static override usage = '<%= command.id %> [--profile <name>] [--project-id <value>] -- COMMAND [ARG...]'
+  static override usage = 'auth exec [--profile <name>] [--project-id <value>] -- COMMAND [ARG...]'
 
   async run(): Promise<void> {
     // Everything after the first -- is the command, verbatim (oclif would reorder arguments that repeat a flag's value).

@@ -21,7 +21,7 @@ export default class AuthLogin extends BaseCommand<ProfileJson> {
     browser: Flags.boolean({allowNo: true, default: true, description: 'Open the verification URL in a browser (--no-browser only prints it)'}),
     interactive: interactiveFlag,
     name: Flags.string({description: 'Profile name (default: your email)'}),
-    'project-id': Flags.string({description: 'Project to make active (must be one your account can use)'}),
+    'project-id': Flags.string({aliases: ['project'], description: 'Project to make active (must be one your account can use) (alias: --project)'}),
   }
 
   async run(): Promise<ProfileJson> {

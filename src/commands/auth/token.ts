@@ -21,7 +21,7 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
     'api-key': Flags.string({description: 'API key, or - to read it from stdin'}),
     interactive: interactiveFlag,
     name: Flags.string({description: 'Profile name (default: the key\'s redacted form)'}),
-    'project-id': Flags.string({description: 'Project to make active (must be one the key can use)'}),
+    'project-id': Flags.string({aliases: ['project'], description: 'Project to make active (must be one the key can use) (alias: --project)'}),
   }
 
   async run(): Promise<ProfileJson> {
