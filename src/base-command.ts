@@ -55,7 +55,7 @@ export abstract class BaseCommand<T> extends Command {
 
   protected override async catch(error: Error & {code?: string; exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     // oclif's own exits (help, version, this.exit(n) of any n) pass through untouched.
-    if (error.name === 'ExitError' || error.code === 'EEXIT' || error.oclif?.exit === 0) throw error
+    if (error.code === 'EEXIT' || error.oclif?.exit === 0) throw error
     const {code, exit, line} = this.describe(error)
     if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
@@ -78,6 +78,16 @@ export abstract class BaseCommand<T> extends Command {
    */
   protected async credentials(request: CredentialRequest = {}): Promise<Credentials> {
     return (await this.services.credentialService()).resolve(request)
+  }
+
+  /**
+   * Ends the command with `code`, silently. Not oclif's ExitError: a host CLI runs this class
+   * with its own copy of @oclif/core, whose error handler recognises that class by `instanceof`
+   * only and would print "EEXIT: 1" after the one-line error. Every copy honours these duck-typed
+   * fields (`skipOclifErrorHandling`, `oclif.exit`, code EEXIT).
+   */
+  override exit(code = 0): never {
+    throw Object.assign(new Error(`EEXIT: ${code}`), {code: 'EEXIT', oclif: {exit: code}, skipOclifErrorHandling: true})
   }
 
   /** What the command prints (unless --json) and returns: `--json` prints the returned value. */

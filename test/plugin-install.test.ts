@@ -3,7 +3,9 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import path from 'node:path'
 
 import {TestControlPlane} from './support/control-plane-server.js'
-import {cleanEnv, copyHost, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
+import {approvingBrowser} from './support/login-session.js'
+import {ALICE, TestOidcProvider} from './support/oidc-provider.js'
+import {addLibraryCommand, cleanEnv, copyHost, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
 const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
@@ -54,10 +56,10 @@ describe('installed into a host llamactl', function () {
       XDG_DATA_HOME: path.join(dir, 'data'),
     })
     mkdirSync(env.HOME!)
-    const llamactl = (args: string[], input?: string, timeoutMs = 30_000): Promise<Run> =>
-      run(process.execPath, [path.join(host, 'bin', 'run.js'), ...args], {cwd: dir, env, input, timeoutMs})
+    const llamactl = (args: string[], input?: string, timeoutMs = 30_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
+      run(process.execPath, [path.join(host, 'bin', 'run.js'), ...args], {cwd: dir, env: {...env, ...extraEnv}, input, timeoutMs})
     const standalone = (args: string[]): Promise<Run> => run(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args], {cwd: dir, env})
-    return {configDir: path.join(env.XDG_CONFIG_HOME!, 'llamactl'), dataDir: path.join(env.XDG_DATA_HOME!, 'llamactl'), env, llamactl, standalone}
+    return {configDir: path.join(env.XDG_CONFIG_HOME!, 'llamactl'), dataDir: path.join(env.XDG_DATA_HOME!, 'llamactl'), env, host, llamactl, standalone}
   }
 
   type Host = ReturnType<typeof newHost>
@@ -140,6 +142,96 @@ describe('installed into a host llamactl', function () {
     await expectAuthTopic(host)
     await expectSharedProfile(host, 'via-install')
     await expectUninstalled(host)
+  })
+
+  it("the host's own command (deployments list), written only against the library: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
+    const host = newHost('library')
+    const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
+    expect(installed.code, installed.stderr).to.equal(0)
+    addLibraryCommand(host.host, path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth'))
+    const cp = await new TestControlPlane().start()
+    const op = await new TestOidcProvider().start()
+    op.attach(cp)
+    try {
+      // No keychain in the host (no D-Bus): the file store, chosen, so no fallback warning either.
+      const llamactl = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) => host.llamactl(args, input, 30_000, {LLAMACTL_SECRET_STORE: 'file', ...env})
+      const deployments = async (args: string[] = [], env: NodeJS.ProcessEnv = {}) => {
+        const result = await llamactl(['deployments', 'list', '--json', ...args], env)
+        expect(result.code, result.stderr).to.equal(0)
+        return {...result, doc: JSON.parse(result.stdout)}
+      }
+
+      const help = await llamactl(['deployments', 'list', '--help'])
+      expect(help.stdout).to.include('--profile=<name>').and.include('--project-id=<value>')
+
+      // No credentials at all: exit 1, one line.
+      for (const args of [['auth', 'env', 'add', cp.url], ['auth', 'env', 'switch', cp.url]]) expect((await llamactl(args)).code).to.equal(0)
+      const none = await llamactl(['deployments', 'list'])
+      expect(none.code).to.equal(1)
+      expect(none.stderr).to.equal(
+        `Error: No credentials: no profile is current in ${cp.url} and LLAMA_CLOUD_API_KEY is not set. Run \`llamactl auth login\` or \`llamactl auth token\`, or set LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID\n`,
+      )
+      const noneJson = await llamactl(['deployments', 'list', '--json'])
+      expect(JSON.parse(noneJson.stdout).error).to.include({code: 'no_credentials'})
+      // The host's copy of @oclif/core ends a failing plugin command with its one line too (no "EEXIT").
+      const status = await llamactl(['auth', 'status', '--offline'])
+      expect([status.code, status.stderr]).to.deep.equal([1, none.stderr])
+      const unknownProfile = await llamactl(['auth', 'switch', 'nope'])
+      expect([unknownProfile.code, unknownProfile.stderr.split('\n').filter(Boolean).length]).to.deep.equal([1, 1])
+
+      // The current profile, and --profile.
+      const [ciKey, otherKey] = [cp.addKey(), cp.addKey()]
+      expect((await llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p2', '--name', 'other', '--no-interactive'], {}, otherKey)).code).to.equal(0)
+      expect((await llamactl(['auth', 'token', '--api-key', '-', '--project', 'p1', '--name', 'ci', '--no-interactive'], {}, ciKey)).code).to.equal(0)
+      const current = await deployments()
+      expect(current.doc).to.deep.equal({
+        deployments: [1, 2, 3].map((i) => ({id: `p1-d${i}`, name: `app-${i}`, status: 'Running'})),
+        projectId: 'p1',
+      })
+      expect(current.stderr).to.equal('')
+      expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${ciKey}`)
+      const text = await llamactl(['deployments', 'list'])
+      expect(text.stdout).to.equal('app-1  Running\napp-2  Running\napp-3  Running\n')
+      expect((await deployments(['--profile', 'other'])).doc).to.deep.equal({deployments: [], projectId: 'p2'})
+      expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${otherKey}`)
+      const unknown = await llamactl(['deployments', 'list', '--profile', 'nope', '--json'])
+      expect(unknown.code).to.equal(1)
+      expect(JSON.parse(unknown.stdout).error).to.include({code: 'unknown_profile'})
+
+      // The variables, with the override warning (once).
+      const vars = await deployments([], {LLAMA_AGENTS_PROJECT_ID: 'p2', LLAMA_CLOUD_API_KEY: otherKey, LLAMA_CLOUD_BASE_URL: `${cp.url}/`})
+      expect(vars.doc.projectId).to.equal('p2')
+      expect(vars.stderr).to.equal("Warning: Using LLAMA_CLOUD_API_KEY from the environment (overriding profile 'ci'). Set LLAMA_CLOUD_USE_PROFILE=1 to use the profile instead.\n")
+      expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${otherKey}`)
+
+      // A browser-login profile whose key the server revoked: repaired once, then no refresh.
+      const login = await llamactl(['auth', 'login'], approvingBrowser(ALICE.email))
+      expect(login.code, login.stderr).to.equal(0)
+      const secrets = () => {
+        const doc = JSON.parse(readFileSync(path.join(host.configDir, 'secrets.json'), 'utf8')).secrets as Record<string, string>
+        const config = JSON.parse(readFileSync(path.join(host.configDir, 'config.json'), 'utf8'))
+        const profile = config.profiles.find((p: {name: string}) => p.name === ALICE.email)
+        return {keyId: profile.keyId as string, ...(JSON.parse(doc[`profile:${profile.id}`]) as {apiKey: string})}
+      }
+
+      const before = secrets()
+      cp.revokeKey(before.apiKey)
+      const repaired = await deployments()
+      expect(repaired.doc).to.deep.equal({deployments: [1, 2, 3].map((i) => ({id: `p1-d${i}`, name: `app-${i}`, status: 'Running'})), projectId: 'p1'})
+      const after = secrets()
+      expect(after.apiKey).to.not.equal(before.apiKey)
+      expect(repaired.stderr).to.equal(`Warning: The server rejected the CLI API key of ${ALICE.email}: replaced it with a new one (${after.keyId}) and revoked the old one (${before.keyId})\n`)
+      expect(op.grants('refresh_token')).to.have.length(1)
+      expect(cp.minted.has(before.keyId)).to.equal(false)
+      const next = await deployments()
+      expect(next.stderr).to.equal('')
+      expect(op.grants('refresh_token'), 'no refresh on the next run').to.have.length(1)
+      expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${after.apiKey}`)
+      for (const r of [repaired, next, current, vars]) expect(r.stdout + r.stderr).to.not.include(after.apiKey).and.not.include(ciKey)
+    } finally {
+      await op.stop()
+      await cp.stop()
+    }
   })
 
   it('plugins link <repo dir>: the same auth topic and config, and uninstall unlinks it', async () => {

@@ -210,6 +210,14 @@ export class TestControlPlane {
     }
 
     if (!identity) return send(401, {detail: 'Invalid or expired token'})
+    if (req.method === 'GET' && pathname === '/api/v1beta1/deployments') {
+      // What the host fixture's own `deployments list` calls: deployment_count made-up deployments.
+      const project = identity.projects.find((p) => p.project_id === url.searchParams.get('project_id'))
+      if (!project) return send(403, {detail: 'Not a project of this key'})
+      const deployments = Array.from({length: project.deployment_count}, (_, i) => ({id: `${project.project_id}-d${i + 1}`, name: `app-${i + 1}`, status: 'Running'}))
+      return send(200, {deployments})
+    }
+
     if (req.method === 'GET' && pathname === '/api/v1/auth/me') {
       return send(200, {email: identity.email, id: identity.id, name: identity.name})
     }
