@@ -6,6 +6,9 @@
 //   - `auth --help` against the bare CLI's `--help`
 //   - `auth list` with 1,000 profiles in 10 environments against 1 profile
 //   - peak memory (max RSS) of `auth list` against the bare CLI's trivial command
+//   - `auth status --offline` (an API-key profile) against the bare CLI's trivial command
+//   - the host fixture's own `version` with the plugin linked in against the same host without it
+//   - the library's resolveCredentials (a current API-key profile), as a whole process, against `node -e 0`
 //
 // Usage: node bench/run.js [--rounds N] [--memory-rounds N] [--breakdown] [--cli DIR] [--json]
 //        npm run bench -- --rounds 40 --json
@@ -17,14 +20,15 @@
 // Needs the built CLI (dist/ and oclif.manifest.json) but no build step of its own.
 
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 const REPO = path.dirname(BENCH_DIR)
 const BARE_DIR = path.join(BENCH_DIR, 'bare-cli')
+const HOST_FIXTURE = path.join(REPO, 'test', 'fixtures', 'host')
 const NODE = process.execPath
 const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
 const BUILD_HINT = 'Build it first: npm run build && npx oclif manifest'
@@ -159,6 +163,31 @@ function writeConfig(dir, {environments: envCount, profiles: profileCount}) {
   const doc = {currentEnvironment: DEFAULT_API_URL, environments, profiles, schemaVersion: 1}
   writeFileSync(path.join(dir, 'config.json'), `${JSON.stringify(doc, null, 2)}\n`, {mode: 0o600})
   return profiles.filter((p) => p.apiUrl === DEFAULT_API_URL).length
+}
+
+/** Secrets of the profiles of a config dir, in the 0600 file (LLAMACTL_SECRET_STORE=file). */
+function writeSecrets(dir, ids) {
+  const secrets = Object.fromEntries(ids.map((id) => [`profile:${id}`, JSON.stringify({apiKey: `llx-bench-${id.slice(-4)}-0123456789abcdef`})]))
+  writeFileSync(path.join(dir, 'secrets.json'), `${JSON.stringify({schemaVersion: 1, secrets}, null, 2)}\n`, {mode: 0o600})
+}
+
+/**
+ * The host fixture (test/fixtures/host, a larger llamactl) copied into tmp, its dependencies
+ * from the repo's node_modules, and a data dir into which the plugin under test is linked
+ * (`plugins link --no-install`: no network). Returns the host's bin and the two data dirs.
+ */
+function hostFixture(tmp, cliRoot) {
+  const host = path.join(tmp, 'host')
+  cpSync(HOST_FIXTURE, host, {filter: (src) => !src.endsWith('.ts') && !src.includes(`${path.sep}library`), recursive: true})
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(host, 'node_modules'), 'dir')
+  const bin = path.join(host, 'bin', 'run.js')
+  const dataWith = path.join(tmp, 'host-data-with')
+  const dataWithout = path.join(tmp, 'host-data-without')
+  for (const d of [dataWith, dataWithout]) mkdirSync(d)
+  const env = childEnv({LLAMACTL_CACHE_DIR: path.join(tmp, 'host-cache'), LLAMACTL_CONFIG_DIR: path.join(tmp, 'host-config'), LLAMACTL_DATA_DIR: dataWith})
+  const r = spawnSync(NODE, [bin, 'plugins', 'link', cliRoot, '--no-install'], {cwd: tmp, encoding: 'utf8', env})
+  if (r.status !== 0) fail(`could not link the plugin into the host fixture:\n${r.stderr}${r.stdout}`, 1)
+  return {bin, dataWith, dataWithout}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,6 +373,16 @@ function report(opts, root, tmp, warnings) {
   for (const d of [dir1, dir1000, home]) mkdirSync(d, {mode: 0o700})
   writeConfig(dir1, {environments: 1, profiles: 1})
   const shown1000 = writeConfig(dir1000, {environments: 10, profiles: 1000})
+  // A current API-key profile with its secret (profile 1; profile 0 is a login profile), for status and the library.
+  const dirKey = path.join(tmp, 'api-key-profile')
+  mkdirSync(dirKey, {mode: 0o700})
+  writeConfig(dirKey, {environments: 1, profiles: 2})
+  writeSecrets(dirKey, [profileRecord(DEFAULT_API_URL, 0).id, profileRecord(DEFAULT_API_URL, 1).id])
+  const host = hostFixture(tmp, root)
+  const library = pathToFileURL(path.join(root, 'dist', 'index.js')).href
+  const resolveScript = `import {resolveCredentials} from ${JSON.stringify(library)}
+const c = await resolveCredentials({configDir: process.env.LLAMACTL_CONFIG_DIR})
+process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'none') + '\\n')`
 
   // Data and cache dirs point into tmp as well, so no user plugin or cache of this machine
   // takes part in either CLI.
@@ -376,6 +415,34 @@ function report(opts, root, tmp, warnings) {
       expect: (out) => profileRows(out) === shown1000,
     },
     {
+      id: 'statusOffline',
+      label: 'auth status --offline (API-key profile)',
+      args: [runJs, 'auth', 'status', '--offline'],
+      env: {LLAMACTL_CONFIG_DIR: dirKey, LLAMACTL_SECRET_STORE: 'file'},
+      expect: (out) => /^Check: +skipped/m.test(out) && /^API key: +llx-be\*\*\*\*/m.test(out),
+    },
+    {
+      id: 'hostWith',
+      label: 'host CLI: version, plugin linked in',
+      args: [host.bin, 'version'],
+      env: {LLAMACTL_DATA_DIR: host.dataWith},
+      expect: (out) => out.trim() === '1.0.0',
+    },
+    {
+      id: 'hostWithout',
+      label: 'host CLI: version, no plugin',
+      args: [host.bin, 'version'],
+      env: {LLAMACTL_DATA_DIR: host.dataWithout},
+      expect: (out) => out.trim() === '1.0.0',
+    },
+    {
+      id: 'resolve',
+      label: 'library: resolveCredentials (process)',
+      args: ['--input-type=module', '-e', resolveScript],
+      env: {LLAMACTL_CONFIG_DIR: dirKey, LLAMACTL_SECRET_STORE: 'file'},
+      expect: (out) => out === 'profile profile-0001 key\n',
+    },
+    {
       id: 'authHelp',
       label: 'auth --help',
       args: [runJs, 'auth', '--help'],
@@ -388,6 +455,12 @@ function report(opts, root, tmp, warnings) {
   const progress = (msg) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\u001B[K${msg}`)
   }
+
+  // The "with" host must really have the plugin: its auth topic answers.
+  check(
+    {...byId.hostWith, args: [host.bin, 'auth', 'env', 'list', '--json'], expect: (out) => /"environments"/.test(out), label: 'host CLI: auth env list (plugin linked?)'},
+    run({...byId.hostWith, args: [host.bin, 'auth', 'env', 'list', '--json']}),
+  )
 
   // The floor must really be a CLI with plugin-help loaded (oclif loads only plugins that are
   // also dependencies): `help hello` is plugin-help's command.
@@ -475,6 +548,9 @@ function report(opts, root, tmp, warnings) {
     compare('bare CLI command vs node -e 0', 'bare', 'node', null),
     compare('auth --help vs bare CLI --help', 'authHelp', 'bareHelp', 1.1),
     compare('auth list: 1,000 profiles vs 1', 'list1000', 'list1', 1.2),
+    compare('auth status --offline vs bare CLI command', 'statusOffline', 'bare', 1.1),
+    compare('host version: plugin linked in vs not', 'hostWith', 'hostWithout', 1.05),
+    compare('resolveCredentials process vs node -e 0', 'resolve', 'node', null),
     compare('max RSS: auth list vs bare CLI command', 'list1', 'bare', null, 'maxRss'),
     compare('max RSS: auth list (1,000) vs bare CLI command', 'list1000', 'bare', null, 'maxRss'),
   ]
