@@ -343,13 +343,13 @@ describe('lazy loading of the login code', function () {
 
   /** Module URLs a CLI run loaded. */
   async function loadedBy(args: string[]): Promise<string[]> {
-    const log = path.join(f.dir, `imports-${args.join('-')}.log`)
+    const log = path.join(f.dir, `imports-${args.join('-').replaceAll(/[^\w.-]/g, '_')}.log`)
     const recorder = path.join(path.dirname(STAND_IN_BROWSER), 'login-import-recorder.mjs')
     await f.run(args, {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
   }
 
-  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client); auth token and login do', async () => {
+  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client); status --offline, inject and exec no HTTP or OpenID; auth token and login do', async () => {
     f = await setUp()
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one']))
     const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi)\/|device-login|login-service|token-refresh|control-plane-client/
@@ -360,6 +360,13 @@ describe('lazy loading of the login code', function () {
       expect(loaded.filter((url) => heavy.test(url)), args.join(' ')).to.deep.equal([])
       // Only switch writes the config, so only it needs the lock code.
       if (args[1] !== 'switch') expect(loaded.filter((url) => readOnly.test(url)), args.join(' ')).to.deep.equal([])
+    }
+
+    // The credential commands that make no network call load no HTTP, OpenID or prompt code either.
+    for (const args of [['auth', 'status', '--offline'], ['auth', 'inject', '-f', path.join(f.dir, 'x.env')], ['auth', 'exec', '--', process.execPath, '-e', '0']]) {
+      const loaded = await loadedBy(args)
+      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+      expect(loaded.filter((url) => /node_modules\/(got|enquirer|openid-client|oauth4webapi)\/|device-login|login-service/.test(url)), args[1]).to.deep.equal([])
     }
 
     const token = await loadedBy(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one'])
