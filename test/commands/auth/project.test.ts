@@ -20,6 +20,21 @@ describe('auth project', () => {
       expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)
     })
 
+    it('--profile NAME changes that profile\'s project with its own key, without making it current; the variables play no part', async () => {
+      const other = f.server.addKey()
+      ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p1', '--name', 'other']))
+      const first = json(ok(await f.run(['auth', 'list', '--json']))).profiles.find((p: {name: string}) => p.name !== 'other').name
+      ok(await f.run(['auth', 'switch', first]))
+      const env = {LLAMA_AGENTS_PROJECT_ID: 'p1', LLAMA_CLOUD_API_KEY: f.key}
+      const result = ok(await f.run(['auth', 'project', 'p2', '--profile', 'other', '--json'], {env}))
+      expect(json(result)).to.deep.include({current: false, name: 'other', projectId: 'p2'})
+      expect(result.stderr, 'no override warning: the variables play no part').to.equal('')
+      expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${other}`)
+      const profiles = json(ok(await f.run(['auth', 'list', '--json']))).profiles
+      expect(profiles.find((p: {current: boolean}) => p.current).name).to.equal(first)
+      fails(await f.run(['auth', 'project', 'p2', '--profile', 'nope']), 1, /No profile named "nope"/)
+    })
+
     it('refuses a project the server does not list (exit 1), leaving the profile as it was', async () => {
       fails(await f.run(['auth', 'project', 'p9']), 1, /Project p9 is not one .*Available: p1, p2/)
       expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p1')
