@@ -1,9 +1,11 @@
 import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
+import {format} from 'node:util'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
+import {visible, visibleLines} from './ui/terminal-text.js'
 import type {EnvironmentRecord} from './stores/schema.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).
@@ -33,6 +35,8 @@ async function usageLine(message: string): Promise<string> {
 /**
  * The base of every `auth` command: lazily built services from one factory, the
  * interactive decision, and errors turned into one line (or a `--json` error document).
+ * It is also the text output boundary: whatever `say`, `warn`, `log` and `catch` print has its
+ * control characters made visible (src/ui/terminal-text.ts), while `--json` stays exact data.
  */
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true
@@ -58,7 +62,7 @@ export abstract class BaseCommand<T> extends Command {
     const {code, exit, line} = this.describe(error)
     if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
-    process.stderr.write(`Error: ${line}\n`)
+    process.stderr.write(`Error: ${visible(line)}\n`)
     return this.exit(exit)
   }
 
@@ -104,13 +108,19 @@ export abstract class BaseCommand<T> extends Command {
     })
   }
 
-  /** A message for people: stderr, and nothing at all with --json. */
-  protected say(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  /** Text on stdout (tables), each line with control characters made visible; nothing with --json. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(visibleLines(format(message, ...args)))
   }
 
+  /** A message for people: one line on stderr, and nothing at all with --json. */
+  protected say(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${visible(message)}\n`)
+  }
+
+  /** A `Warning: ` line on stderr, also with --json (stdout stays data). */
   override warn(input: Error | string): Error | string {
-    process.stderr.write(`Warning: ${typeof input === 'string' ? input : input.message}\n`)
+    process.stderr.write(`Warning: ${visible(typeof input === 'string' ? input : input.message)}\n`)
     return input
   }
 

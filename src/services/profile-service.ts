@@ -17,6 +17,36 @@ export interface AddApiKeyOptions {
   prompter: () => Promise<Prompter>
 }
 
+// Control characters (C0, DEL, C1: `\p{Cc}`, tab included), invisible format characters such as
+// bidi overrides and zero-width spaces (`\p{Cf}`), and the Unicode line and paragraph separators.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/**
+ * Checks a profile name a person chose (`--name`): printable and non-empty, with no space at
+ * either end, so every name shows as itself on one line (`auth list` can't be given a forged
+ * row). A usage error otherwise.
+ */
+export function checkProfileName(name: string): void {
+  const fix = 'Choose a --name of printable characters'
+  if (!name.trim()) throw new UsageError('The profile name is empty', fix)
+  if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
+  const bad = UNPRINTABLE.exec(name)
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    throw new UsageError(`The profile name contains an unprintable character (U+${code})`, fix)
+  }
+}
+
+/**
+ * A profile name made from what a server sent (a login's email or subject): unprintable
+ * characters spelled out as `\u` escapes, so it passes checkProfileName and shows as itself.
+ */
+export function printableName(raw: string): string {
+  const name = raw.replace(UNPRINTABLE_ALL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).trim()
+  return name || 'login'
+}
+
 export interface ProfileServiceDeps {
   client: (apiUrl: string) => ControlPlaneClient
   profiles: ProfileStore
@@ -37,6 +67,8 @@ export class ProfileService {
    * has a profile here updates that profile and keeps its name.
    */
   async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
+    // Before the server is asked anything: a bad name is the user's to fix.
+    if (options.name !== undefined) checkProfileName(options.name)
     const apiKey = options.apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
     const projects = await this.validateKey(env.apiUrl, apiKey)
@@ -49,13 +81,15 @@ export class ProfileService {
    * login subject) if given. Never loses a credential: the secrets go first, under a fresh
    * account; then the config switches to the new record in one atomic update; only then are the
    * replaced profile's secrets deleted. A failure before the switch removes the new secrets again
-   * and leaves everything as it was.
+   * and leaves everything as it was. Every new profile name passes checkProfileName here; a
+   * profile that keeps its name (written by an older version) keeps it as it is.
    */
   async create(
     profile: Omit<ProfileRecord, 'id'>,
     secrets: null | ProfileSecrets,
     previous: null | ProfileRecord = null,
   ): Promise<{created: boolean; previous: null | ProfileRecord; profile: ProfileRecord}> {
+    if (profile.name !== previous?.name) checkProfileName(profile.name)
     const saved: ProfileRecord = {...profile, id: globalThis.crypto.randomUUID()}
     if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
     let created: boolean

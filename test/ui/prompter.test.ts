@@ -4,8 +4,9 @@ import {PassThrough, Writable} from 'node:stream'
 import {EnquirerPrompter} from '../../src/ui/prompter.js'
 
 describe('EnquirerPrompter', () => {
-  it('draws a hostile question and choice labels with control characters made visible, and returns the picked value', async () => {
-    const stdin = new PassThrough()
+  it('draws a hostile question and choice labels with control characters made visible (stdin: a stream standing in for a TTY)', async () => {
+    // Enquirer reads keys only from a TTY; this stream says it is one and takes raw mode as a no-op.
+    const stdin = Object.assign(new PassThrough(), {isRaw: false, isTTY: true, setRawMode: () => stdin})
     let screen = ''
     const stdout = new Writable({
       write(chunk, _encoding, done) {
