@@ -5,6 +5,7 @@ import {format} from 'node:util'
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
+import {redactKey, redactKeys} from './ui/redact.js'
 import {visible, visibleLines} from './ui/terminal-text.js'
 import type {EnvironmentRecord} from './stores/schema.js'
 
@@ -16,17 +17,18 @@ type ArgOutput = {[name: string]: any}
 
 /**
  * One line from an oclif parse error. What was typed may be a secret pasted in the wrong place
- * (`--apikey=llx-…`, a key as an extra argument), so values are left out or redacted.
+ * (`--apikey=llx-…`, `-kllx-…`, a key as an extra argument), so values are left out or
+ * redacted; `catch` then redacts whatever else looks like a key.
  */
-async function usageLine(message: string): Promise<string> {
-  // Loaded only on this error path, to keep start-up lean.
-  const {redactKey} = await import('./ui/redact.js')
+function usageLine(message: string): string {
+  const hideValue = (flag: string) => flag.replace(/^(--[\w-]+)=.*$/, '$1=…').replace(/^(-[^-])..*$/, '$1…')
   return message
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !/^See more help with/.test(line))
     .join('; ')
     .replaceAll(/(--[\w-]+)=\S+/g, '$1=…')
+    .replace(/(Nonexistent flags?: )([^;]+)/, (_, label: string, list: string) => label + list.split(', ').map((flag) => hideValue(flag)).join(', '))
     .replace(/(Unexpected arguments?: )(.+)/, (_, label: string, list: string) =>
       label + list.split(', ').map((arg) => (arg.length > 12 ? redactKey(arg) : arg)).join(', '),
     )
@@ -90,11 +92,11 @@ export abstract class BaseCommand<T> extends Command {
     try {
       output = await super.parse(options, argv)
     } catch (error) {
-      throw new UsageError(await usageLine((error as Error).message), help)
+      throw new UsageError(usageLine((error as Error).message), help)
     }
 
     const extra = output.argv.slice(Object.keys(options?.args ?? {}).length)
-    if (extra.length > 0) throw new UsageError(await usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
+    if (extra.length > 0) throw new UsageError(usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
     return output
   }
 
@@ -118,15 +120,16 @@ export abstract class BaseCommand<T> extends Command {
     if (!this.jsonEnabled()) process.stderr.write(`${visible(message)}\n`)
   }
 
-  /** A `Warning: ` line on stderr, also with --json (stdout stays data). */
+  /** A `Warning: ` line on stderr, also with --json (stdout stays data); key-like words redacted, as in errors. */
   override warn(input: Error | string): Error | string {
-    process.stderr.write(`Warning: ${visible(typeof input === 'string' ? input : input.message)}\n`)
+    process.stderr.write(`Warning: ${visible(redactKeys(typeof input === 'string' ? input : input.message))}\n`)
     return input
   }
 
+  /** The error's code, exit code and line; anything in the line that looks like a key is redacted (src/ui/redact.ts). */
   private describe(error: Error & {oclif?: {exit?: number}}): {code: string; exit: number; line: string} {
-    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: error.line}
-    return {code: 'internal', exit: ExitCode.failure, line: `${error.message.split('\n')[0]} (set DEBUG=1 for details)`}
+    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: redactKeys(error.line)}
+    return {code: 'internal', exit: ExitCode.failure, line: redactKeys(`${error.message.split('\n')[0]} (set DEBUG=1 for details)`)}
   }
 }
 

@@ -1,6 +1,8 @@
 import {expect} from 'chai'
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
 
-import {CliResult} from '../../support/cli.js'
+import {CliResult, ROOT} from '../../support/cli.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 
 /** Neither stream holds the key, nor a long piece of it. */
@@ -48,6 +50,18 @@ describe('a key pasted in the wrong place is never echoed', function () {
       const result = await f.run(['auth', key])
       fails(result, 2, /"llamactl auth abcdef\*\*\*\*6789" is not a llamactl command/)
       expectHidden(result, key)
+    })
+
+    it('the hook stays lean: an unknown command loads no module of the plugin but the hook, redact and terminal-text', async () => {
+      const log = path.join(f.dir, 'imports.log')
+      const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
+      const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
+      expect(result.code).to.equal(2)
+      const loaded = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
+      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+      const dist = `${path.join(ROOT, 'dist')}/`
+      const ours = [...new Set(loaded.filter((url) => url.startsWith('file:')).map((url) => new URL(url).pathname).filter((p) => p.startsWith(dist)))]
+      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['hooks/command-not-found.js', 'ui/redact.js', 'ui/terminal-text.js'])
     })
 
     it('commands outside auth keep oclif\'s own not-found error', async () => {
