@@ -9,6 +9,7 @@ export const PYTHON_DB_MAX_VERSION = 2
 
 /** A profiles.db holds a few kilobytes; anything near this is not one, and is not read into memory. */
 const MAX_BYTES = 16 * 1024 * 1024
+const NOT_PROFILES_DB = "Move it aside, or import the Python llamactl's profiles.db with `llamactl auth import --from PATH`"
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 /** Read-only, and never blocking: a FIFO put in the file's place must not hang the CLI. */
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
@@ -74,7 +75,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
   if (bytes.length < SQLITE_MAGIC.length || !bytes.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC))
     throw new CliError(`${file} is not a SQLite database, so not a Python llamactl profiles.db`, {
       code: 'import_not_sqlite',
-      suggestion: 'Pass the Python llamactl\'s profiles.db with --from, or move this file aside',
+      suggestion: NOT_PROFILES_DB,
     })
 
   // Loaded here only: sql.js is ~700 kB of WebAssembly that no other command needs.
@@ -105,7 +106,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
     if (!tables.has('profiles'))
       throw new CliError(`${file} has no profiles table, so it is not a Python llamactl profiles.db`, {
         code: 'import_not_sqlite',
-        suggestion: 'Pass the Python llamactl\'s profiles.db with --from',
+        suggestion: NOT_PROFILES_DB,
       })
 
     // Columns were appended by ALTER TABLE over the schema versions: always select them by name.
@@ -132,7 +133,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
     // sql.js reports a damaged file only when it is queried ("file is not a database", "malformed").
     throw new CliError(`${file} can't be read as a SQLite database (${(error as Error).message})`, {
       code: 'import_not_sqlite',
-      suggestion: 'Pass the Python llamactl\'s profiles.db with --from, or move this file aside',
+      suggestion: NOT_PROFILES_DB,
     })
   } finally {
     db?.close()
@@ -213,7 +214,7 @@ async function readBounded(file: string): Promise<Buffer> {
     if (size > MAX_BYTES)
       throw new CliError(`${file} is ${Math.round(size / 1024 / 1024)} MiB, far too large for a Python llamactl profiles.db`, {
         code: 'import_not_sqlite',
-        suggestion: 'Pass the Python llamactl\'s profiles.db with --from',
+        suggestion: NOT_PROFILES_DB,
       })
     const buffer = Buffer.alloc(size)
     let offset = 0
@@ -229,12 +230,15 @@ async function readBounded(file: string): Promise<Buffer> {
     if (error instanceof CliError) throw error
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT')
-      throw new CliError(`There is no ${file}`, {code: 'import_not_found', suggestion: 'Pass the Python llamactl\'s profiles.db with --from PATH'})
+      throw new CliError(`There is no ${file}`, {
+        code: 'import_not_found',
+        suggestion: "Check the path; import the Python llamactl's profiles.db with `llamactl auth import --from PATH`",
+      })
     const why =
       code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code === 'ENOTFILE' ? 'it is not a regular file' : (error as Error).message
     throw new CliError(`Could not read ${file}: ${why}`, {
       code: 'import_unreadable',
-      suggestion: 'Make it a file you can read (or pass another with --from) and import again; nothing was imported',
+      suggestion: 'Make it a file you can read, then run `llamactl auth import`; nothing was imported',
     })
   } finally {
     await handle?.close()

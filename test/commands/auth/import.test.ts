@@ -292,7 +292,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
         chmodSync(source, 0o644)
         expect(result.code, result.stderr).to.equal(1)
         expect(json(result).error.code).to.equal('import_unreadable')
-        expect(lines(result.stderr)).to.deep.equal([`Error: Could not read ${source}: permission denied. Make it a file you can read (or pass another with --from) and import again; nothing was imported`])
+        expect(lines(result.stderr)).to.deep.equal([`Error: Could not read ${source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`])
         expect(readdirSync(dir)).to.deep.equal(['profiles.db'])
         expect(fingerprint(source)).to.deep.equal(before)
       })
