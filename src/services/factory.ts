@@ -1,7 +1,12 @@
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+
+import {CliError} from '../errors.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
 import type {EnvironmentService} from './environment-service.js'
+import type {ImportService} from './import-service.js'
 import type {LoginService} from './login-service.js'
 import type {LoginSession} from './login-session.js'
 import type {ProfileService} from './profile-service.js'
@@ -10,9 +15,14 @@ import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
 
+/** The Python llamactl's state in the same config directory, imported on the first run (README). */
+export const PYTHON_PROFILES_DB = 'profiles.db'
+
 export interface ServiceContext {
   configDir: string
   env: NodeJS.ProcessEnv
+  /** Prints a line for people on stderr (default: straight to stderr). */
+  inform?: (message: string) => void
   /** The llamactl version (the host CLI's when installed as a plugin). */
   version: string
   /** Prints a warning line on stderr. */
@@ -33,6 +43,8 @@ export interface Services {
   readonly profileStore: ProfileStore
   /** Adding, switching and deleting environments (probes the server). */
   environmentService(): Promise<EnvironmentService>
+  /** Taking over the Python llamactl's profiles.db; loads SQLite (sql.js), so only `auth import` and a first run ask for it. */
+  importService(): Promise<ImportService>
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
   /** Profiles together with their secrets: create, remove, authenticate as one. */
@@ -66,7 +78,7 @@ export class DefaultServices implements Services {
     private readonly ctx: ServiceContext,
     private readonly overrides: ServiceOverrides = {},
   ) {
-    const state = new StateStore(ctx.configDir)
+    const state = new StateStore(ctx.configDir, {firstRun: () => this.importOnFirstRun()})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }
@@ -84,6 +96,19 @@ export class DefaultServices implements Services {
         profiles: this.profileStore,
         profileService: () => this.profileService(),
         version: this.ctx.version,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  importService(): Promise<ImportService> {
+    return this.once('importService', async () => {
+      const {ImportService} = await import('./import-service.js')
+      return new ImportService({
+        defaultSource: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        secrets: () => this.secretStore(),
+        // Its own view of the config file, without the first-run hook: it is that hook.
+        state: new StateStore(this.ctx.configDir),
         warn: this.ctx.warn,
       })
     })
@@ -155,6 +180,31 @@ export class DefaultServices implements Services {
         return clients.get(apiUrl)!
       }
     })
+  }
+
+  /**
+   * The first-run hook of the config file: with no config.json yet, a profiles.db beside it is
+   * imported (once, under the config lock) and one line says what came over. On every other
+   * first run it costs one stat. A profiles.db that can't be imported is a warning, not a failure:
+   * the command goes on, and the next first read (or `auth import`) tries again.
+   */
+  private async importOnFirstRun(): Promise<void> {
+    const source = path.join(this.ctx.configDir, PYTHON_PROFILES_DB)
+    const there = await fs.stat(source).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+    )
+    if (!there) return
+    try {
+      const report = await (await this.importService()).importOnFirstRun()
+      if (!report) return
+      const {importSummary} = await import('./import-service.js')
+      const inform = this.ctx.inform ?? ((message: string) => process.stderr.write(`${message}\n`))
+      inform(importSummary(report))
+    } catch (error) {
+      const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
+      this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)
+    }
   }
 
   private loginSession(): Promise<LoginSession> {
