@@ -229,6 +229,14 @@ export class Http {
       }
 
       stream.on('error', (error: RequestError) => fail(new TransportFailure(this.transportError(error, req, proxy), error)))
+      // A proxy that refuses the tunnel answers the CONNECT itself; the agent would pass that
+      // answer on as if the server had sent it, so it is caught here and blamed on the proxy.
+      if (proxy && tunnel)
+        stream.once('request', (request: http.ClientRequest) =>
+          request.once('proxyConnect', ({statusCode}: {statusCode: number}) => {
+            if (statusCode !== 200) fail(this.tunnelRefused(statusCode, req, proxy))
+          }),
+        )
       stream.on('response', (response: {headers: IncomingHttpHeaders; statusCode: number}) => {
         const {headers, statusCode: status} = response
         const requestId = requestIdOf(headers)
@@ -246,9 +254,10 @@ export class Http {
           )
         }
 
+        // Plain http through a proxy: a 407 is the proxy's own answer.
         if (status === 407 && proxy)
           return fail(
-            new ApiError(`The proxy ${proxyLabel(proxy.url)} wants credentials (407${ref})`, status, requestId, 'proxy_auth', `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`),
+            new ApiError(`The proxy ${proxyLabel(proxy.url)} (${proxy.variable}) wants credentials (407${ref})`, status, requestId, 'proxy_auth', `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`),
           )
         const tooLarge = () =>
           new ApiError(`${endpoint(req.url)} sent an answer larger than ${mib(this.maxBodyBytes)} (${status}${ref})`, status, requestId, 'bad_response', req.hint ?? DEFAULT_HINT)
@@ -270,6 +279,19 @@ export class Http {
       // got waits for a body to be written unless the method has none; these requests have no other.
       if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') stream.end()
     })
+  }
+
+  private tunnelRefused(status: number, req: HttpRequest, proxy: ProxyChoice): ApiError {
+    const label = `The proxy ${proxyLabel(proxy.url)} (${proxy.variable})`
+    if (status === 407)
+      return new ApiError(`${label} wants credentials (407)`, status, undefined, 'proxy_auth', `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`)
+    return new ApiError(
+      `${label} refused a tunnel to ${req.url.host} (${status})`,
+      status,
+      undefined,
+      'unreachable',
+      `Check the URL, and that the proxy lets you reach that host (or exempt it with NO_PROXY)`,
+    )
   }
 
   private transportError(error: RequestError, req: HttpRequest, proxy: ProxyChoice | undefined): ApiError {

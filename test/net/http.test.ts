@@ -121,6 +121,27 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
     expect(proxy.seen).to.deep.equal([])
   })
 
+  it('blames the proxy, not the server, when it wants credentials or refuses a tunnel; sends user:password from the URL', async () => {
+    const proxy = await serve(await new ForwardProxy('me:s3cret').start())
+    const server = await serve(await new HostileServer((_, res) => sendJson(res, 200, {ok: true})).start())
+    for (const url of [`${server.url}/plain`, 'https://127.0.0.1:9/tunnel']) {
+      const error = await failure(new Http({env: {ALL_PROXY: proxy.url}}).request({method: 'GET', retry: true, url: new URL(url)}))
+      expect(error.code, url).to.equal('proxy_auth')
+      expect(error.line).to.match(/^The proxy http:\/\/127\.0\.0\.1:\d+ \(ALL_PROXY\) wants credentials \(407/)
+    }
+
+    const withCredentials = `http://me:s3cret@${new URL(proxy.url).host}`
+    expect((await new Http({env: {ALL_PROXY: withCredentials}}).request({method: 'GET', url: new URL(`${server.url}/plain`)})).status).to.equal(200)
+    const refused = await failure(new Http({env: {ALL_PROXY: withCredentials}}).request({method: 'GET', url: new URL('https://127.0.0.1:9/tunnel')}))
+    expect(refused.code).to.equal('unreachable')
+    expect(refused.line).to.match(/^The proxy http:\/\/127\.0\.0\.1:\d+ \(ALL_PROXY\) refused a tunnel to 127\.0\.0\.1:9 \(\d{3}\)/)
+    expect(refused.line).not.to.include('s3cret')
+    expect(proxy.seen.slice(-2).map((r) => [r.method, Boolean(r.credentials)])).to.deep.equal([
+      ['GET', true],
+      ['CONNECT', true],
+    ])
+  })
+
   it('names the proxy when it cannot be reached', async () => {
     const closed = await new HostileServer(() => {}).start()
     const {port} = closed.address

@@ -5,6 +5,8 @@ import {createProxy} from 'proxy'
 
 /** What a forward proxy was asked: `CONNECT host:port` for https, an absolute URL for http. */
 export interface ProxiedRequest {
+  /** Whether it came with a Proxy-Authorization header. */
+  credentials?: boolean
   method: string
   target: string
 }
@@ -18,9 +20,13 @@ export class ForwardProxy {
   private readonly server = createProxy(http.createServer())
   private readonly sockets = new Set<Socket>()
 
-  constructor() {
-    this.server.on('request', (req: http.IncomingMessage) => this.seen.push({method: req.method ?? 'GET', target: req.url ?? ''}))
-    this.server.on('connect', (req: http.IncomingMessage) => this.seen.push({method: 'CONNECT', target: req.url ?? ''}))
+  /** With `credentials` ("user:password"), requests without them get 407, as from a company proxy. */
+  constructor(credentials?: string) {
+    if (credentials) this.server.authenticate = (req) => req.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`
+    const record = (method: string) => (req: http.IncomingMessage) =>
+      this.seen.push({method: method || req.method || 'GET', target: req.url ?? '', ...(req.headers['proxy-authorization'] ? {credentials: true} : {})})
+    this.server.on('request', record(''))
+    this.server.on('connect', record('CONNECT'))
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
