@@ -1,7 +1,7 @@
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
-import {CliError} from '../errors.js'
+import {CliError, UsageError} from '../errors.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
@@ -63,9 +63,20 @@ export interface ServiceOverrides {
   secretStore?: () => Promise<SecretStore>
 }
 
-const positiveInt = (value: string | undefined): number | undefined => {
-  const n = Number(value)
-  return Number.isInteger(n) && n > 0 ? n : undefined
+/** The longest delay a Node timer takes; beyond it Node fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/**
+ * A millisecond setting from the environment: unset or empty means the default; anything but
+ * a whole number from 1 to 2147483647 is a usage error naming the variable, never ignored.
+ */
+export function millisecondsSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(n >= 1 && n <= MAX_TIMER_MS))
+    throw new UsageError(`${name} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`, `Fix or unset it (e.g. ${name}=30000)`)
+  return n
 }
 
 /** The real services, built lazily from the command's context. */
@@ -84,7 +95,7 @@ export class DefaultServices implements Services {
   }
 
   private get httpTimeoutMs(): number | undefined {
-    return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
+    return millisecondsSetting(this.ctx.env, 'LLAMACTL_HTTP_TIMEOUT_MS')
   }
 
   environmentService(): Promise<EnvironmentService> {
@@ -162,7 +173,7 @@ export class DefaultServices implements Services {
       return new SecretStore({
         dir: this.ctx.configDir,
         mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
-        timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
+        timeoutMs: millisecondsSetting(this.ctx.env, 'LLAMACTL_KEYCHAIN_TIMEOUT_MS'),
         warn: this.ctx.warn,
       })
     })
@@ -174,7 +185,7 @@ export class DefaultServices implements Services {
       if (this.overrides.clientFactory) return this.overrides.clientFactory
       const {ControlPlaneClient} = await import('../net/control-plane-client.js')
       const clients = new Map<string, ControlPlaneClient>()
-      const options = {timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
+      const options = {env: this.ctx.env, timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
       return (apiUrl: string) => {
         if (!clients.has(apiUrl)) clients.set(apiUrl, new ControlPlaneClient(apiUrl, options))
         return clients.get(apiUrl)!

@@ -59,7 +59,7 @@ export class LoginService {
     process.on('SIGINT', onSigint)
     try {
       const {DeviceLogin} = await import('../net/device-login.js')
-      const device = await DeviceLogin.discover(discovery, {timeoutMs: this.deps.timeoutMs})
+      const device = await DeviceLogin.discover(discovery, {env: this.deps.env, timeoutMs: this.deps.timeoutMs})
       const tokens = await this.approve(device, options, cancel.signal)
       return await this.save(env, client, tokens, options, cancel.signal)
     } finally {

@@ -167,11 +167,14 @@ export class ProfileService {
     try {
       return await this.deps.client(apiUrl).listProjects(apiKey)
     } catch (error) {
-      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden'))
-        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403})`, {
+      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden')) {
+        const requestId = (error as {requestId?: string}).requestId
+        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403}${requestId ? `, request id ${requestId}` : ''})`, {
           code: 'invalid_key',
           suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
         })
+      }
+
       throw error
     }
   }

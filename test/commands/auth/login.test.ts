@@ -312,10 +312,10 @@ describe('lazy loading of the login code', function () {
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
   }
 
-  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client); auth token and login do', async () => {
+  it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client, the HTTP stack); auth token and login do', async () => {
     f = await setUp()
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one']))
-    const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi)\/|device-login|login-service|token-refresh|control-plane-client/
+    const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi|https-proxy-agent|agent-base)\/|device-login|login-service|token-refresh|control-plane-client|\/net\/(http|proxy)\.js/
     const readOnly = /node_modules\/proper-lockfile\//
     for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'switch', 'one']]) {
       const loaded = await loadedBy(args)

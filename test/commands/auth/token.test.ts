@@ -69,10 +69,10 @@ describe('auth token', () => {
     expect(f.server.calls('list-projects')).to.have.length(0)
   })
 
-  it('rejects an invalid key (401) or a forbidden one (403): exit 1, nothing stored', async () => {
-    fails(await f.run(['auth', 'token', '--api-key', 'llx-wrong-key', '--project-id', 'p1']), 1, /did not accept this API key \(401\)/)
+  it('rejects an invalid key (401) or a forbidden one (403): exit 1 naming the request id, nothing stored', async () => {
+    fails(await f.run(['auth', 'token', '--api-key', 'llx-wrong-key', '--project-id', 'p1']), 1, /did not accept this API key \(401, request id req-\d+\)/)
     f.server.fail({fault: {kind: 'status', status: 403}})
-    fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']), 1, /did not accept this API key \(403\)/)
+    fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']), 1, /did not accept this API key \(403, request id req-\d+\)/)
     expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
   })
 
