@@ -54,6 +54,18 @@ export function secretStoreMode(value: string | undefined): SecretStoreMode {
   throw new UsageError(`LLAMACTL_SECRET_STORE=${value} is not understood`, 'Use keychain, file, or leave it unset')
 }
 
+/** How to unlock the keychain, for every `keychain_locked` error. */
+export const UNLOCK_HINT =
+  'Unlock it (sign in to the desktop session, or unlock the "login" keyring in Seahorse; over SSH run `gnome-keyring-daemon --replace --unlock`, type the keyring password and press Ctrl-D)'
+
+/** A keychain operation the OS keychain did not carry out because it is locked. */
+function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliError {
+  return new CliError(`The OS keychain is locked, so the secrets of ${account} (service ${KEYCHAIN_SERVICE}) could not be ${what === 'store' ? 'stored' : what === 'read' ? 'read' : 'deleted'}`, {
+    code: 'keychain_locked',
+    suggestion: `${UNLOCK_HINT} and try again`,
+  })
+}
+
 async function defaultLoadKeytar(): Promise<Keytar> {
   const mod = (await import('keytar')) as unknown as {default?: Keytar} & Keytar
   return mod.default ?? mod
@@ -89,20 +101,34 @@ export class SecretStore {
     return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000})
   }
 
-  /** Removes a profile's secrets wherever they are; true when something was removed. */
+  /**
+   * Removes a profile's secrets wherever they are; true when something was removed. An entry the
+   * keychain keeps because it is locked is a `keychain_locked` error, never "nothing to remove".
+   */
   async delete(account: string): Promise<boolean> {
     const backend = await this.resolveBackend()
     let removed = false
-    if (backend !== 'file') removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
+    if (backend !== 'file') {
+      removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
+      if (!removed) await this.assertNotLocked(account, 'delete')
+    }
+
     const fromFile = await this.removeFromFile(account)
     return removed || fromFile
   }
 
-  /** A profile's secrets, or null when none are stored. */
+  /**
+   * A profile's secrets, or null when none are stored. An entry the keychain holds but won't
+   * give (locked) is a `keychain_locked` error, never "none stored".
+   */
   async get(account: string): Promise<null | ProfileSecrets> {
     const backend = await this.resolveBackend()
     let value: null | string = null
-    if (backend !== 'file') value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
+    if (backend !== 'file') {
+      value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
+      if (value === null) await this.assertNotLocked(account, 'read')
+    }
+
     // Secrets written by the file fallback stay readable after a keychain appears.
     if (value === null) value = (await this.readFile())[account] ?? null
     if (value === null) return null
@@ -128,9 +154,28 @@ export class SecretStore {
       return
     }
 
-    await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
+    try {
+      await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
+    } catch (error) {
+      // gnome-keyring refuses to create an item in a locked collection; say so rather than "failed".
+      if (error instanceof CliError && error.code === 'keychain_failed' && (await this.defaultCollectionLocked()))
+        throw lockedError(account, 'store')
+      throw error
+    }
+
     // A copy left in the fallback file from an earlier keychain-less run is now stale.
     await this.removeFromFile(account)
+  }
+
+  /**
+   * After keytar found nothing (or removed nothing): asks the Secret Service whether the entry is
+   * there but locked. libsecret can't tell these apart without an unlock prompt, which SSH and
+   * headless sessions can't show. Linux only: elsewhere keytar itself fails on a locked keychain.
+   */
+  private async assertNotLocked(account: string, what: 'delete' | 'read'): Promise<void> {
+    if (process.platform !== 'linux') return
+    const {secretItemState} = await import('./secret-service.js')
+    if ((await secretItemState({account, service: KEYCHAIN_SERVICE}, {timeoutMs: this.timeoutMs})) === 'locked') throw lockedError(account, what)
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -199,6 +244,13 @@ export class SecretStore {
       if (error instanceof CliError && error.code === 'keychain_timeout') throw error
       return error instanceof CliError ? error.message.replace(/^The OS keychain failed to read a secret: /, '') : String(error)
     }
+  }
+
+  /** Whether the Secret Service says the collection new entries go to is locked. */
+  private async defaultCollectionLocked(): Promise<boolean> {
+    if (process.platform !== 'linux') return false
+    const {defaultCollectionLocked} = await import('./secret-service.js')
+    return (await defaultCollectionLocked({timeoutMs: this.timeoutMs})) === true
   }
 
   private async readFile(): Promise<Record<string, string>> {
