@@ -1,4 +1,4 @@
-import {ensurePrivateDir} from './json-file.js'
+import {ensurePrivateDir, removeAbandonedTemps} from './json-file.js'
 import {CliError} from '../errors.js'
 
 /** A lock whose holder stopped refreshing it (a killed process) is taken over after this long. */
@@ -13,7 +13,7 @@ export interface LockOptions {
  * Runs `fn` while holding a cross-process lock named by `file` (a `<file>.lock` directory),
  * so that read-modify-write cycles of several llamactl processes never lose each other's writes.
  * The holder refreshes the lock while it runs; one left by a killed process goes stale after 5 s
- * and is taken over.
+ * and is taken over. Temp files that killed writers of `file` left behind are removed first.
  */
 export async function withFileLock<T>(dir: string, file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   await ensurePrivateDir(dir)
@@ -40,6 +40,7 @@ export async function withFileLock<T>(dir: string, file: string, fn: () => Promi
   }
 
   try {
+    await removeAbandonedTemps(file)
     const result = await fn()
     if (compromised)
       throw new CliError(`Lost the lock on ${file} while writing (${compromised.message})`, {

@@ -35,6 +35,44 @@ export async function readJsonFile(file: string): Promise<unknown> {
   }
 }
 
+/** The temp file name of a write of `file` by process `pid`: `.<name>.<pid>.<random>.tmp`. */
+const tempName = (file: string, pid: number) => `.${path.basename(file)}.${pid}.${Math.random().toString(36).slice(2)}.tmp`
+
+/** Whether a process exists (EPERM: it does, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes temp files of writes of `file` that can no longer finish: those of dead processes
+ * (kill -9, a crash, power loss) and this process's own. A temp file of secrets.json holds keys
+ * in plain text, so it must not outlive its writer. Call under the file's lock: every write
+ * happens under it, so none of these is in flight, except one of a live writer whose lock was
+ * taken over as stale (it may still rename), which is left alone.
+ */
+export async function removeAbandonedTemps(file: string): Promise<void> {
+  const dir = path.dirname(file)
+  const prefix = `.${path.basename(file)}.`
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch {
+    return
+  }
+
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[\da-z]*\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined
+    if (pid === undefined || (Number(pid) !== process.pid && alive(Number(pid)))) continue
+    // eslint-disable-next-line no-await-in-loop -- rare, and few
+    await fs.rm(path.join(dir, name), {force: true})
+  }
+}
+
 /**
  * Writes JSON so that a reader sees the old or the new file, never half of one:
  * a private temp file in the same directory, flushed, then renamed over the target.
@@ -43,7 +81,7 @@ export async function writeJsonFileAtomic(file: string, data: unknown): Promise<
   const dir = path.dirname(file)
   await ensurePrivateDir(dir)
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
+  const temp = path.join(dir, tempName(file, process.pid))
   const handle = await fs.open(temp, 'wx', FILE_MODE)
   try {
     await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
