@@ -12,8 +12,11 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await fs.chmod(dir, DIR_MODE)
 }
 
-/** Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error naming it. */
-export async function readJsonFile(file: string): Promise<unknown> {
+/**
+ * Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error
+ * naming it, with `corruptCode` (config_corrupt, or secrets_corrupt for the secrets file).
+ */
+export async function readJsonFile(file: string, corruptCode = 'config_corrupt'): Promise<unknown> {
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
@@ -29,7 +32,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
     return JSON.parse(text)
   } catch {
     throw new CliError(`${file} is not valid JSON`, {
-      code: 'config_corrupt',
+      code: corruptCode,
       suggestion: `Fix it by hand, or move it aside (e.g. mv ${file} ${file}.bak) to start with an empty one`,
     })
   }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import {CliError, UsageError} from '../errors.js'
 import {withFileLock} from './file-lock.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
+import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
 /** Keychain service name (docs/formats.md). */
 export const KEYCHAIN_SERVICE = 'llamactl'
@@ -29,11 +30,6 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>
   getPassword(service: string, account: string): Promise<null | string>
   setPassword(service: string, account: string, password: string): Promise<void>
-}
-
-interface SecretsFileDocument {
-  schemaVersion: 1
-  secrets: Record<string, string>
 }
 
 export interface SecretStoreOptions {
@@ -254,15 +250,8 @@ export class SecretStore {
   }
 
   private async readFile(): Promise<Record<string, string>> {
-    const raw = (await readJsonFile(this.file)) as Partial<SecretsFileDocument> | undefined
-    if (raw === undefined) return {}
-    // Rewriting a file this version doesn't understand would drop the secrets in it.
-    if (raw.schemaVersion !== 1 || typeof raw.secrets !== 'object' || raw.secrets === null || Array.isArray(raw.secrets))
-      throw new CliError(`${this.file} is not a secrets file this llamactl can read`, {
-        code: 'secrets_corrupt',
-        suggestion: 'Upgrade llamactl if a newer one wrote it; otherwise move it aside (its profiles then need signing in again)',
-      })
-    return raw.secrets
+    const raw = await readJsonFile(this.file, 'secrets_corrupt')
+    return raw === undefined ? {} : checkSecretsFile(raw, this.file).secrets
   }
 
   private resolveBackend(): Promise<'file' | Keytar> {
