@@ -66,7 +66,7 @@ export class DefaultServices implements Services {
     private readonly ctx: ServiceContext,
     private readonly overrides: ServiceOverrides = {},
   ) {
-    const state = new StateStore(ctx.configDir)
+    const state = new StateStore(ctx.configDir, {warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }

@@ -6,10 +6,45 @@ import {CliError} from '../errors.js'
 const FILE_MODE = 0o600
 const DIR_MODE = 0o700
 
-/** Creates the config dir readable by the user alone (0700). */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, {mode: DIR_MODE, recursive: true})
-  await fs.chmod(dir, DIR_MODE)
+/** Dirs already warned about in this process: one warning per command, not one per write. */
+const warned = new Set<string>()
+
+/** A config dir path that can't be one (a regular file, or under one): one line naming it. */
+function notADirectory(dir: string): CliError {
+  return new CliError(`${dir} is not a directory`, {
+    code: 'config_dir_invalid',
+    suggestion: 'Move that file aside, or point LLAMACTL_CONFIG_DIR at a directory',
+  })
+}
+
+/**
+ * Makes sure the config dir exists. One llamactl creates is 0700 whatever the umask. One that
+ * exists is left as it is: its mode is the user's choice (a shared 1777 dir, their own 0500);
+ * when other users can write to it, `warn` says so once per process.
+ */
+export async function ensureConfigDir(dir: string, warn?: (message: string) => void): Promise<void> {
+  let created: string | undefined
+  try {
+    created = await fs.mkdir(dir, {mode: DIR_MODE, recursive: true})
+  } catch (error) {
+    const {code} = error as NodeJS.ErrnoException
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw notADirectory(dir)
+    throw new CliError(`Could not create ${dir}: ${(error as Error).message}`, {code: 'config_unwritable', suggestion: 'Check the permissions of its parent'})
+  }
+
+  if (created !== undefined) {
+    await fs.chmod(dir, DIR_MODE)
+    return
+  }
+
+  const {mode} = await fs.stat(dir)
+  if ((mode & 0o022) !== 0 && warn && !warned.has(dir)) {
+    warned.add(dir)
+    warn(
+      `${dir} is a directory other users can write to (mode ${(mode & 0o7777).toString(8)}): they could create or replace llamactl's files there. ` +
+        `Run \`chmod go-w ${dir}\`, or set LLAMACTL_CONFIG_DIR to a private directory`,
+    )
+  }
 }
 
 /**
@@ -22,6 +57,7 @@ export async function readJsonFile(file: string, corruptCode = 'config_corrupt')
     text = await fs.readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw notADirectory(path.dirname(file))
     throw new CliError(`Could not read ${file}: ${(error as Error).message}`, {
       code: 'config_unreadable',
       suggestion: 'Check its permissions',
@@ -79,24 +115,28 @@ export async function removeAbandonedTemps(file: string): Promise<void> {
 /**
  * Writes JSON so that a reader sees the old or the new file, never half of one:
  * a private temp file in the same directory, flushed, then renamed over the target.
+ * Call under the file's lock (withFileLock), which also makes sure the directory exists.
  */
 export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
-  const dir = path.dirname(file)
-  await ensurePrivateDir(dir)
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
-  const temp = path.join(dir, tempName(file, process.pid))
-  const handle = await fs.open(temp, 'wx', FILE_MODE)
+  const temp = path.join(path.dirname(file), tempName(file, process.pid))
+  let opened = false
   try {
-    await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
+    const handle = await fs.open(temp, 'wx', FILE_MODE)
+    opened = true
+    try {
+      await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
 
-  try {
     await fs.rename(temp, file)
   } catch (error) {
-    await fs.rm(temp, {force: true})
-    throw error
+    if (opened) await fs.rm(temp, {force: true})
+    throw new CliError(`Could not write ${file}: ${(error as Error).message}`, {
+      code: 'config_unwritable',
+      suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
+    })
   }
 }

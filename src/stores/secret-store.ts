@@ -94,7 +94,7 @@ export class SecretStore {
    * refreshes, and deletes of login profiles, so a refresh can't write deleted tokens back.
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000})
+    return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000, warn: this.options.warn})
   }
 
   /**
@@ -270,11 +270,16 @@ export class SecretStore {
   }
 
   private async updateFile<T>(change: (secrets: Record<string, string>) => T): Promise<T> {
-    return withFileLock(this.options.dir, this.file, async () => {
-      const secrets = await this.readFile()
-      const result = change(secrets)
-      await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
-      return result
-    })
+    return withFileLock(
+      this.options.dir,
+      this.file,
+      async () => {
+        const secrets = await this.readFile()
+        const result = change(secrets)
+        await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
+        return result
+      },
+      {warn: this.options.warn},
+    )
   }
 }

@@ -15,7 +15,10 @@ export class StateStore {
   /** The document as this process last read or wrote it: one command reads the file once. */
   private cached?: Promise<StateDocument>
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly options: {warn?: (message: string) => void} = {},
+  ) {
     this.file = path.join(dir, CONFIG_FILE)
   }
 
@@ -33,14 +36,19 @@ export class StateStore {
   async update<T>(change: (doc: StateDocument) => Promise<T> | T): Promise<T> {
     // Loaded here: commands that only read (auth list) never need the lock code.
     const {withFileLock} = await import('./file-lock.js')
-    return withFileLock(this.dir, this.file, async () => {
-      // Always the latest file under the lock: another process may have written since.
-      const doc = await this.load()
-      const result = await change(doc)
-      await writeJsonFileAtomic(this.file, doc)
-      this.cached = Promise.resolve(doc)
-      return result
-    })
+    return withFileLock(
+      this.dir,
+      this.file,
+      async () => {
+        // Always the latest file under the lock: another process may have written since.
+        const doc = await this.load()
+        const result = await change(doc)
+        await writeJsonFileAtomic(this.file, doc)
+        this.cached = Promise.resolve(doc)
+        return result
+      },
+      {warn: this.options.warn},
+    )
   }
 
   private async load(): Promise<StateDocument> {

@@ -125,7 +125,7 @@ describe('several llamactl processes at once', () => {
     this.timeout(90_000)
     const dir = path.join(f.dir, 'config-killed')
     await fs.mkdir(dir, {mode: 0o700})
-    const left = await killMidWrite('state-writer.ts', [dir], path.join(dir, 'config.json'), 'profile-')
+    const left = await killMidWrite('state-writer.ts', [dir, '20'], path.join(dir, 'config.json'), 'profile-')
     expect(await temps(dir), 'the kill left the temp file').to.deep.equal([path.basename(left)])
     await new StateStore(dir).update((doc) => {
       doc.profiles = []
