@@ -66,6 +66,8 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv, input = ''):
       if (code === 0) resolve(stdout)
       else reject(new Error(`${file} ${args.join(' ')} exited with ${code}: ${stderr}`))
     })
+    // dbus-send exits without reading stdin: that must not become an EPIPE error here.
+    child.stdin.on('error', () => {})
     child.stdin.end(input)
   })
 }
@@ -102,6 +104,7 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   const session = spawn('dbus-run-session', ['--', 'bash', '-c', script], {env: sessionEnv, stdio: ['pipe', 'pipe', 'pipe']})
   let stderr = ''
   session.stderr.on('data', (d) => (stderr += d))
+  session.stdin.on('error', () => {})
   const closed = new Promise<void>((resolve) => session.once('close', () => resolve()))
   const address = await new Promise<string>((resolve, reject) => {
     let out = ''

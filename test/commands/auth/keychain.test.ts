@@ -5,6 +5,8 @@ import path from 'node:path'
 
 import {ROOT} from '../../support/cli.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {STAND_IN_BROWSER} from '../../support/login-session.js'
+import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
 import {keychainAvailable, keytar, PrivateKeyring, startPrivateKeyring, withoutDbus} from '../../support/keychain.js'
 
 /** Every file in the config dir, as text: no secret may be in any of them. */
@@ -96,6 +98,35 @@ describe('secrets at the command line', () => {
       ok(await runIn(['auth', 'logout', 'kc']))
       expect(await keyring.entry(account)).to.equal('absent')
       expect(await names()).to.deep.equal([])
+    })
+
+    it('auth env delete with the keychain locked changes nothing', async () => {
+      ok(await runIn(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'kc']))
+      await keyring.lock()
+      const before = f.configText()
+      fails(await runIn(['auth', 'env', 'delete', f.server.url]), 1, /keychain is locked/)
+      expect(f.configText()).to.equal(before)
+    })
+
+    it('a login profile: logout with the keychain locked revokes nothing; --force says its key was not revoked', async () => {
+      const op = await new TestOidcProvider().start()
+      try {
+        op.attach(f.server)
+        const browser = {BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: ALICE.email}
+        ok(await f.run(['auth', 'login', '--project-id', 'p1'], {env: {...keyring.env, ...browser}, timeoutMs: 30_000}))
+        const {keyId} = JSON.parse(f.configText()).profiles.find((p: {name: string}) => p.name === ALICE.email)
+        await keyring.lock()
+        fails(await runIn(['auth', 'logout', ALICE.email]), 1, /keychain is locked.*unchanged/)
+        expect(f.server.calls(`/api/v1/api-keys/${keyId}`, 'DELETE')).to.deep.equal([])
+        expect(f.server.minted.has(keyId)).to.equal(true)
+
+        const forced = ok(await runIn(['auth', 'logout', ALICE.email, '--force']))
+        expect(forced.stderr).to.include(`The CLI API key ${keyId} on ${f.server.url} was not revoked`)
+        expect(f.server.calls(`/api/v1/api-keys/${keyId}`, 'DELETE')).to.deep.equal([])
+        expect(await names()).to.deep.equal([])
+      } finally {
+        await op.stop()
+      }
     })
 
     it('an entry that is simply absent from an unlocked keychain still reads as missing, not locked', async () => {
