@@ -189,7 +189,7 @@ const FIELD_SIGNATURE = 8
 const align = (offset: number, to: number) => Math.ceil(offset / to) * to
 
 /** A method call message, little-endian (the byte order is the sender's choice). */
-export function encodeCall(call: MethodCall, serial: number): Buffer {
+function encodeCall(call: MethodCall, serial: number): Buffer {
   const body = new Writer()
   if (call.signature) body.write(call.signature, call.body)
   const header = new Writer()
@@ -212,7 +212,7 @@ export function encodeCall(call: MethodCall, serial: number): Buffer {
 }
 
 /** A received message's type, reply serial, error name and body. */
-export function decodeMessage(bytes: Buffer): {body: unknown[]; errorName?: string; replySerial?: number; type: number} {
+function decodeMessage(bytes: Buffer): {body: unknown[]; errorName?: string; replySerial?: number; type: number} {
   const reader = new Reader(bytes, bytes[0] === 0x6c)
   reader.offset = 12
   const [fields] = reader.read('a(yv)') as [Array<[number, Variant]>]
