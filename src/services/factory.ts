@@ -89,7 +89,7 @@ export class DefaultServices implements Services {
     private readonly ctx: ServiceContext,
     private readonly overrides: ServiceOverrides = {},
   ) {
-    const state = new StateStore(ctx.configDir, {firstRun: () => this.importOnFirstRun()})
+    const state = new StateStore(ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }

@@ -5,7 +5,7 @@ import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
 import type {ControlPlaneClient, Project, TokenSource} from '../net/control-plane-client.js'
 import type {Prompter} from '../ui/prompter.js'
-import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
+import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
 
 export interface AddApiKeyOptions {
@@ -142,15 +142,34 @@ export class ProfileService {
    * Deletes a profile and its secrets. A login profile's minted API key is revoked on the server
    * first, best effort: when that fails the profile is still deleted, with a warning naming the key.
    * Secrets go before the config entry, so a keychain failure leaves the profile in place to retry.
+   * A locked keychain stops it too, unless `force`: then only the config entry goes, and
+   * `leftBehind` names the keychain account whose entry stays.
    */
-  async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
+  async remove(apiUrl: string, name: string, options: {force?: boolean} = {}): Promise<{leftBehind: null | string; profile: ProfileRecord}> {
     const profile = await this.deps.profiles.get(apiUrl, name)
-    await this.discard(profile)
+    let leftBehind: null | string = null
+    try {
+      await this.discard(profile)
+    } catch (error) {
+      if (!(error instanceof CliError && error.code === 'keychain_locked')) throw error
+      if (!options.force)
+        throw new CliError(`${error.message}; profile ${profile.name} is unchanged`, {
+          code: error.code,
+          suggestion: `${UNLOCK_HINT} and try again, or run \`llamactl auth logout ${profile.name} --force\` to delete the profile and leave its secrets in the keychain`,
+        })
+      leftBehind = secretAccount(profile)
+      if (profile.authType === 'login' && profile.keyId)
+        this.deps.warn?.(`The CLI API key ${profile.keyId} on ${profile.apiUrl} was not revoked (its secrets are in the locked keychain); revoke it in the web console`)
+    }
+
     await this.deps.profiles.remove(apiUrl, name)
-    return profile
+    return {leftBehind, profile}
   }
 
-  /** Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config entry stays. */
+  /**
+   * Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config
+   * entry stays. A locked keychain fails it before anything is revoked or deleted.
+   */
   async discard(profile: ProfileRecord): Promise<void> {
     if (profile.authType === 'none') return
     if (profile.authType === 'login' && profile.keyId) await this.revokeMintedKey(profile)
@@ -203,6 +222,8 @@ export class ProfileService {
     try {
       await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile), profile.keyId!)
     } catch (error) {
+      // A locked keychain is not a failed revocation: nothing may be deleted then (see remove).
+      if (error instanceof CliError && error.code === 'keychain_locked') throw error
       const why = error instanceof CliError ? error.message : (error as Error).message
       this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
     }

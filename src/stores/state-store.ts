@@ -13,6 +13,8 @@ export interface StateStoreOptions {
    * waits for it; the file it may write is read afterwards.
    */
   firstRun?: () => Promise<void>
+  /** Receives the one warning about a config dir that others can write to. */
+  warn?: (message: string) => void
 }
 
 /**
@@ -48,14 +50,19 @@ export class StateStore {
     if (this.options.firstRun && !this.cached) await this.read()
     // Loaded here: commands that only read (auth list) never need the lock code.
     const {withFileLock} = await import('./file-lock.js')
-    return withFileLock(this.dir, this.file, async () => {
-      // Always the latest file under the lock: another process may have written since.
-      const doc = await this.load()
-      const result = await change(doc)
-      await writeJsonFileAtomic(this.file, doc)
-      this.cached = Promise.resolve(doc)
-      return result
-    })
+    return withFileLock(
+      this.dir,
+      this.file,
+      async () => {
+        // Always the latest file under the lock: another process may have written since.
+        const doc = await this.load()
+        const result = await change(doc)
+        await writeJsonFileAtomic(this.file, doc)
+        this.cached = Promise.resolve(doc)
+        return result
+      },
+      {warn: this.options.warn},
+    )
   }
 
   /** The first read: runs the first-run hook when there is no file yet (one stat), then reads. */
