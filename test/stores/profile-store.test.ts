@@ -47,12 +47,15 @@ describe('ProfileStore (real config file in a temp dir)', () => {
     expect(await fresh().current(DEFAULT_API_URL)).to.equal(null)
   })
 
-  it('save in place of `replacing` swaps the record (created: false) and may rename it', async () => {
+  it('save in place of `replacing` swaps the record (created: false), under its name or another', async () => {
     const old = profile('alpha')
     await profiles.save(old)
     await profiles.save(profile('other'))
+    const same = {...old, id: 'id-same'}
+    expect(await profiles.save(same, old), 'its own name is no clash').to.deep.equal({created: false})
+    expect((await fresh().list(HERE)).map((p) => p.id)).to.deep.equal(['id-same', profile('other').id])
     const renamed = {...old, id: 'id-new', name: 'renamed', projectId: 'p2'}
-    expect(await profiles.save(renamed, old)).to.deep.equal({created: false})
+    expect(await profiles.save(renamed, same)).to.deep.equal({created: false})
     expect(await fresh().list(HERE)).to.deep.equal([profile('other'), renamed])
     expect(await currentName()).to.equal('renamed')
   })
