@@ -161,7 +161,7 @@ describe('LoginService (real oidc-provider, stand-in browser, test control plane
   it('a failure after minting (secret store unwritable) revokes the minted key and leaves no profile', async () => {
     await start()
     f.breakSecretStore()
-    await rejection(login(ALICE))
+    expect((await rejection(login(ALICE))).message).to.include('secrets.json')
     expect(f.server.calls('/api/v1/api-keys', 'POST')).to.have.length(1)
     expect(f.server.calls('/api/v1/api-keys/', 'DELETE')).to.have.length(1)
     expect(f.server.minted.size).to.equal(0)

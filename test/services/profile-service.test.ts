@@ -169,6 +169,18 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
       expect(profileNames()).to.deep.equal(['renamed'])
     })
 
+    it('a --name another profile holds is name_taken, for a new key or the same key, keeping both profiles and their keys', async () => {
+      const other = f.server.addKey()
+      const {profile: work} = await service.addApiKey(f.env, options(other, {name: 'work', projectId: 'p2'}))
+      const {profile: mine} = await service.addApiKey(f.env, options(f.key, {projectId: 'p1'}))
+      // The same key as an existing profile, but the name of another one: neither may be dropped.
+      const sameKey = await rejection<CliError>(service.addApiKey(f.env, options(f.key, {name: 'work', projectId: 'p1'})))
+      expect(sameKey.line).to.equal(`A profile named "work" already exists in ${f.env.apiUrl}. Choose another name with --name, or remove it first with \`llamactl auth logout work\``)
+      expect((await rejection<CliError>(service.addApiKey(f.env, options(f.server.addKey(), {name: 'work', projectId: 'p1'})))).code).to.equal('name_taken')
+      expect(f.config().profiles).to.deep.equal([work, mine])
+      expect(f.secrets()).to.deep.equal({[secretAccount(work)]: {apiKey: other}, [secretAccount(mine)]: {apiKey: f.key}})
+    })
+
     it('a different key with the same redacted form is a new profile, not an update of the other', async () => {
       const one = f.server.addKey('llx-ab-first-key-wxyz')
       const two = f.server.addKey('llx-ab-other-key-wxyz')
@@ -211,6 +223,16 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
       expect(f.warnings[0]).to.match(new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.*failed with 500.*\\); revoke it in the web console$`))
       expect(f.warnings[0]).not.to.include(secrets.apiKey)
       expect(f.server.minted.size, 'the key is still there').to.equal(1)
+      expect(f.config().profiles).to.deep.equal([])
+      expect(f.secrets()).to.deep.equal({})
+    })
+
+    it('with the server down, remove warns that the key was not revoked and still deletes', async () => {
+      const {profile} = await loginProfile()
+      await f.server.stop()
+      await service.remove(f.env.apiUrl, profile.name)
+      expect(f.warnings).to.have.length(1)
+      expect(f.warnings[0]).to.match(new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.+\\); revoke it in the web console$`))
       expect(f.config().profiles).to.deep.equal([])
       expect(f.secrets()).to.deep.equal({})
     })
