@@ -200,7 +200,7 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
     it('remove deletes an API-key profile’s secrets and entry and returns it; the current one leaves none current', async () => {
       const {profile: keep} = await service.create(apiKeyProfile('keep'), {apiKey: 'llx-keep'})
       const {profile: gone} = await service.create(apiKeyProfile('gone'), {apiKey: 'llx-gone'})
-      expect(await service.remove(f.env.apiUrl, 'gone')).to.deep.equal(gone)
+      expect(await service.remove(f.env.apiUrl, 'gone')).to.deep.equal({leftBehind: null, profile: gone})
       expect(f.secrets()).to.deep.equal({[secretAccount(keep)]: {apiKey: 'llx-keep'}})
       expect(profileNames()).to.deep.equal(['keep'])
       expect(currentName()).to.equal(null)
