@@ -42,6 +42,7 @@ const ENVIRONMENT = [
 const FILES = [
   ['`$LLAMACTL_CONFIG_DIR/config.json`', 'Environments and profiles (no secrets while a keychain is used). Mode 0600, directory 0700.'],
   ['`$LLAMACTL_CONFIG_DIR/secrets.json`', 'Profile secrets when no OS keychain can be used, or with `LLAMACTL_SECRET_STORE=file`. Mode 0600.'],
+  ['`$LLAMACTL_CONFIG_DIR/profiles.db`', 'The Python llamactl\'s profiles: imported (never changed) by `auth import`, and once when there is no `config.json` yet.'],
 ]
 
 const EXIT_STATUS = [

@@ -1,10 +1,51 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): build, type-check, then mocha inside a private D-Bus session
-# with an unlocked gnome-keyring, so keychain tests hit a real Secret Service. Tests of the
-# no-keychain path start their children without D-Bus themselves.
+# The test command (`npm test`): check the machine, build, type-check, then mocha inside a
+# private D-Bus session with an unlocked gnome-keyring, so keychain tests hit a real Secret
+# Service. Tests of the no-keychain path start their children without D-Bus themselves.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# No dirname: the preflight below must run on a PATH that lacks everything but bash.
+here="$0"
+[[ $here == */* ]] || here="./$here"
+cd "${here%/*}/.."
 [ $# -gt 0 ] || set -- "test/**/*.test.ts"
+
+# What the tests run, and the Debian/Ubuntu package that has it. Checked before anything else
+# (bash builtins only), so a machine that lacks one stops at once with the line that fixes it
+# instead of failing half-way through a run. .ci/run installs all of them; keep the two in step.
+NEEDED_COMMANDS=(
+  dbus-run-session:dbus dbus-send:dbus gnome-keyring-daemon:gnome-keyring
+  groff:groff man:man-db openssl:openssl chromium:chromium script:bsdutils
+)
+# keytar's native build, needed when keytar isn't built (then `npm ci` builds it).
+KEYTAR_BUILD_PACKAGES="libsecret-1-dev pkg-config g++ make python3"
+
+preflight() {
+  if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+    echo "npm test: Node.js 20 or newer is needed (https://nodejs.org)" >&2
+    exit 1
+  fi
+  if [ ! -d node_modules ]; then
+    echo "npm test: no node_modules here; run npm ci first" >&2
+    exit 1
+  fi
+  local missing=() packages=() entry
+  for entry in "${NEEDED_COMMANDS[@]}"; do
+    command -v "${entry%%:*}" >/dev/null && continue
+    missing+=("${entry%%:*}")
+    [[ " ${packages[*]} " == *" ${entry#*:} "* ]] || packages+=("${entry#*:}")
+  done
+  local then=""
+  if ! node -e "require('keytar')" >/dev/null 2>&1; then
+    missing+=("keytar (the keychain's native module, not built)")
+    packages+=($KEYTAR_BUILD_PACKAGES)
+    then=", then npm ci"
+  fi
+  [ ${#missing[@]} -eq 0 ] && return
+  local lacks
+  printf -v lacks '%s, ' "${missing[@]}"
+  echo "npm test: this machine lacks ${lacks%, }. Install them (as root): apt-get install -y --no-install-recommends ${packages[*]}$then" >&2
+  exit 1
+}
 
 # Mocha's own timeouts can't fire if the process itself wedges (a deadlock in native code was
 # seen once): bound the whole run so CI fails with a message instead of hanging.
@@ -14,11 +55,6 @@ run_mocha() {
   [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || echo "npm test: mocha ran over 30 minutes and was stopped (a test hung)" >&2
   exit "$rc"
 }
-
-npm run --silent build
-npx oclif manifest >/dev/null
-node scripts/gen-man.mjs
-npx tsc -p test/tsconfig.json
 
 if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
   # Inside dbus-run-session: start and unlock a throwaway keyring (its files in a temp HOME).
@@ -30,9 +66,9 @@ if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
   run_mocha "$@"
 fi
 
-if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
-  LLAMACTL_TEST_IN_DBUS=1 exec dbus-run-session -- bash "$0" "$@"
-fi
-
-echo "dbus-run-session or gnome-keyring-daemon missing: keychain tests will be skipped" >&2
-run_mocha "$@"
+preflight
+npm run --silent build
+npx oclif manifest >/dev/null
+node scripts/gen-man.mjs
+npx tsc -p test/tsconfig.json
+LLAMACTL_TEST_IN_DBUS=1 exec dbus-run-session -- bash "$0" "$@"

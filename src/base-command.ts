@@ -1,9 +1,12 @@
 import {Command} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
+import {format} from 'node:util'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
+import {redactKey, redactKeys} from './ui/redact.js'
+import {visible, visibleLines} from './ui/terminal-text.js'
 import type {EnvironmentRecord} from './stores/schema.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
@@ -15,17 +18,18 @@ type ArgOutput = {[name: string]: any}
 
 /**
  * One line from an oclif parse error. What was typed may be a secret pasted in the wrong place
- * (`--apikey=llx-…`, a key as an extra argument), so values are left out or redacted.
+ * (`--apikey=llx-…`, `-kllx-…`, a key as an extra argument), so values are left out or
+ * redacted; `catch` then redacts whatever else looks like a key.
  */
-async function usageLine(message: string): Promise<string> {
-  // Loaded only on this error path, to keep start-up lean.
-  const {redactKey} = await import('./ui/redact.js')
+function usageLine(message: string): string {
+  const hideValue = (flag: string) => flag.replace(/^(--[\w-]+)=.*$/, '$1=…').replace(/^(-[^-])..*$/, '$1…')
   return message
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !/^See more help with/.test(line))
     .join('; ')
     .replaceAll(/(--[\w-]+)=\S+/g, '$1=…')
+    .replace(/(Nonexistent flags?: )([^;]+)/, (_, label: string, list: string) => label + list.split(', ').map((flag) => hideValue(flag)).join(', '))
     .replace(/(Unexpected arguments?: )(.+)/, (_, label: string, list: string) =>
       label + list.split(', ').map((arg) => (arg.length > 12 ? redactKey(arg) : arg)).join(', '),
     )
@@ -34,6 +38,8 @@ async function usageLine(message: string): Promise<string> {
 /**
  * The base of every `auth` command: lazily built services from one factory, the
  * interactive decision, and errors turned into one line (or a `--json` error document).
+ * It is also the text output boundary: whatever `say`, `warn`, `log` and `catch` print has its
+ * control characters made visible (src/ui/terminal-text.ts), while `--json` stays exact data.
  */
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true
@@ -59,8 +65,13 @@ export abstract class BaseCommand<T> extends Command {
     const {code, exit, line} = this.describe(error)
     if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
-    process.stderr.write(`Error: ${line}\n`)
+    this.errorLine(line)
     return this.exit(exit)
+  }
+
+  /** The one `Error: ` line on stderr, control characters made visible and key-like words redacted. */
+  protected errorLine(line: string): void {
+    process.stderr.write(`Error: ${visible(redactKeys(line))}\n`)
   }
 
   /**
@@ -114,11 +125,11 @@ export abstract class BaseCommand<T> extends Command {
     try {
       output = await super.parse(options, argv)
     } catch (error) {
-      throw new UsageError(await usageLine((error as Error).message), help)
+      throw new UsageError(usageLine((error as Error).message), help)
     }
 
     const extra = output.argv.slice(Object.keys(options?.args ?? {}).length)
-    if (extra.length > 0) throw new UsageError(await usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
+    if (extra.length > 0) throw new UsageError(usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
     return output
   }
 
@@ -132,19 +143,26 @@ export abstract class BaseCommand<T> extends Command {
     })
   }
 
-  /** A message for people: stderr, and nothing at all with --json. */
-  protected say(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  /** Text on stdout (tables), each line with control characters made visible; nothing with --json. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(visibleLines(format(message, ...args)))
   }
 
+  /** A message for people: one line on stderr, and nothing at all with --json. */
+  protected say(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${visible(message)}\n`)
+  }
+
+  /** A `Warning: ` line on stderr, also with --json (stdout stays data); key-like words redacted, as in errors. */
   override warn(input: Error | string): Error | string {
-    process.stderr.write(`Warning: ${typeof input === 'string' ? input : input.message}\n`)
+    process.stderr.write(`Warning: ${visible(redactKeys(typeof input === 'string' ? input : input.message))}\n`)
     return input
   }
 
+  /** The error's code, exit code and line; anything in the line that looks like a key is redacted (src/ui/redact.ts). */
   private describe(error: Error & {oclif?: {exit?: number}}): {code: string; exit: number; line: string} {
-    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: error.line}
-    return {code: 'internal', exit: ExitCode.failure, line: `${error.message.split('\n')[0]} (set DEBUG=1 for details)`}
+    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: redactKeys(error.line)}
+    return {code: 'internal', exit: ExitCode.failure, line: redactKeys(`${error.message.split('\n')[0]} (set DEBUG=1 for details)`)}
   }
 }
 

@@ -64,7 +64,8 @@ export interface CurrentCredentials {
 /**
  * The current environment's current profile and its API key, for the other `llamactl`
  * commands (`configDir` is the oclif config dir, `this.config.configDir` in a command).
- * Null when no profile is current.
+ * Null when no profile is current. Rejects with a CliError (one line, a stable `code`) when the
+ * key can't be read: `keychain_locked` for a locked keychain, never `apiKey: null` for it.
  */
 export async function currentCredentials(
   configDir: string,

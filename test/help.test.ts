@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {cleanEnv, ROOT, run, tempDir} from './fixtures/host/stage.js'
+import {buildProfilesDb} from './support/python-profiles-db.js'
 
 interface Described {
   description?: string
@@ -46,19 +47,23 @@ describe('help', function () {
 
   after(() => rmSync(tmp, {force: true, recursive: true}))
 
-  /** Runs bin/run.js and returns which dist/commands modules it imported. */
-  async function commandModulesLoaded(args: string[], name: string): Promise<{code: null | number; loaded: string[]; stdout: string}> {
+  /** Runs bin/run.js and returns which dist/commands modules it imported (and every file it loaded). */
+  async function commandModulesLoaded(
+    args: string[],
+    name: string,
+    configDir = path.join(tmp, 'config'),
+  ): Promise<{all: string[]; code: null | number; loaded: string[]; stderr: string; stdout: string}> {
     const log = path.join(tmp, `${name}.log`)
     writeFileSync(log, '')
     const result = await run(process.execPath, ['--import', path.join(tmp, 'register.mjs'), path.join(ROOT, 'bin', 'run.js'), ...args], {
-      env: cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: path.join(tmp, 'config'), LLAMACTL_TEST_LOAD_LOG: log}),
+      env: cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: configDir, LLAMACTL_SECRET_STORE: 'file', LLAMACTL_TEST_LOAD_LOG: log}),
       timeoutMs: 20_000,
     })
     const all = readFileSync(log, 'utf8').split('\n').filter(Boolean)
     expect(all.some((url) => url.endsWith('/bin/run.js')), 'the load hook recorded modules').to.equal(true)
     const commandsDir = `${path.join(ROOT, 'dist', 'commands')}/`
     const loaded = all.map((url) => new URL(url).pathname).filter((p) => p.startsWith(commandsDir)).map((p) => path.relative(commandsDir, p))
-    return {code: result.code, loaded: [...new Set(loaded)], stdout: result.stdout}
+    return {all, code: result.code, loaded: [...new Set(loaded)], stderr: result.stderr, stdout: result.stdout}
   }
 
   it('answers `auth --help` from oclif.manifest.json without importing any command', async () => {
@@ -79,6 +84,27 @@ describe('help', function () {
     const ran = await commandModulesLoaded(['auth', 'env', 'list', '--json'], 'env-list')
     expect(ran.code).to.equal(0)
     expect(ran.loaded).to.deep.equal(['auth/env/list.js'])
+  })
+
+  it('auth list loads neither SQLite (sql.js) nor the import code, except on a first run with a profiles.db', async () => {
+    const importCode = /node_modules\/sql\.js\/|dist\/services\/import-service\.js|dist\/stores\/python-profiles-db\.js/
+    const dir = path.join(tmp, 'python')
+    mkdirSync(dir)
+    buildProfilesDb(path.join(dir, 'profiles.db'), {profiles: [{api_key: null, api_url: 'https://api.cloud.llamaindex.ai', name: 'old', project_id: 'p1'}]})
+    // The positive control: the very first run imports, and loads SQLite to do it.
+    const first = await commandModulesLoaded(['auth', 'list', '--json'], 'list-first-run', dir)
+    expect(first.code, first.stderr).to.equal(0)
+    expect(first.stderr).to.match(/^Imported 0 environments and 1 profile from the Python llamactl's /)
+    expect(first.all.some((url) => url.includes('node_modules/sql.js/')), 'sql.js loaded on the first run').to.equal(true)
+
+    // With config.json there (profiles.db still beside it), and on a first run without profiles.db: none of it.
+    for (const [name, configDir] of [['list-after-import', dir], ['list-no-profiles-db', path.join(tmp, 'fresh')]]) {
+      // eslint-disable-next-line no-await-in-loop
+      const result = await commandModulesLoaded(['auth', 'list', '--json'], name, configDir)
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stderr).to.equal('')
+      expect(result.all.filter((url) => importCode.test(url)), name).to.deep.equal([])
+    }
   })
 
   it('gives every command a summary, a description, examples and help for each flag and argument', () => {

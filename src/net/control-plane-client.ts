@@ -1,6 +1,8 @@
-import type {Got, Method, RequestError} from 'got'
+import {ApiError, requestRef} from './api-error.js'
+import {UsageError} from '../errors.js'
+import type {Http, HttpResponse} from './http.js'
 
-import {CliError} from '../errors.js'
+export {ApiError} from './api-error.js'
 
 export const PATHS = {
   apiKeys: '/api/v1/api-keys',
@@ -51,24 +53,14 @@ export interface TokenSource {
 
 export type Auth = string | TokenSource
 
-/** An HTTP failure, with the status and request id when the server answered. */
-export class ApiError extends CliError {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly requestId: string | undefined,
-    code: string,
-    suggestion?: string,
-  ) {
-    super(message, {code, suggestion})
-    this.name = 'ApiError'
-  }
-}
-
 export interface ControlPlaneClientOptions {
+  /** Where proxy variables are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv
   timeoutMs?: number
   userAgent?: string
 }
+
+type Method = 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
 
 /** One authenticated JSON request; `path` is absolute on the API URL and may carry a query string. */
 export interface Request {
@@ -78,6 +70,12 @@ export interface Request {
   path: string
 }
 
+/** A parsed JSON answer and the request id it came with (for errors about its shape). */
+interface Answer {
+  body: unknown
+  requestId?: string
+}
+
 function object(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 }
@@ -85,12 +83,22 @@ function object(value: unknown): Record<string, unknown> | undefined {
 const nullableString = (value: unknown): value is null | string | undefined =>
   value === null || value === undefined || typeof value === 'string'
 
+/** A field's value, or `fallback` only when the field is absent (null is a value, and checked as one). */
+const orDefault = (body: Record<string, unknown> | undefined, field: string, fallback: unknown): unknown =>
+  body && field in body ? body[field] : fallback
+
+/** What an HTTP header (and RFC 6750's bearer token) can carry: visible ASCII, no spaces or line breaks. */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7E]+$/
+
 /**
- * The control plane's HTTP API (docs/control-plane-api.md) on got: a timeout on every request,
- * one clear error per failure, retries only for idempotent methods.
+ * The control plane's HTTP API (docs/control-plane-api.md) on the shared HTTP stack (http.ts:
+ * proxies, timeout, no redirects, bounded bodies): one clear error per failure, each naming
+ * the server's request id when there was an answer, and retries only for idempotent methods.
+ * Every answer is checked against the shape the API documents: a wrong type is
+ * `bad_response`, never read as a default.
  */
 export class ControlPlaneClient {
-  private gotPromise?: Promise<Got>
+  private httpPromise?: Promise<Http>
 
   constructor(
     readonly apiUrl: string,
@@ -102,14 +110,15 @@ export class ControlPlaneClient {
    * parsed body, or undefined for an empty answer. Errors and retries as for the calls below.
    */
   async call(req: Request): Promise<unknown> {
-    return this.request(req)
+    return (await this.request(req)).body
   }
 
   /** Mints an API key for the CLI with an OIDC access token; the secret is returned once. */
   async createApiKey(auth: Auth, name: string): Promise<MintedKey> {
-    const body = object(await this.request({auth, body: {name, project_id: null}, method: 'POST', path: PATHS.apiKeys}))
-    if (typeof body?.id !== 'string' || typeof body.redacted_api_key !== 'string') throw this.badBody(PATHS.apiKeys)
-    return {id: body.id, name: typeof body.name === 'string' ? body.name : name, secret: body.redacted_api_key}
+    const {body: raw, requestId} = await this.request({auth, body: {name, project_id: null}, method: 'POST', path: PATHS.apiKeys})
+    const body = object(raw)
+    if (typeof body?.id !== 'string' || typeof body.redacted_api_key !== 'string' || !nullableString(body.name)) throw this.badBody(PATHS.apiKeys, requestId)
+    return {id: body.id, name: body.name ?? name, secret: body.redacted_api_key}
   }
 
   /** Revokes a minted key; a key that is already gone (404) counts as revoked. */
@@ -124,85 +133,78 @@ export class ControlPlaneClient {
 
   /** Where browser login's OpenID provider is; null when the server has no browser login (404/501). */
   async oidcDiscovery(): Promise<null | OidcDiscovery> {
-    let body: Record<string, unknown> | undefined
+    let answer: Answer
     try {
-      body = object(await this.request({method: 'GET', path: PATHS.oidcDiscovery}))
+      answer = await this.request({method: 'GET', path: PATHS.oidcDiscovery})
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 501)) return null
       throw error
     }
 
+    const body = object(answer.body)
     const clientId = object(body?.client_ids)?.cli
-    if (typeof body?.discovery_url !== 'string' || typeof clientId !== 'string') throw this.badBody(PATHS.oidcDiscovery)
+    if (typeof body?.discovery_url !== 'string' || typeof clientId !== 'string') throw this.badBody(PATHS.oidcDiscovery, answer.requestId)
     return {clientId, discoveryUrl: body.discovery_url}
   }
 
   /** The projects a token may use; also how an API key is validated. */
   async listProjects(auth?: Auth): Promise<Project[]> {
-    const body = object(await this.request({auth, method: 'GET', path: PATHS.projects}))
-    if (!Array.isArray(body?.projects)) throw this.badBody(PATHS.projects)
-    return body.projects.map((raw) => {
-      const project = object(raw)
-      if (typeof project?.project_id !== 'string' || !nullableString(project.project_name)) throw this.badBody(PATHS.projects)
-      return {
-        deploymentCount: typeof project.deployment_count === 'number' ? project.deployment_count : 0,
-        projectId: project.project_id,
-        projectName: project.project_name ?? null,
-      }
+    const {body: raw, requestId} = await this.request({auth, method: 'GET', path: PATHS.projects})
+    const body = object(raw)
+    if (!Array.isArray(body?.projects)) throw this.badBody(PATHS.projects, requestId)
+    return body.projects.map((entry) => {
+      const project = object(entry)
+      const count = orDefault(project, 'deployment_count', 0)
+      if (typeof project?.project_id !== 'string' || !nullableString(project.project_name) || typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw this.badBody(PATHS.projects, requestId)
+      return {deploymentCount: count, projectId: project.project_id, projectName: project.project_name ?? null}
     })
   }
 
   /** Who the token belongs to. */
   async me(auth: Auth): Promise<Me> {
-    const body = object(await this.request({auth, method: 'GET', path: PATHS.me}))
-    if (typeof body?.id !== 'string' || !nullableString(body.email) || !nullableString(body.name)) throw this.badBody(PATHS.me)
+    const {body: raw, requestId} = await this.request({auth, method: 'GET', path: PATHS.me})
+    const body = object(raw)
+    if (typeof body?.id !== 'string' || !nullableString(body.email) || !nullableString(body.name)) throw this.badBody(PATHS.me, requestId)
     return {email: body.email ?? null, id: body.id, name: body.name ?? null}
   }
 
-  /** The environment's version document: whether it requires auth, the oldest llamactl it accepts. */
+  /**
+   * The environment's version document: whether it requires auth, the oldest llamactl it
+   * accepts. `requires_auth` may be absent (false) but nothing else: `"yes"` is not "no auth".
+   */
   async probeVersion(): Promise<VersionInfo> {
-    const body = object(await this.request({method: 'GET', path: PATHS.version}))
-    if (typeof body?.version !== 'string' || !nullableString(body.min_llamactl_version)) throw this.badBody(PATHS.version)
-    return {
-      capabilities: Array.isArray(body.capabilities) ? body.capabilities.filter((c): c is string => typeof c === 'string') : [],
-      minLlamactlVersion: body.min_llamactl_version ?? null,
-      requiresAuth: body.requires_auth === true,
-      version: body.version,
-    }
+    const {body: raw, requestId} = await this.request({method: 'GET', path: PATHS.version})
+    const body = object(raw)
+    const requiresAuth = orDefault(body, 'requires_auth', false)
+    const capabilities = orDefault(body, 'capabilities', [])
+    if (
+      typeof body?.version !== 'string' ||
+      !nullableString(body.min_llamactl_version) ||
+      typeof requiresAuth !== 'boolean' ||
+      !Array.isArray(capabilities) ||
+      !capabilities.every((c) => typeof c === 'string')
+    )
+      throw this.badBody(PATHS.version, requestId)
+    return {capabilities, minLlamactlVersion: body.min_llamactl_version ?? null, requiresAuth, version: body.version}
   }
 
-  private badBody(path: string): ApiError {
+  private badBody(path: string, requestId: string | undefined): ApiError {
     return new ApiError(
-      `${this.apiUrl}${path} did not answer with what a llamactl control plane sends`,
+      `${this.apiUrl}${path} did not answer with what a llamactl control plane sends${requestId ? ` (request id ${requestId})` : ''}`,
       undefined,
-      undefined,
+      requestId,
       'bad_response',
       'Check that the environment URL points at a llamactl control plane',
     )
   }
 
-  private async got(): Promise<Got> {
-    this.gotPromise ??= import('got').then(({default: got}) =>
-      got.extend({
-        headers: {'user-agent': this.options.userAgent ?? 'llamactl-plugin-auth'},
-        prefixUrl: this.apiUrl,
-        responseType: 'json',
-        retry: {
-          // Only idempotent requests are retried, once, quickly: a POST that reached the server
-          // must not mint a second key.
-          calculateDelay: ({computedValue}) => (computedValue === 0 ? 0 : 150),
-          limit: 1,
-          methods: ['GET', 'DELETE'],
-          statusCodes: [502, 503, 504],
-        },
-        throwHttpErrors: false,
-        timeout: {request: this.options.timeoutMs ?? 15_000},
-      }),
-    )
-    return this.gotPromise
+  private async http(): Promise<Http> {
+    this.httpPromise ??= import('./http.js').then(({Http}) => new Http({env: this.options.env, timeoutMs: this.options.timeoutMs, userAgent: this.options.userAgent ?? 'llamactl-plugin-auth'}))
+    return this.httpPromise
   }
 
-  private async request(req: Request): Promise<unknown> {
+  private async request(req: Request): Promise<Answer> {
     const tokenSource = typeof req.auth === 'string' ? {token: async () => req.auth as string} : req.auth
     let token = tokenSource ? await tokenSource.token() : undefined
     for (let attempt = 0; ; attempt++) {
@@ -217,44 +219,58 @@ export class ControlPlaneClient {
     }
   }
 
-  private async send(req: Request, token: string | undefined): Promise<unknown> {
-    const got = await this.got()
-    const path = req.path.replace(/^\//, '')
-    let response
+  private async send(req: Request, token: string | undefined): Promise<Answer> {
+    // Caught before got, whose ERR_INVALID_CHAR would read as a network failure. The key is not echoed.
+    if (token !== undefined && !HEADER_SAFE_TOKEN.test(token))
+      throw new UsageError(
+        'The API key contains a space, a line break, a control character or a non-ASCII character, which no server accepts',
+        'Copy the key again from the web console; nothing was sent or stored',
+      )
+    const http = await this.http()
+    const response = await http.request({
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      headers: {
+        accept: 'application/json',
+        ...(req.body === undefined ? {} : {'content-type': 'application/json'}),
+        ...(token ? {authorization: `Bearer ${token}`} : {}),
+      },
+      hint: 'Check the environment URL (`llamactl auth env list`)',
+      method: req.method,
+      // Only idempotent methods: a POST that reached the server must not mint a second key.
+      retry: req.method === 'GET' || req.method === 'DELETE',
+      server: this.apiUrl,
+      url: new URL(this.apiUrl + req.path),
+    })
+    this.checkStatus(response, req.path)
+    const {requestId} = response
+    if (response.status === 204 || response.body.length === 0) return {body: undefined, requestId}
+    let body: unknown
     try {
-      response = await got(path, {
-        headers: token ? {authorization: `Bearer ${token}`} : {},
-        json: req.body,
-        method: req.method,
-      })
-    } catch (error) {
-      throw this.transportError(error as RequestError, req.path)
+      body = JSON.parse(response.body.toString('utf8'))
+    } catch {
+      throw new ApiError(
+        `${this.apiUrl}${req.path} answered with something that is not JSON${requestId ? ` (request id ${requestId})` : ''}`,
+        response.status,
+        requestId,
+        'bad_response',
+        'Check that the environment URL points at a llamactl control plane',
+      )
     }
 
-    const requestId = response.headers['x-request-id'] as string | undefined
-    const ref = requestId ? `, request id ${requestId}` : ''
-    const {statusCode} = response
-    if (statusCode === 401)
-      throw new ApiError(`${this.apiUrl} rejected the credentials (401${ref})`, 401, requestId, 'unauthorized', 'Check the API key, or log in again')
-    if (statusCode === 403)
-      throw new ApiError(`${this.apiUrl} refused access (403${ref})`, 403, requestId, 'forbidden', 'The credentials are valid but not allowed to do this')
-    if (statusCode >= 500)
-      throw new ApiError(`${this.apiUrl}${req.path} failed with ${statusCode}${ref}`, statusCode, requestId, 'server_error', 'Try again later')
-    if (statusCode >= 300)
-      throw new ApiError(`${this.apiUrl}${req.path} answered ${statusCode}${ref}`, statusCode, requestId, 'http_error', 'Check the environment URL')
-    if (statusCode === 204 || response.rawBody.length === 0) return undefined
-    if (typeof response.body !== 'object' || response.body === null) throw this.badBody(req.path)
-    return response.body
+    if (typeof body !== 'object' || body === null) throw this.badBody(req.path, requestId)
+    return {body, requestId}
   }
 
-  private transportError(error: RequestError, path: string): ApiError {
-    const code = error.code ?? 'ERR'
-    if (error.name === 'ParseError')
-      return new ApiError(`${this.apiUrl}${path} answered with something that is not JSON`, error.response?.statusCode, undefined, 'bad_response', 'Check that the environment URL points at a llamactl control plane')
-    if (error.name === 'TimeoutError')
-      return new ApiError(`${this.apiUrl} did not answer within ${(this.options.timeoutMs ?? 15_000) / 1000}s`, undefined, undefined, 'timeout', 'Check your network and try again')
-    if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code))
-      return new ApiError(`TLS error talking to ${this.apiUrl} (${code})`, undefined, undefined, 'tls', 'Check the URL and your system certificates (NODE_EXTRA_CA_CERTS)')
-    return new ApiError(`Could not reach ${this.apiUrl} (${code})`, undefined, undefined, 'unreachable', 'Check the URL and your network connection')
+  /** Turns a status that isn't 2xx into an error carrying the request id (redirects never get here). */
+  private checkStatus(response: HttpResponse, path: string): void {
+    const {requestId, status} = response
+    const ref = requestRef(requestId)
+    if (status === 401)
+      throw new ApiError(`${this.apiUrl} rejected the credentials (401${ref})`, 401, requestId, 'unauthorized', 'Check the API key, or log in again')
+    if (status === 403)
+      throw new ApiError(`${this.apiUrl} refused access (403${ref})`, 403, requestId, 'forbidden', 'The credentials are valid but not allowed to do this')
+    if (status >= 500) throw new ApiError(`${this.apiUrl}${path} failed with ${status}${ref}`, status, requestId, 'server_error', 'Try again later')
+    if (status < 200 || status >= 300)
+      throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
   }
 }

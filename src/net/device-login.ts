@@ -1,6 +1,6 @@
 import type * as Oidc from 'openid-client'
 
-import {isSecureUrl} from './api-url.js'
+import {isSecureUrl, parseUrl} from './api-url.js'
 import {CancelledError, CliError} from '../errors.js'
 import type {OidcDiscovery} from './control-plane-client.js'
 
@@ -30,6 +30,8 @@ export interface OidcTokens {
 }
 
 export interface DeviceLoginOptions {
+  /** Where proxy variables are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv
   /** Per-request timeout towards the provider. */
   timeoutMs?: number
 }
@@ -66,16 +68,21 @@ export class DeviceLogin {
     const issuer = issuerOf(discovery.discoveryUrl)
     if (!isSecureUrl(issuer))
       throw fail(`The OpenID provider ${issuer.origin} is not served over https`, 'Browser login needs https (plain http is allowed on loopback only); use `llamactl auth token` instead', 'insecure_provider')
-    // Every request, including endpoints the discovery document names, must obey the same rule.
+    // The same HTTP stack as the control plane's (proxies, timeout, no redirects, bounded
+    // bodies), and every request, including endpoints the discovery document names, must obey
+    // the https rule.
+    const {Http} = await import('./http.js')
+    const http = new Http({env: options.env, timeoutMs: options.timeoutMs})
     const guardedFetch: Oidc.CustomFetch = (url, init) => {
       const target = new URL(url)
       if (!isSecureUrl(target))
-        return Promise.reject(new Error(`refusing to send a plain-http request to ${target.origin}`))
-      return fetch(url, init as RequestInit)
+        return Promise.reject(fail(`Refusing to send a plain-http request to ${target.origin}`, 'Browser login needs an https OpenID provider; use `llamactl auth token` instead', 'insecure_provider'))
+      return http.fetch(url, init)
     }
 
     const execute = issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : []
-    const timeout = Math.ceil((options.timeoutMs ?? 15_000) / 1000)
+    // openid-client's own deadline stays behind the stack's, whose timeout message is clearer.
+    const timeout = Math.ceil(http.timeoutMs / 1000) + 5
     let config: Oidc.Configuration
     try {
       config = await oidc.discovery(issuer, discovery.clientId, {token_endpoint_auth_method: 'none'}, oidc.None(), {
@@ -84,7 +91,7 @@ export class DeviceLogin {
         timeout,
       })
     } catch (error) {
-      throw fail(`Could not read the OpenID configuration of ${issuer.href}: ${describe(error)}`, 'Check your network, or use `llamactl auth token` instead')
+      throw ours(error) ?? fail(`Could not read the OpenID configuration of ${issuer.href}: ${describe(error)}`, 'Check your network, or use `llamactl auth token` instead')
     }
 
     oidc.enableNonRepudiationChecks(config)
@@ -96,7 +103,7 @@ export class DeviceLogin {
     try {
       return this.tokens(await this.oidc.refreshTokenGrant(this.config, refreshToken, {scope: LOGIN_SCOPES}))
     } catch (error) {
-      throw fail(`The login session expired (${describe(error)})`, 'Run `llamactl auth login` again', 'session_expired')
+      throw ours(error) ?? fail(`The login session expired (${describe(error)})`, 'Run `llamactl auth login` again', 'session_expired')
     }
   }
 
@@ -106,7 +113,7 @@ export class DeviceLogin {
     try {
       raw = await this.oidc.initiateDeviceAuthorization(this.config, {scope: LOGIN_SCOPES})
     } catch (error) {
-      throw fail(`The OpenID provider ${this.issuer} did not start a device login: ${describe(error)}`, 'Try again later, or use `llamactl auth token`')
+      throw ours(error) ?? fail(`The OpenID provider ${this.issuer} did not start a device login: ${describe(error)}`, 'Try again later, or use `llamactl auth token`')
     }
 
     return {
@@ -114,8 +121,8 @@ export class DeviceLogin {
       interval: raw.interval ?? 5,
       raw,
       userCode: raw.user_code,
-      verificationUri: raw.verification_uri,
-      verificationUriComplete: raw.verification_uri_complete,
+      verificationUri: this.signInUrl(raw.verification_uri),
+      verificationUriComplete: raw.verification_uri_complete === undefined ? undefined : this.signInUrl(raw.verification_uri_complete),
     }
   }
 
@@ -141,6 +148,8 @@ export class DeviceLogin {
       response = await Promise.race([polling, aborted])
     } catch (error) {
       if (signal.aborted) throw new CancelledError()
+      const known = ours(error)
+      if (known) throw known
       const code = (error as {error?: string}).error
       if (code === 'access_denied') throw fail('Login was denied in the browser', 'Nothing was stored; run `llamactl auth login` again to retry', 'access_denied')
       if (code === 'expired_token' || expiry.aborted || (code === 'invalid_grant' && Date.now() >= authorization.expiresAt))
@@ -151,6 +160,23 @@ export class DeviceLogin {
     const tokens = this.tokens(response)
     if (!tokens.claims) throw fail(`${this.issuer} sent no ID token`, 'Browser login needs an OpenID provider; use `llamactl auth token` instead', 'bad_response')
     return tokens
+  }
+
+  /**
+   * A sign-in URL from the provider, checked before anyone prints or opens it: an absolute
+   * https URL (plain http on loopback only). Anything else, such as `--renderer-cmd-prefix=…`
+   * aimed at the browser's command line, is refused. Returns the URL as parsed, so what is
+   * shown and opened is exactly what was checked.
+   */
+  private signInUrl(value: unknown): string {
+    const url = typeof value === 'string' ? parseUrl(value) : undefined
+    if (!url || !isSecureUrl(url))
+      throw fail(
+        `The OpenID provider ${this.issuer} sent a sign-in URL that is not an absolute https URL; nothing was opened`,
+        'Report this to the server operator, or use `llamactl auth token` instead',
+        'bad_response',
+      )
+    return url.href
   }
 
   private tokens(response: Oidc.TokenEndpointResponse & Oidc.TokenEndpointResponseHelpers): OidcTokens {
@@ -164,6 +190,18 @@ export class DeviceLogin {
       refreshToken: response.refresh_token,
     }
   }
+}
+
+/**
+ * One of our own errors (from the HTTP stack: redirect, body too large, timeout, proxy, ...)
+ * inside openid-client's wrapping: it already says what failed, with a stable code. Known by
+ * shape as well as by class, since the HTTP stack is a lazily imported module.
+ */
+function ours(error: unknown): CliError | undefined {
+  const isOurs = (e: unknown): e is CliError =>
+    e instanceof CliError || (e instanceof Error && typeof (e as CliError).code === 'string' && typeof (e as CliError).exit === 'number' && 'line' in e)
+  for (let e = error, depth = 0; e && depth < 5; e = (e as {cause?: unknown}).cause, depth++) if (isOurs(e)) return e
+  return undefined
 }
 
 /** One line about an openid-client failure: the OAuth error code and description when there is one. */

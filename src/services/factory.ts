@@ -1,8 +1,13 @@
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+
+import {CliError, UsageError} from '../errors.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
+import type {ImportService} from './import-service.js'
 import type {LoginService} from './login-service.js'
 import type {LoginSession} from './login-session.js'
 import type {ProfileService} from './profile-service.js'
@@ -12,9 +17,14 @@ import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
 
+/** The Python llamactl's state in the same config directory, imported on the first run (README). */
+export const PYTHON_PROFILES_DB = 'profiles.db'
+
 export interface ServiceContext {
   configDir: string
   env: NodeJS.ProcessEnv
+  /** Prints a line for people on stderr (default: straight to stderr). */
+  inform?: (message: string) => void
   /** The llamactl version (the host CLI's when installed as a plugin). */
   version: string
   /** Prints a warning line on stderr. */
@@ -37,6 +47,8 @@ export interface Services {
   readonly profileStore: ProfileStore
   /** Adding, switching and deleting environments (probes the server). */
   environmentService(): Promise<EnvironmentService>
+  /** Taking over the Python llamactl's profiles.db; loads SQLite (sql.js), so only `auth import` and a first run ask for it. */
+  importService(): Promise<ImportService>
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
   /** Profiles together with their secrets: create, remove, authenticate as one. */
@@ -57,9 +69,20 @@ export interface ServiceOverrides {
   secretStore?: () => Promise<SecretStore>
 }
 
-const positiveInt = (value: string | undefined): number | undefined => {
-  const n = Number(value)
-  return Number.isInteger(n) && n > 0 ? n : undefined
+/** The longest delay a Node timer takes; beyond it Node fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/**
+ * A millisecond setting from the environment: unset or empty means the default; anything but
+ * a whole number from 1 to 2147483647 is a usage error naming the variable, never ignored.
+ */
+export function millisecondsSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(n >= 1 && n <= MAX_TIMER_MS))
+    throw new UsageError(`${name} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`, `Fix or unset it (e.g. ${name}=30000)`)
+  return n
 }
 
 /** The real services, built lazily from the command's context. */
@@ -72,13 +95,13 @@ export class DefaultServices implements Services {
     private readonly ctx: ServiceContext,
     private readonly overrides: ServiceOverrides = {},
   ) {
-    const state = new StateStore(ctx.configDir)
+    const state = new StateStore(ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }
 
   private get httpTimeoutMs(): number | undefined {
-    return positiveInt(this.ctx.env.LLAMACTL_HTTP_TIMEOUT_MS)
+    return millisecondsSetting(this.ctx.env, 'LLAMACTL_HTTP_TIMEOUT_MS')
   }
 
   credentialService(): Promise<CredentialService> {
@@ -104,6 +127,19 @@ export class DefaultServices implements Services {
         profiles: this.profileStore,
         profileService: () => this.profileService(),
         version: this.ctx.version,
+        warn: this.ctx.warn,
+      })
+    })
+  }
+
+  importService(): Promise<ImportService> {
+    return this.once('importService', async () => {
+      const {ImportService} = await import('./import-service.js')
+      return new ImportService({
+        defaultSource: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        secrets: () => this.secretStore(),
+        // Its own view of the config file, without the first-run hook: it is that hook.
+        state: new StateStore(this.ctx.configDir),
         warn: this.ctx.warn,
       })
     })
@@ -157,7 +193,7 @@ export class DefaultServices implements Services {
       return new SecretStore({
         dir: this.ctx.configDir,
         mode: secretStoreMode(this.ctx.env.LLAMACTL_SECRET_STORE),
-        timeoutMs: positiveInt(this.ctx.env.LLAMACTL_KEYCHAIN_TIMEOUT_MS),
+        timeoutMs: millisecondsSetting(this.ctx.env, 'LLAMACTL_KEYCHAIN_TIMEOUT_MS'),
         warn: this.ctx.warn,
       })
     })
@@ -181,12 +217,37 @@ export class DefaultServices implements Services {
       if (this.overrides.clientFactory) return this.overrides.clientFactory
       const {ControlPlaneClient} = await import('../net/control-plane-client.js')
       const clients = new Map<string, ControlPlaneClient>()
-      const options = {timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
+      const options = {env: this.ctx.env, timeoutMs: this.httpTimeoutMs, userAgent: `llamactl/${this.ctx.version} (plugin-auth)`}
       return (apiUrl: string) => {
         if (!clients.has(apiUrl)) clients.set(apiUrl, new ControlPlaneClient(apiUrl, options))
         return clients.get(apiUrl)!
       }
     })
+  }
+
+  /**
+   * The first-run hook of the config file: with no config.json yet, a profiles.db beside it is
+   * imported (once, under the config lock) and one line says what came over. On every other
+   * first run it costs one stat. A profiles.db that can't be imported is a warning, not a failure:
+   * the command goes on, and the next first read (or `auth import`) tries again.
+   */
+  private async importOnFirstRun(): Promise<void> {
+    const source = path.join(this.ctx.configDir, PYTHON_PROFILES_DB)
+    const there = await fs.stat(source).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+    )
+    if (!there) return
+    try {
+      const report = await (await this.importService()).importOnFirstRun()
+      if (!report) return
+      const {importSummary} = await import('./import-service.js')
+      const inform = this.ctx.inform ?? ((message: string) => process.stderr.write(`${message}\n`))
+      inform(importSummary(report))
+    } catch (error) {
+      const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
+      this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)
+    }
   }
 
   private loginSession(): Promise<LoginSession> {

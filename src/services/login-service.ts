@@ -2,10 +2,11 @@ import {openBrowser} from '../ui/browser.js'
 import {CancelledError, CliError} from '../errors.js'
 import {pickCredentialProject} from '../ui/pickers.js'
 import {clock, Spinner, SpinnerStream} from '../ui/spinner.js'
+import {visible} from '../ui/terminal-text.js'
 import type {ControlPlaneClient, MintedKey} from '../net/control-plane-client.js'
 import type {DeviceLogin, OidcTokens} from '../net/device-login.js'
 import {cliKeyName} from './login-session.js'
-import type {ProfileService} from './profile-service.js'
+import {checkProfileName, printableName, type ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
 
@@ -38,6 +39,7 @@ export class LoginService {
    * later failure is revoked again.
    */
   async login(env: EnvironmentRecord, options: LoginOptions): Promise<{created: boolean; profile: ProfileRecord}> {
+    if (options.name !== undefined) checkProfileName(options.name)
     if (!env.requiresAuth)
       throw new CliError(`${env.apiUrl} does not use login`, {
         code: 'login_not_used',
@@ -56,7 +58,7 @@ export class LoginService {
     process.on('SIGINT', onSigint)
     try {
       const {DeviceLogin} = await import('../net/device-login.js')
-      const device = await DeviceLogin.discover(discovery, {timeoutMs: this.deps.timeoutMs})
+      const device = await DeviceLogin.discover(discovery, {env: this.deps.env, timeoutMs: this.deps.timeoutMs})
       const tokens = await this.approve(device, options, cancel.signal)
       return await this.save(env, client, tokens, options, cancel.signal)
     } finally {
@@ -69,7 +71,8 @@ export class LoginService {
     const authorization = await device.start()
     if (signal.aborted) throw new CancelledError()
     const {stderr} = this.deps
-    stderr.write(`To sign in, open ${authorization.verificationUri} and enter the code ${authorization.userCode}\n`)
+    // Both come from the OpenID provider: made visible, they can't drive the terminal.
+    stderr.write(`To sign in, open ${visible(authorization.verificationUri)} and enter the code ${visible(authorization.userCode)}\n`)
     const spinner = new Spinner(stderr, () => `Waiting for approval in the browser… (code expires in ${clock((authorization.expiresAt - Date.now()) / 1000)})`)
     const warn = (message: string) => (spinner.active ? spinner.interrupt(`Warning: ${message}`) : this.deps.warn(message))
     if (!options.noBrowser) {
@@ -116,7 +119,7 @@ export class LoginService {
     const sameSubject = (existing: ProfileRecord) => existing.authType === 'login' && existing.sub === sub
     // Logging in again keeps a name chosen with --name earlier.
     const previous = await profileService.find(env.apiUrl, sameSubject)
-    const name = options.name ?? previous?.name ?? who
+    const name = options.name ?? previous?.name ?? printableName(who)
     let minted: MintedKey | undefined
     try {
       minted = await client.createApiKey(accessToken, cliKeyName(who))

@@ -5,7 +5,7 @@ import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
 import type {ControlPlaneClient, Project, TokenSource} from '../net/control-plane-client.js'
 import type {Prompter} from '../ui/prompter.js'
-import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
+import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
 
 export interface AddApiKeyOptions {
@@ -15,6 +15,36 @@ export interface AddApiKeyOptions {
   name?: string
   projectId?: string
   prompter: () => Promise<Prompter>
+}
+
+// Control characters (C0, DEL, C1: `\p{Cc}`, tab included), invisible format characters such as
+// bidi overrides and zero-width spaces (`\p{Cf}`), and the Unicode line and paragraph separators.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/**
+ * Checks a profile name a person chose (`--name`): printable and non-empty, with no space at
+ * either end, so every name shows as itself on one line (`auth list` can't be given a forged
+ * row). A usage error otherwise.
+ */
+export function checkProfileName(name: string): void {
+  const fix = 'Choose a --name of printable characters'
+  if (!name.trim()) throw new UsageError('The profile name is empty', fix)
+  if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
+  const bad = UNPRINTABLE.exec(name)
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    throw new UsageError(`The profile name contains an unprintable character (U+${code})`, fix)
+  }
+}
+
+/**
+ * A profile name made from what a server sent (a login's email or subject): unprintable
+ * characters spelled out as `\u` escapes, so it passes checkProfileName and shows as itself.
+ */
+export function printableName(raw: string): string {
+  const name = raw.replace(UNPRINTABLE_ALL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).trim()
+  return name || 'login'
 }
 
 export interface ProfileServiceDeps {
@@ -37,6 +67,8 @@ export class ProfileService {
    * has a profile here updates that profile and keeps its name.
    */
   async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
+    // Before the server is asked anything: a bad name is the user's to fix.
+    if (options.name !== undefined) checkProfileName(options.name)
     const apiKey = options.apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
     const projects = await this.validateKey(env.apiUrl, apiKey)
@@ -49,13 +81,15 @@ export class ProfileService {
    * login subject) if given. Never loses a credential: the secrets go first, under a fresh
    * account; then the config switches to the new record in one atomic update; only then are the
    * replaced profile's secrets deleted. A failure before the switch removes the new secrets again
-   * and leaves everything as it was.
+   * and leaves everything as it was. Every new profile name passes checkProfileName here; a
+   * profile that keeps its name (written by an older version) keeps it as it is.
    */
   async create(
     profile: Omit<ProfileRecord, 'id'>,
     secrets: null | ProfileSecrets,
     previous: null | ProfileRecord = null,
   ): Promise<{created: boolean; previous: null | ProfileRecord; profile: ProfileRecord}> {
+    if (profile.name !== previous?.name) checkProfileName(profile.name)
     const saved: ProfileRecord = {...profile, id: globalThis.crypto.randomUUID()}
     if (secrets) await this.deps.secrets.set(secretAccount(saved), secrets)
     let created: boolean
@@ -137,15 +171,34 @@ export class ProfileService {
    * Deletes a profile and its secrets. A login profile's minted API key is revoked on the server
    * first, best effort: when that fails the profile is still deleted, with a warning naming the key.
    * Secrets go before the config entry, so a keychain failure leaves the profile in place to retry.
+   * A locked keychain stops it too, unless `force`: then only the config entry goes, and
+   * `leftBehind` names the keychain account whose entry stays.
    */
-  async remove(apiUrl: string, name: string): Promise<ProfileRecord> {
+  async remove(apiUrl: string, name: string, options: {force?: boolean} = {}): Promise<{leftBehind: null | string; profile: ProfileRecord}> {
     const profile = await this.deps.profiles.get(apiUrl, name)
-    await this.discard(profile)
+    let leftBehind: null | string = null
+    try {
+      await this.discard(profile)
+    } catch (error) {
+      if (!(error instanceof CliError && error.code === 'keychain_locked')) throw error
+      if (!options.force)
+        throw new CliError(`${error.message}; profile ${profile.name} is unchanged`, {
+          code: error.code,
+          suggestion: `${UNLOCK_HINT} and try again, or run \`llamactl auth logout ${profile.name} --force\` to delete the profile and leave its secrets in the keychain`,
+        })
+      leftBehind = secretAccount(profile)
+      if (profile.authType === 'login' && profile.keyId)
+        this.deps.warn?.(`The CLI API key ${profile.keyId} on ${profile.apiUrl} was not revoked (its secrets are in the locked keychain); revoke it in the web console`)
+    }
+
     await this.deps.profiles.remove(apiUrl, name)
-    return profile
+    return {leftBehind, profile}
   }
 
-  /** Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config entry stays. */
+  /**
+   * Revokes a login profile's minted key (best effort) and deletes the profile's secrets; the config
+   * entry stays. A locked keychain fails it before anything is revoked or deleted.
+   */
   async discard(profile: ProfileRecord): Promise<void> {
     if (profile.authType === 'none') return
     if (profile.authType === 'login' && profile.keyId) await this.revokeMintedKey(profile)
@@ -162,11 +215,14 @@ export class ProfileService {
     try {
       return await this.deps.client(apiUrl).listProjects(apiKey)
     } catch (error) {
-      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden'))
-        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403})`, {
+      if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden')) {
+        const requestId = (error as {requestId?: string}).requestId
+        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403}${requestId ? `, request id ${requestId}` : ''})`, {
           code: 'invalid_key',
           suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
         })
+      }
+
       throw error
     }
   }
@@ -196,6 +252,8 @@ export class ProfileService {
       // A dead key is not replaced just to be revoked: a 401 only refreshes the session.
       await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile, {repairKey: false}), profile.keyId!)
     } catch (error) {
+      // A locked keychain is not a failed revocation: nothing may be deleted then (see remove).
+      if (error instanceof CliError && error.code === 'keychain_locked') throw error
       const why = error instanceof CliError ? error.message : (error as Error).message
       this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
     }

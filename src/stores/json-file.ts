@@ -6,19 +6,58 @@ import {CliError} from '../errors.js'
 const FILE_MODE = 0o600
 const DIR_MODE = 0o700
 
-/** Creates the config dir readable by the user alone (0700). */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, {mode: DIR_MODE, recursive: true})
-  await fs.chmod(dir, DIR_MODE)
+/** Dirs already warned about in this process: one warning per command, not one per write. */
+const warned = new Set<string>()
+
+/** A config dir path that can't be one (a regular file, or under one): one line naming it. */
+function notADirectory(dir: string): CliError {
+  return new CliError(`${dir} is not a directory`, {
+    code: 'config_dir_invalid',
+    suggestion: 'Move that file aside, or point LLAMACTL_CONFIG_DIR at a directory',
+  })
 }
 
-/** Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error naming it. */
-export async function readJsonFile(file: string): Promise<unknown> {
+/**
+ * Makes sure the config dir exists. One llamactl creates is 0700 whatever the umask. One that
+ * exists is left as it is: its mode is the user's choice (a shared 1777 dir, their own 0500);
+ * when other users can write to it, `warn` says so once per process.
+ */
+export async function ensureConfigDir(dir: string, warn?: (message: string) => void): Promise<void> {
+  let created: string | undefined
+  try {
+    created = await fs.mkdir(dir, {mode: DIR_MODE, recursive: true})
+  } catch (error) {
+    const {code} = error as NodeJS.ErrnoException
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw notADirectory(dir)
+    throw new CliError(`Could not create ${dir}: ${(error as Error).message}`, {code: 'config_unwritable', suggestion: 'Check the permissions of its parent'})
+  }
+
+  if (created !== undefined) {
+    await fs.chmod(dir, DIR_MODE)
+    return
+  }
+
+  const {mode} = await fs.stat(dir)
+  if ((mode & 0o022) !== 0 && warn && !warned.has(dir)) {
+    warned.add(dir)
+    warn(
+      `${dir} is a directory other users can write to (mode ${(mode & 0o7777).toString(8)}): they could create or replace llamactl's files there. ` +
+        `Run \`chmod go-w ${dir}\`, or set LLAMACTL_CONFIG_DIR to a private directory`,
+    )
+  }
+}
+
+/**
+ * Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error
+ * naming it, with `corruptCode` (config_corrupt, or secrets_corrupt for the secrets file).
+ */
+export async function readJsonFile(file: string, corruptCode = 'config_corrupt'): Promise<unknown> {
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw notADirectory(path.dirname(file))
     throw new CliError(`Could not read ${file}: ${(error as Error).message}`, {
       code: 'config_unreadable',
       suggestion: 'Check its permissions',
@@ -29,33 +68,75 @@ export async function readJsonFile(file: string): Promise<unknown> {
     return JSON.parse(text)
   } catch {
     throw new CliError(`${file} is not valid JSON`, {
-      code: 'config_corrupt',
+      code: corruptCode,
       suggestion: `Fix it by hand, or move it aside (e.g. mv ${file} ${file}.bak) to start with an empty one`,
     })
+  }
+}
+
+/** The temp file name of a write of `file` by process `pid`: `.<name>.<pid>.<random>.tmp`. */
+const tempName = (file: string, pid: number) => `.${path.basename(file)}.${pid}.${Math.random().toString(36).slice(2)}.tmp`
+
+/** Whether a process exists (EPERM: it does, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes temp files of writes of `file` that can no longer finish: those of dead processes
+ * (kill -9, a crash, power loss) and this process's own. A temp file of secrets.json holds keys
+ * in plain text, so it must not outlive its writer. Call under the file's lock: every write
+ * happens under it, so none of these is in flight, except one of a live writer whose lock was
+ * taken over as stale (it may still rename), which is left alone.
+ */
+export async function removeAbandonedTemps(file: string): Promise<void> {
+  const dir = path.dirname(file)
+  const prefix = `.${path.basename(file)}.`
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch {
+    return
+  }
+
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[\da-z]*\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined
+    if (pid === undefined || (Number(pid) !== process.pid && alive(Number(pid)))) continue
+    // eslint-disable-next-line no-await-in-loop -- rare, and few
+    await fs.rm(path.join(dir, name), {force: true})
   }
 }
 
 /**
  * Writes JSON so that a reader sees the old or the new file, never half of one:
  * a private temp file in the same directory, flushed, then renamed over the target.
+ * Call under the file's lock (withFileLock), which also makes sure the directory exists.
  */
 export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
-  const dir = path.dirname(file)
-  await ensurePrivateDir(dir)
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
-  const handle = await fs.open(temp, 'wx', FILE_MODE)
+  const temp = path.join(path.dirname(file), tempName(file, process.pid))
+  let opened = false
   try {
-    await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
+    const handle = await fs.open(temp, 'wx', FILE_MODE)
+    opened = true
+    try {
+      await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
 
-  try {
     await fs.rename(temp, file)
   } catch (error) {
-    await fs.rm(temp, {force: true})
-    throw error
+    if (opened) await fs.rm(temp, {force: true})
+    throw new CliError(`Could not write ${file}: ${(error as Error).message}`, {
+      code: 'config_unwritable',
+      suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
+    })
   }
 }

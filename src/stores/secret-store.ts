@@ -3,6 +3,7 @@ import path from 'node:path'
 import {CliError, UsageError} from '../errors.js'
 import {withFileLock} from './file-lock.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
+import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
 /** Keychain service name (docs/formats.md). */
 export const KEYCHAIN_SERVICE = 'llamactl'
@@ -31,11 +32,6 @@ interface Keytar {
   setPassword(service: string, account: string, password: string): Promise<void>
 }
 
-interface SecretsFileDocument {
-  schemaVersion: 1
-  secrets: Record<string, string>
-}
-
 export interface SecretStoreOptions {
   /** Where the fallback file lives (the config dir). */
   dir: string
@@ -52,6 +48,18 @@ export function secretStoreMode(value: string | undefined): SecretStoreMode {
   if (value === undefined || value === '' || value === 'auto') return 'auto'
   if (value === 'file' || value === 'keychain') return value
   throw new UsageError(`LLAMACTL_SECRET_STORE=${value} is not understood`, 'Use keychain, file, or leave it unset')
+}
+
+/** How to unlock the keychain, for every `keychain_locked` error. */
+export const UNLOCK_HINT =
+  'Unlock it (sign in to the desktop session, or unlock the "login" keyring in Seahorse; over SSH run `gnome-keyring-daemon --replace --unlock`, type the keyring password and press Ctrl-D)'
+
+/** A keychain operation the OS keychain did not carry out because it is locked. */
+function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliError {
+  return new CliError(`The OS keychain is locked, so the secrets of ${account} (service ${KEYCHAIN_SERVICE}) could not be ${what === 'store' ? 'stored' : what === 'read' ? 'read' : 'deleted'}`, {
+    code: 'keychain_locked',
+    suggestion: `${UNLOCK_HINT} and try again`,
+  })
 }
 
 async function defaultLoadKeytar(): Promise<Keytar> {
@@ -86,23 +94,37 @@ export class SecretStore {
    * refreshes, and deletes of login profiles, so a refresh can't write deleted tokens back.
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000})
+    return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000, warn: this.options.warn})
   }
 
-  /** Removes a profile's secrets wherever they are; true when something was removed. */
+  /**
+   * Removes a profile's secrets wherever they are; true when something was removed. An entry the
+   * keychain keeps because it is locked is a `keychain_locked` error, never "nothing to remove".
+   */
   async delete(account: string): Promise<boolean> {
     const backend = await this.resolveBackend()
     let removed = false
-    if (backend !== 'file') removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
+    if (backend !== 'file') {
+      removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
+      if (!removed) await this.assertNotLocked(account, 'delete')
+    }
+
     const fromFile = await this.removeFromFile(account)
     return removed || fromFile
   }
 
-  /** A profile's secrets, or null when none are stored. */
+  /**
+   * A profile's secrets, or null when none are stored. An entry the keychain holds but won't
+   * give (locked) is a `keychain_locked` error, never "none stored".
+   */
   async get(account: string): Promise<null | ProfileSecrets> {
     const backend = await this.resolveBackend()
     let value: null | string = null
-    if (backend !== 'file') value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
+    if (backend !== 'file') {
+      value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
+      if (value === null) await this.assertNotLocked(account, 'read')
+    }
+
     // Secrets written by the file fallback stay readable after a keychain appears.
     if (value === null) value = (await this.readFile())[account] ?? null
     if (value === null) return null
@@ -128,9 +150,28 @@ export class SecretStore {
       return
     }
 
-    await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
+    try {
+      await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
+    } catch (error) {
+      // gnome-keyring refuses to create an item in a locked collection; say so rather than "failed".
+      if (error instanceof CliError && error.code === 'keychain_failed' && (await this.defaultCollectionLocked()))
+        throw lockedError(account, 'store')
+      throw error
+    }
+
     // A copy left in the fallback file from an earlier keychain-less run is now stale.
     await this.removeFromFile(account)
+  }
+
+  /**
+   * After keytar found nothing (or removed nothing): asks the Secret Service whether the entry is
+   * there but locked. libsecret can't tell these apart without an unlock prompt, which SSH and
+   * headless sessions can't show. Linux only: elsewhere keytar itself fails on a locked keychain.
+   */
+  private async assertNotLocked(account: string, what: 'delete' | 'read'): Promise<void> {
+    if (process.platform !== 'linux') return
+    const {secretItemState} = await import('./secret-service.js')
+    if ((await secretItemState({account, service: KEYCHAIN_SERVICE}, {timeoutMs: this.timeoutMs})) === 'locked') throw lockedError(account, what)
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -201,16 +242,16 @@ export class SecretStore {
     }
   }
 
+  /** Whether the Secret Service says the collection new entries go to is locked. */
+  private async defaultCollectionLocked(): Promise<boolean> {
+    if (process.platform !== 'linux') return false
+    const {defaultCollectionLocked} = await import('./secret-service.js')
+    return (await defaultCollectionLocked({timeoutMs: this.timeoutMs})) === true
+  }
+
   private async readFile(): Promise<Record<string, string>> {
-    const raw = (await readJsonFile(this.file)) as Partial<SecretsFileDocument> | undefined
-    if (raw === undefined) return {}
-    // Rewriting a file this version doesn't understand would drop the secrets in it.
-    if (raw.schemaVersion !== 1 || typeof raw.secrets !== 'object' || raw.secrets === null || Array.isArray(raw.secrets))
-      throw new CliError(`${this.file} is not a secrets file this llamactl can read`, {
-        code: 'secrets_corrupt',
-        suggestion: 'Upgrade llamactl if a newer one wrote it; otherwise move it aside (its profiles then need signing in again)',
-      })
-    return raw.secrets
+    const raw = await readJsonFile(this.file, 'secrets_corrupt')
+    return raw === undefined ? {} : checkSecretsFile(raw, this.file).secrets
   }
 
   private resolveBackend(): Promise<'file' | Keytar> {
@@ -229,11 +270,16 @@ export class SecretStore {
   }
 
   private async updateFile<T>(change: (secrets: Record<string, string>) => T): Promise<T> {
-    return withFileLock(this.options.dir, this.file, async () => {
-      const secrets = await this.readFile()
-      const result = change(secrets)
-      await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
-      return result
-    })
+    return withFileLock(
+      this.options.dir,
+      this.file,
+      async () => {
+        const secrets = await this.readFile()
+        const result = change(secrets)
+        await writeJsonFileAtomic(this.file, {schemaVersion: 1, secrets} satisfies SecretsFileDocument)
+        return result
+      },
+      {warn: this.options.warn},
+    )
   }
 }

@@ -1,9 +1,21 @@
+import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {emptyState, migrate, StateDocument} from './schema.js'
 
 export const CONFIG_FILE = 'config.json'
+
+export interface StateStoreOptions {
+  /**
+   * Called once, before the first read or write, when there is no config file yet: the import of
+   * the Python llamactl's state (see DefaultServices). It must not use this store, whose first read
+   * waits for it; the file it may write is read afterwards.
+   */
+  firstRun?: () => Promise<void>
+  /** Receives the one warning about a config dir that others can write to. */
+  warn?: (message: string) => void
+}
 
 /**
  * The config file: environments, profiles (no secrets), current environment, current profile
@@ -15,7 +27,10 @@ export class StateStore {
   /** The document as this process last read or wrote it: one command reads the file once. */
   private cached?: Promise<StateDocument>
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly options: StateStoreOptions = {},
+  ) {
     this.file = path.join(dir, CONFIG_FILE)
   }
 
@@ -25,22 +40,36 @@ export class StateStore {
    * through `update`.
    */
   async read(): Promise<StateDocument> {
-    this.cached ??= this.load()
+    this.cached ??= this.firstLoad()
     return this.cached
   }
 
   /** Applies `change` to the latest document under the lock and saves the result atomically. */
   async update<T>(change: (doc: StateDocument) => Promise<T> | T): Promise<T> {
+    // A first write would create the file and so skip the first-run hook for good: run it first.
+    if (this.options.firstRun && !this.cached) await this.read()
     // Loaded here: commands that only read (auth list) never need the lock code.
     const {withFileLock} = await import('./file-lock.js')
-    return withFileLock(this.dir, this.file, async () => {
-      // Always the latest file under the lock: another process may have written since.
-      const doc = await this.load()
-      const result = await change(doc)
-      await writeJsonFileAtomic(this.file, doc)
-      this.cached = Promise.resolve(doc)
-      return result
-    })
+    return withFileLock(
+      this.dir,
+      this.file,
+      async () => {
+        // Always the latest file under the lock: another process may have written since.
+        const doc = await this.load()
+        const result = await change(doc)
+        await writeJsonFileAtomic(this.file, doc)
+        this.cached = Promise.resolve(doc)
+        return result
+      },
+      {warn: this.options.warn},
+    )
+  }
+
+  /** The first read: runs the first-run hook when there is no file yet (one stat), then reads. */
+  private async firstLoad(): Promise<StateDocument> {
+    const {firstRun} = this.options
+    if (firstRun && !(await fileExists(this.file))) await firstRun()
+    return this.load()
   }
 
   private async load(): Promise<StateDocument> {
@@ -48,3 +77,10 @@ export class StateStore {
     return raw === undefined ? emptyState() : migrate(raw, this.file)
   }
 }
+
+/** False only when the file is certainly not there: other failures surface when it is read. */
+const fileExists = (file: string): Promise<boolean> =>
+  fs.stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  )

@@ -2,6 +2,7 @@ import {CliError} from '../errors.js'
 import {missing} from './interactive.js'
 import type {Project} from '../net/control-plane-client.js'
 import type {Prompter} from './prompter.js'
+import {visible} from './terminal-text.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
 
 export interface PickProjectOptions {
@@ -19,10 +20,11 @@ export interface PickProjectOptions {
 
 const ENTER_ID = Symbol('enter-id')
 
+/** A project as a prompt choice: names and ids come from the server, so control characters are made visible (for any Prompter). */
 export function projectLabel(p: Project): string {
   const name = p.projectName ?? p.projectId
   const count = `${p.deploymentCount} deployment${p.deploymentCount === 1 ? '' : 's'}`
-  return name === p.projectId ? `${p.projectId} (${count})` : `${name} — ${p.projectId} (${count})`
+  return visible(name === p.projectId ? `${p.projectId} (${count})` : `${name} — ${p.projectId} (${count})`)
 }
 
 function listing(projects: Project[]): string {
@@ -78,7 +80,7 @@ export async function pickProfile(profiles: ProfileRecord[], env: EnvironmentRec
   const prompter = await options.prompter()
   return prompter.select(
     options.message,
-    profiles.map((p) => ({label: `${p.name} (${p.projectId ?? 'no project'})`, value: p.name})),
+    profiles.map((p) => ({label: visible(`${p.name} (${p.projectId ?? 'no project'})`), value: p.name})),
     {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
   )
 }
@@ -96,7 +98,7 @@ export async function pickEnvironment(
   const prompter = await options.prompter()
   return prompter.select(
     options.message,
-    environments.map((env) => ({label: env.apiUrl, value: env.apiUrl})),
+    environments.map((env) => ({label: visible(env.apiUrl), value: env.apiUrl})),
     {initial: Math.max(0, environments.findIndex((env) => env.apiUrl === options.current))},
   )
 }

@@ -1,6 +1,7 @@
 import type {Readable, Writable} from 'node:stream'
 
 import {CancelledError} from '../errors.js'
+import {visible} from './terminal-text.js'
 
 export interface Choice<T> {
   /** What the user sees. */
@@ -22,7 +23,9 @@ export interface PromptStreams {
 
 /**
  * Prompts through enquirer, loaded on first use. Prompts are drawn on stderr so that
- * stdout stays data only; Ctrl-C or Esc becomes a CancelledError (exit 130).
+ * stdout stays data only; Ctrl-C or Esc becomes a CancelledError (exit 130). Questions and
+ * choice labels (project names from the server, profile names) are drawn with control
+ * characters made visible.
  */
 export class EnquirerPrompter implements Prompter {
   constructor(private readonly streams: PromptStreams = {}) {}
@@ -38,7 +41,7 @@ export class EnquirerPrompter implements Prompter {
   async select<T>(message: string, choices: Choice<T>[], options: {initial?: number} = {}): Promise<T> {
     const names = choices.map((_, i) => String(i))
     const picked = await this.ask<string>({
-      choices: choices.map((c, i) => ({message: c.label, name: names[i]})),
+      choices: choices.map((c, i) => ({message: visible(c.label), name: names[i]})),
       initial: options.initial ?? 0,
       message,
       type: 'select',
@@ -53,7 +56,8 @@ export class EnquirerPrompter implements Prompter {
       stdout: this.streams.stdout ?? process.stderr,
     } as object)
     try {
-      const {answer} = await enquirer.prompt({...question, name: 'answer'} as never)
+      const message = visible(String(question.message))
+      const {answer} = await enquirer.prompt({...question, message, name: 'answer'} as never)
       return answer
     } catch (error) {
       // enquirer rejects with an empty value when the prompt is cancelled.

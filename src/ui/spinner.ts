@@ -1,3 +1,5 @@
+import {visible} from './terminal-text.js'
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 const HIDE_CURSOR = '\u001B[?25l'
 const SHOW_CURSOR = '\u001B[?25h'
@@ -50,15 +52,15 @@ export class Spinner {
     this.stream.write(CLEAR_LINE + SHOW_CURSOR)
   }
 
-  /** Prints a line above the spinner without garbling it. */
+  /** Prints a line above the spinner without garbling it (control characters in it made visible). */
   interrupt(line: string): void {
     if (this.timer) this.stream.write(CLEAR_LINE)
-    this.stream.write(`${line}\n`)
+    this.stream.write(`${visible(line)}\n`)
     if (this.timer) this.render()
   }
 
   private render(): void {
     this.frame = (this.frame + 1) % FRAMES.length
-    this.stream.write(`${CLEAR_LINE}${FRAMES[this.frame]} ${this.text()}`)
+    this.stream.write(`${CLEAR_LINE}${FRAMES[this.frame]} ${visible(this.text())}`)
   }
 }

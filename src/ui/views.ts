@@ -1,4 +1,5 @@
 import {AuthType, EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import {visible} from './terminal-text.js'
 
 /** A profile as `--json` shows it (docs/formats.md); never a secret. */
 export interface ProfileJson {
@@ -25,8 +26,12 @@ export function environmentJson(env: EnvironmentRecord, current: boolean): Envir
   return {apiUrl: env.apiUrl, current, minLlamactlVersion: env.minLlamactlVersion, requiresAuth: env.requiresAuth}
 }
 
-/** A plain-text table: a header, then rows; columns padded to their widest cell. */
-export function table(headers: string[], rows: string[][]): string {
+/**
+ * A plain-text table: a header, then rows; columns padded to their widest cell. Cells hold
+ * server and user strings, so they are made visible first: a line break in one can't add a row.
+ */
+export function table(headers: string[], cells: string[][]): string {
+  const rows = cells.map((row) => row.map((cell) => visible(cell)))
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]) =>
     cells

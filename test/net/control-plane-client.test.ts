@@ -5,8 +5,10 @@ import http from 'node:http'
 import https from 'node:https'
 
 import {ApiError, ControlPlaneClient} from '../../src/net/control-plane-client.js'
+import {UsageError} from '../../src/errors.js'
 import {tempConfigDir} from '../support/cli.js'
 import {TestControlPlane} from '../support/control-plane-server.js'
+import {HostileServer, sendJson} from '../support/hostile-server.js'
 
 describe('ControlPlaneClient', () => {
   let server: TestControlPlane
@@ -78,6 +80,85 @@ describe('ControlPlaneClient', () => {
     const error = await failure(new ControlPlaneClient(server.url, {timeoutMs: 300}).probeVersion())
     expect(error.code).to.equal('timeout')
     expect(Date.now() - started).to.be.lessThan(5000)
+  })
+
+  it('does not retry a timed-out GET: one request, and the time taken is the bound the message states', async () => {
+    server.fail({fault: {kind: 'hang'}})
+    const started = Date.now()
+    const error = await failure(new ControlPlaneClient(server.url, {timeoutMs: 400}).listProjects(key))
+    const took = Date.now() - started
+    expect(error.line).to.match(/did not answer within 0\.4s/)
+    expect(server.calls('list-projects'), 'sent once').to.have.length(1)
+    expect(took, `took ${took} ms`).to.be.within(350, 750)
+  })
+
+  it('names the server\'s request id in every error that came from an answer: 401, 403, 404, redirect, wrong shape, not JSON', async () => {
+    const answers: Record<string, (res: import('node:http').ServerResponse) => void> = {
+      '/api/v1/auth/me': (res) => sendJson(res, 404, {detail: 'no'}, 'rid-404'),
+      '/api/v1beta1/deployments-public/version': (res) => sendJson(res, 200, {version: 1}, 'rid-shape'),
+      '/api/v1beta1/deployments/list-projects': (res) => {
+        res.writeHead(200, {'content-type': 'application/json', 'x-request-id': 'rid-json'})
+        res.end('{"projects": [')
+      },
+      '/api/v1/api-keys': (res) => {
+        res.writeHead(307, {location: '/elsewhere', 'x-request-id': 'rid-307'})
+        res.end()
+      },
+    }
+    const hostile = await new HostileServer((req, res) => answers[new URL(req.url!, 'http://x').pathname](res)).start()
+    try {
+      const c = new ControlPlaneClient(hostile.url, {timeoutMs: 2000})
+      const lines = {
+        json: (await failure(c.listProjects('k'))).line,
+        notFound: (await failure(c.me('k'))).line,
+        redirect: (await failure(c.createApiKey('k', 'n'))).line,
+        shape: (await failure(c.probeVersion())).line,
+      }
+      expect(lines.notFound).to.match(/auth\/me answered 404, request id rid-404\./)
+      expect(lines.shape).to.match(/version did not answer with what a llamactl control plane sends \(request id rid-shape\)\./)
+      expect(lines.json).to.match(/list-projects answered with something that is not JSON \(request id rid-json\)\./)
+      expect(lines.redirect).to.match(/api-keys answered with a redirect \(307, request id rid-307\) to http:\/\/127\.0\.0\.1:\d+\/elsewhere\./)
+    } finally {
+      await hostile.stop()
+    }
+
+    const e401 = await failure(client.listProjects('wrong'))
+    expect(e401.line).to.match(/\(401, request id req-\d+\)/)
+  })
+
+  it('reads a wrong type in an answer as bad_response, never as a default: requires_auth "yes" is not "no auth"', async () => {
+    let version: unknown
+    let projects: unknown
+    const hostile = await new HostileServer((req, res) => sendJson(res, 200, req.url!.includes('version') ? version : projects)).start()
+    try {
+      const c = new ControlPlaneClient(hostile.url, {timeoutMs: 2000})
+      const good = {capabilities: ['x'], min_llamactl_version: null, requires_auth: true, version: '1.0.0'}
+      for (const wrong of [{requires_auth: 'yes'}, {requires_auth: 1}, {requires_auth: null}, {capabilities: 'deployments'}, {capabilities: [1]}, {min_llamactl_version: 3}, {version: 1}]) {
+        version = {...good, ...wrong}
+        expect((await failure(c.probeVersion())).code, JSON.stringify(wrong)).to.equal('bad_response')
+      }
+
+      version = {version: '1.0.0'}
+      expect(await c.probeVersion(), 'absent fields take their documented defaults').to.deep.equal({capabilities: [], minLlamactlVersion: null, requiresAuth: false, version: '1.0.0'})
+      for (const wrong of [{deployment_count: '3'}, {deployment_count: -1}, {deployment_count: 1.5}, {project_name: 7}, {project_id: 7}]) {
+        projects = {projects: [{deployment_count: 1, project_id: 'p', project_name: null, ...wrong}]}
+        expect((await failure(c.listProjects('k'))).code, JSON.stringify(wrong)).to.equal('bad_response')
+      }
+    } finally {
+      await hostile.stop()
+    }
+  })
+
+  it('refuses a key with a line break, a space or a non-ASCII character as a usage error about the key, sending nothing', async () => {
+    for (const bad of [`${key}\nX-Injected: 1`, `${key} extra`, 'llx-ключ', 'llx-€uro', 'llx-caf\u00e9']) {
+      const error = await failure(client.listProjects(bad))
+      expect(error, JSON.stringify(bad)).to.be.instanceOf(UsageError)
+      expect(error.exit).to.equal(2)
+      expect(error.line).to.match(/^The API key contains a space, a line break, a control character or a non-ASCII character/)
+      expect(error.line).not.to.include('llx-')
+    }
+
+    expect(server.calls('list-projects')).to.deep.equal([])
   })
 
   it('says a server that is down is unreachable', async () => {

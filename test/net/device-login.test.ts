@@ -4,6 +4,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {DeviceLogin} from '../../src/net/device-login.js'
 import {CancelledError, CliError} from '../../src/errors.js'
+import {ForwardProxy} from '../support/forward-proxy.js'
+import {HostileServer, streamHugeBody} from '../support/hostile-server.js'
 import {STAND_IN_BROWSER} from '../support/login-session.js'
 import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../support/oidc-provider.js'
 
@@ -113,4 +115,60 @@ describe('DeviceLogin (openid-client against a real oidc-provider)', function ()
 
     expect(fetched).to.deep.equal([])
   })
+
+  it('follows no redirect from the provider: a one-line `redirect` error naming where it pointed', async () => {
+    const hostile = await new HostileServer((req, res) => {
+      res.writeHead(302, {location: op.discoveryUrl, 'x-request-id': 'rid-op'})
+      res.end()
+    }).start()
+    try {
+      const error = await failure(DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: `${hostile.url}/.well-known/openid-configuration`}))
+      expect(error.code).to.equal('redirect')
+      expect(error.line).to.equal(
+        `${hostile.url}/.well-known/openid-configuration answered with a redirect (302, request id rid-op) to ${op.discoveryUrl}. llamactl follows no redirects, so nothing was sent there. Check the URL: that is not an answer llamactl expects`,
+      )
+    } finally {
+      await hostile.stop()
+    }
+  })
+
+  it('refuses an OpenID answer over 1 MiB as bad_response', async () => {
+    const hostile = await new HostileServer((_, res) => void streamHugeBody(res, 64 * 1024 * 1024, 10_000)).start()
+    try {
+      const error = await failure(DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: `${hostile.url}/.well-known/openid-configuration`}))
+      expect(error.code).to.equal('bad_response')
+      expect(error.line).to.include('sent an answer larger than 1 MiB')
+    } finally {
+      await hostile.stop()
+    }
+  })
+
+  it('sends its requests through the proxy the environment names, like the control plane\'s', async () => {
+    const proxy = await new ForwardProxy().start()
+    try {
+      const login = await DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: op.discoveryUrl}, {env: {HTTP_PROXY: proxy.url}})
+      await login.start()
+      expect(proxy.seen).to.deep.equal([
+        {method: 'GET', target: op.discoveryUrl},
+        {method: 'POST', target: `${op.issuer}/device/auth`},
+      ])
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  for (const [what, field, value] of [
+    ['an option for the browser as verification_uri_complete', 'verification_uri_complete', '--renderer-cmd-prefix=touch /tmp/pwned'],
+    ['a javascript: URL', 'verification_uri_complete', 'javascript:alert(1)'],
+    ['a relative URL as verification_uri', 'verification_uri', '/device'],
+    ['plain http off loopback as verification_uri', 'verification_uri', 'http://login.example.com/device'],
+  ])
+    it(`refuses a sign-in URL that is not absolute https (plain http on loopback only): ${what} (device answer faked in front of oidc-provider)`, async () => {
+      await op.stop()
+      op = await new TestOidcProvider({deviceAuthorization: {[field]: value}}).start()
+      const error = await failure((await discover()).start())
+      expect(error.code).to.equal('bad_response')
+      expect(error.line).to.match(/sent a sign-in URL that is not an absolute https URL; nothing was opened/)
+      expect(error.line).not.to.include(value)
+    })
 })

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
+import {ChildProcess, spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
+import {SecretStore} from '../../src/stores/secret-store.js'
 import {StateStore} from '../../src/stores/state-store.js'
 import {ROOT} from '../support/cli.js'
 import {Fixture, json, ok, setUp} from '../support/fixture.js'
@@ -62,5 +63,88 @@ describe('several llamactl processes at once', () => {
       doc.profiles = []
     })
     expect((await fresh().read()).profiles).to.deep.equal([])
+  })
+
+  /**
+   * Starts a writer (a test/support script), and SIGKILLs it at a moment when its temp file of
+   * `target` exists and holds `marker`: the writer is paused (SIGSTOP) at arbitrary points until
+   * one catches it mid-write (bounded: 300 tries, 40 s). Returns the temp file left behind.
+   */
+  async function killMidWrite(script: string, args: string[], target: string, marker: string): Promise<string> {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support', script), ...args], {stdio: ['ignore', 'pipe', 'inherit']})
+    const closed = new Promise((resolve) => child.once('close', resolve))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the writer made no write in 20 s')), 20_000)
+        child.stdout!.once('data', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+      const prefix = `.${path.basename(target)}.${child.pid}.`
+      const deadline = Date.now() + 40_000
+      for (let attempt = 0; attempt < 300 && Date.now() < deadline; attempt++) {
+        child.kill('SIGSTOP')
+        // eslint-disable-next-line no-await-in-loop
+        for (const name of await fs.readdir(path.dirname(target))) {
+          if (!name.startsWith(prefix)) continue
+          // eslint-disable-next-line no-await-in-loop
+          const text = await fs.readFile(path.join(path.dirname(target), name), 'utf8').catch(() => '')
+          if (!text.includes(marker)) continue
+          child.kill('SIGKILL')
+          return path.join(path.dirname(target), name)
+        }
+
+        child.kill('SIGCONT')
+        // eslint-disable-next-line no-await-in-loop
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 8))
+      }
+
+      throw new Error('never caught the writer with its temp file written')
+    } finally {
+      child.kill('SIGKILL')
+      await closed
+    }
+  }
+
+  const temps = async (dir: string) => (await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))
+
+  it('a secrets.json writer killed with a key in its temp file: the next write removes that file', async function () {
+    this.timeout(90_000)
+    const dir = path.join(f.dir, 'secrets-killed')
+    await fs.mkdir(dir, {mode: 0o700})
+    const key = 'llx-killed-writer-key'
+    const left = await killMidWrite('secret-writer.ts', [dir, key], path.join(dir, 'secrets.json'), key)
+    expect(await temps(dir), 'the kill left the temp file').to.deep.equal([path.basename(left)])
+    // The killed writer's lock goes stale (5 s) and is taken over; the temp file goes under it.
+    await new SecretStore({dir, mode: 'file', warn: () => {}}).set('profile:next', {apiKey: 'other'})
+    expect(await temps(dir)).to.deep.equal([])
+  })
+
+  it('a config.json writer killed with its temp file written: the next update removes that file', async function () {
+    this.timeout(90_000)
+    const dir = path.join(f.dir, 'config-killed')
+    await fs.mkdir(dir, {mode: 0o700})
+    const left = await killMidWrite('state-writer.ts', [dir, '20'], path.join(dir, 'config.json'), 'profile-')
+    expect(await temps(dir), 'the kill left the temp file').to.deep.equal([path.basename(left)])
+    await new StateStore(dir).update((doc) => {
+      doc.profiles = []
+    })
+    expect(await temps(dir)).to.deep.equal([])
+  })
+
+  it("leaves the temp file of a writer that is still alive (its lock was taken over, it may still rename)", async () => {
+    const dir = path.join(f.dir, 'alive')
+    await fs.mkdir(dir, {mode: 0o700})
+    // A live process other than this one: a temp file under its pid stands for a live writer's.
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {stdio: 'ignore'})
+    try {
+      const name = `.config.json.${alive.pid}.abc123.tmp`
+      await fs.writeFile(path.join(dir, name), '{}')
+      await new StateStore(dir).update(() => {})
+      expect(await temps(dir)).to.deep.equal([name])
+    } finally {
+      alive.kill('SIGKILL')
+    }
   })
 })

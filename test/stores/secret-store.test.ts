@@ -109,6 +109,34 @@ describe('SecretStore', () => {
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).to.deep.equal({schemaVersion: 2, vault: {'profile:a': 'x'}})
   })
 
+  for (const [what, content] of [
+    ['a secret that is a number', {schemaVersion: 1, secrets: {'profile:a': 5}}],
+    ['schemaVersion "1"', {schemaVersion: '1', secrets: {}}],
+    ['secrets: null', {schemaVersion: 1, secrets: null}],
+  ] as const) {
+    it(`refuses a secrets file with ${what} (secrets_corrupt naming the file) and never rewrites it`, async () => {
+      const file = path.join(dir, 'secrets.json')
+      const text = JSON.stringify(content)
+      writeFileSync(file, text)
+      const store = new SecretStore({dir, mode: 'file', warn: () => {}})
+      for (const attempt of [() => store.get('profile:a'), () => store.set('profile:b', {apiKey: 'k'}), () => store.delete('profile:a')]) {
+        // eslint-disable-next-line no-await-in-loop
+        const error = (await attempt().catch((e: unknown) => e)) as CliError
+        expect(error.code, what).to.equal('secrets_corrupt')
+        expect(error.line).to.include(file)
+      }
+
+      expect(await fs.readFile(file, 'utf8')).to.equal(text)
+    })
+  }
+
+  it('refuses a secrets file that is not JSON as secrets_corrupt, naming it', async () => {
+    writeFileSync(path.join(dir, 'secrets.json'), '{"schemaVersion": 1, "secr')
+    const error = (await new SecretStore({dir, mode: 'file', warn: () => {}}).get('profile:a').catch((e: unknown) => e)) as CliError
+    expect(error.code).to.equal('secrets_corrupt')
+    expect(error.line).to.include(path.join(dir, 'secrets.json'))
+  })
+
   it('says a damaged stored secret is unreadable without showing any of it', async () => {
     writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({schemaVersion: 1, secrets: {'profile:a': 'llx-0123456789abcdef'}}))
     const error = (await new SecretStore({dir, mode: 'file', warn: () => {}}).get('profile:a').catch((e: unknown) => e)) as CliError

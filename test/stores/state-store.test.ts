@@ -5,7 +5,8 @@ import path from 'node:path'
 import {CliError} from '../../src/errors.js'
 import {DEFAULT_API_URL, SCHEMA_VERSION} from '../../src/stores/schema.js'
 import {StateStore} from '../../src/stores/state-store.js'
-import {tempConfigDir} from '../support/cli.js'
+import {runCli, tempConfigDir} from '../support/cli.js'
+import {fails} from '../support/fixture.js'
 
 describe('StateStore', () => {
   let dir: string
@@ -83,5 +84,73 @@ describe('StateStore', () => {
       ),
     )
     expect((await store.read()).profiles.map((p) => p.name).sort()).to.deep.equal(Array.from({length: 10}, (_, i) => `p${i}`).sort())
+  })
+
+  describe('a config that is valid JSON with wrong types', () => {
+    const env = {apiUrl: DEFAULT_API_URL, currentProfile: null, minLlamactlVersion: null, requiresAuth: true}
+    const profile = {apiUrl: DEFAULT_API_URL, authType: 'api-key', id: 'id-1', keyHint: 'llx-ab****wxyz', name: 'ci', projectId: 'p1'}
+    const doc = (change: Record<string, unknown>) => ({currentEnvironment: DEFAULT_API_URL, environments: [env], profiles: [profile], schemaVersion: 1, ...change})
+    const cases: Array<[string, unknown]> = [
+      ['environments: [null]', doc({environments: [null]})],
+      ['schemaVersion: -1', doc({schemaVersion: -1})],
+      ['schemaVersion: "7"', doc({schemaVersion: '7'})],
+      ['schemaVersion: 1.5', doc({schemaVersion: 1.5})],
+      ['a numeric profile name', doc({profiles: [{...profile, name: 7}]})],
+      ['a profile that is null', doc({profiles: [null]})],
+      ['a profile without an id', doc({profiles: [{...profile, id: undefined}]})],
+      ['an unknown authType', doc({profiles: [{...profile, authType: 'root'}]})],
+      ['a numeric projectId', doc({profiles: [{...profile, projectId: 4}]})],
+      ['an email that is an object', doc({profiles: [{...profile, authType: 'login', email: {}}]})],
+      ['requiresAuth: "yes"', doc({environments: [{...env, requiresAuth: 'yes'}]})],
+      ['a numeric apiUrl', doc({environments: [{...env, apiUrl: 5}]})],
+      ['currentProfile: 3', doc({environments: [{...env, currentProfile: 3}]})],
+      ['two environments with one apiUrl', doc({environments: [env, env]})],
+      ['two profiles with one id', doc({profiles: [profile, {...profile, name: 'other'}]})],
+      ['two profiles with one name in one environment', doc({profiles: [profile, {...profile, id: 'id-2'}]})],
+      ['a schema-0 document with a null profile', {profiles: [null]}],
+    ]
+    for (const [what, content] of cases) {
+      it(`${what}: config_corrupt naming the file and the field, and the file is not rewritten`, async () => {
+        await fs.mkdir(store.dir, {recursive: true})
+        const text = JSON.stringify(content, null, 1)
+        await fs.writeFile(store.file, text)
+        for (const attempt of [() => store.read(), () => new StateStore(store.dir).update(() => {})]) {
+          // eslint-disable-next-line no-await-in-loop
+          const error = (await attempt().catch((e: unknown) => e)) as CliError
+          expect(error, what).to.be.instanceOf(CliError)
+          expect(error.code).to.equal('config_corrupt')
+          expect(error.line).to.include(store.file).and.match(/\b(environments|profiles|schemaVersion)\b/)
+        }
+
+        expect(await fs.readFile(store.file, 'utf8')).to.equal(text)
+      })
+    }
+
+    it('still reads a valid config with fields it does not know, and a hand-made schema-0 one', async () => {
+      await fs.mkdir(store.dir, {recursive: true})
+      await fs.writeFile(store.file, JSON.stringify(doc({extra: true, profiles: [{...profile, email: null, future: 1}]})))
+      expect((await store.read()).profiles[0].name).to.equal('ci')
+      await fs.writeFile(store.file, JSON.stringify({environments: [{apiUrl: 'http://127.0.0.1:1'}]}))
+      const migrated = await new StateStore(store.dir).read()
+      expect(migrated.environments.find((e) => e.apiUrl === 'http://127.0.0.1:1')).to.deep.equal({
+        apiUrl: 'http://127.0.0.1:1',
+        currentProfile: null,
+        minLlamactlVersion: null,
+        requiresAuth: true,
+      })
+    })
+
+    it('the CLI answers one line naming the file (exit 1) and leaves the file byte-identical', async () => {
+      await fs.mkdir(store.dir, {recursive: true})
+      const text = JSON.stringify(doc({environments: [null]}))
+      await fs.writeFile(store.file, text)
+      for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'logout', 'ci'], ['auth', 'switch', 'ci']]) {
+        // eslint-disable-next-line no-await-in-loop
+        const result = await runCli(args, {env: {LLAMACTL_CONFIG_DIR: store.dir, LLAMACTL_SECRET_STORE: 'file'}})
+        fails(result, 1, new RegExp(`${store.file.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a valid llamactl config.*environments\\[0\\]`))
+      }
+
+      expect(await fs.readFile(store.file, 'utf8')).to.equal(text)
+    })
   })
 })

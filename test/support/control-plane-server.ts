@@ -40,6 +40,12 @@ export interface ControlPlaneOptions {
   requiresAuth?: boolean
   /** Projects listed without auth (environments that don't require it). */
   publicProjects?: WireProject[]
+  /**
+   * A hostile `x-request-id` sent with every answer instead of `req-<n>`. Node's HTTP stack
+   * refuses C0 controls in headers on both ends, but Latin-1 bytes such as 0x9B (the C1 CSI)
+   * pass, so this is how a control sequence reaches an error line through a header.
+   */
+  requestId?: string
   version?: string
 }
 
@@ -146,7 +152,7 @@ export class TestControlPlane {
     }
 
     this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname})
-    const requestId = `req-${this.requests.length}`
+    const requestId = this.options.requestId ?? `req-${this.requests.length}`
     const send = (status: number, payload?: unknown) => {
       res.writeHead(status, {'content-type': 'application/json', 'x-request-id': requestId})
       res.end(payload === undefined ? '' : JSON.stringify(payload))

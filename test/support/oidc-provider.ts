@@ -38,6 +38,11 @@ export interface TestOidcOptions {
   accessTokenTtl?: number
   accounts?: TestAccount[]
   deviceCodeTtl?: number
+  /**
+   * Fields to overwrite in the device authorization response (`verification_uri_complete`, ...):
+   * a hostile provider's answer, faked in front of oidc-provider, which only sends sane ones.
+   */
+  deviceAuthorization?: Record<string, unknown>
   /** Poll interval the device authorization response announces (oidc-provider itself sends none, meaning 5 s). */
   interval?: number
   /** Serve an unrelated key at jwks_uri, so ID token signatures can't be verified (a forged or misconfigured provider). */
@@ -209,7 +214,7 @@ export class TestOidcProvider {
     provider.use(async (ctx, next) => {
       await next()
       if (ctx.path === '/device/auth' && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null)
-        ctx.body = {...(ctx.body as object), interval}
+        ctx.body = {...(ctx.body as object), interval, ...this.options.deviceAuthorization}
       if (ctx.path === '/jwks' && this.options.wrongJwks) {
         const {kty, n, e} = rsaJwk('impostor')
         ctx.body = {keys: [{alg: 'RS256', e, kid: 'test-key', kty, n, use: 'sig'}]}

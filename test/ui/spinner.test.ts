@@ -32,6 +32,19 @@ describe('spinner', () => {
     expect(chunks).to.deep.equal([])
   })
 
+  it('draws its text and the lines it prints above itself with control characters made visible', () => {
+    const {chunks, stream} = fakeStream(true)
+    const spinner = new Spinner(stream, () => 'code AB\u001B[2JCD')
+    spinner.start()
+    spinner.interrupt('Warning: x\u001B]0;pwned\u0007\ny')
+    spinner.stop()
+    // Our own cursor and clear-line sequences stay; nothing from the text adds one.
+    const drawn = chunks.join('').replaceAll('\u001B[?25l', '').replaceAll('\u001B[?25h', '').replaceAll('\r\u001B[2K', '')
+    expect(drawn).not.to.include('\u001B')
+    expect(drawn).to.include(String.raw`code AB\u001b[2JCD`)
+    expect(drawn).to.include(String.raw`Warning: x\u001b]0;pwned\u0007\u000ay` + '\n')
+  })
+
   it('shows time left as m:ss', () => {
     expect(clock(600)).to.equal('10:00')
     expect(clock(61.2)).to.equal('1:02')

@@ -30,7 +30,7 @@ export default class AuthStatus extends BaseCommand<StatusJson> {
     if (statusOk(status)) return status
     // The report is printed all the same; the exit code says it failed.
     if (this.jsonEnabled()) this.logJson(status)
-    process.stderr.write(`Error: ${status.check.message}\n`)
+    this.errorLine(status.check.message)
     return this.exit(1)
   }
 }

@@ -1,0 +1,425 @@
+import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {CliResult, RUN_JS, runCli, tempConfigDir} from '../../support/cli.js'
+import {TestControlPlane} from '../../support/control-plane-server.js'
+import {fails, json, ok} from '../../support/fixture.js'
+import {keychainAvailable, keytar} from '../../support/keychain.js'
+import {readConfig, readSecrets, STAND_IN_BROWSER} from '../../support/login-session.js'
+import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../../support/oidc-provider.js'
+import {ControlPlaneClient} from '../../../src/net/control-plane-client.js'
+import {DeviceLogin, OidcTokens} from '../../../src/net/device-login.js'
+import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
+
+const LOCAL = 'http://127.0.0.1:8000'
+const API_KEY = 'llx-apikey-abcdefghijklmnop'
+const MINTED = 'llx-minted-qrstuvwxyz012345'
+const OIDC = deviceOidc({accessToken: 'access-1', email: 'alice@example.com', idToken: 'id-1', refreshToken: 'refresh-1', sub: 'sub-alice'})
+const SECRETS = [API_KEY, MINTED, 'access-1', 'refresh-1', 'id-1']
+
+/** Version 2: an API-key, a login and a key-less profile in two environments. */
+const V2: ProfilesDbSpec = {
+  environments: [{api_url: LOCAL, min_llamactl_version: null, requires_auth: 0}],
+  profiles: [
+    {api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'},
+    {api_key: MINTED, api_key_id: 'key-42', api_url: PY_DEFAULT_API_URL, device_oidc: OIDC, name: 'alice@example.com', project_id: 'p2'},
+    {api_key: null, api_url: LOCAL, name: 'local', project_id: 'default'},
+  ],
+  settings: {current_environment_api_url: PY_DEFAULT_API_URL, current_profile: 'alice@example.com'},
+}
+
+const SUMMARY = /^Imported 1 environment and 3 profiles from the Python llamactl's .*profiles\.db\. That file was left as it was and still holds the keys in plain text: delete it once you no longer use the Python llamactl\.$/
+
+describe('taking over the Python llamactl: profiles.db', function () {
+  this.timeout(60_000)
+  let dir: string
+  let cleanup: () => void
+  let source: string
+  const env = () => ({LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'file'})
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, {env: {...env(), ...extra}, timeoutMs: 30_000})
+  const lines = (stderr: string) => stderr.split('\n').filter(Boolean)
+
+  beforeEach(() => {
+    ;({cleanup, dir} = tempConfigDir())
+    source = path.join(dir, 'profiles.db')
+  })
+  afterEach(() => cleanup())
+
+  /** Nothing but profiles.db (as it was) is in the config dir. */
+  function nothingWritten(before: ReturnType<typeof fingerprint>) {
+    expect(readdirSync(dir)).to.deep.equal(['profiles.db'])
+    expect(fingerprint(source)).to.deep.equal(before)
+  }
+
+  describe('on the first run (a profiles.db and no config.json)', () => {
+    it('auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime', async () => {
+      buildProfilesDb(source, V2)
+      const before = fingerprint(source)
+      const first = ok(await run(['auth', 'list', '--json']))
+      expect(json(first)).to.deep.equal({
+        environment: PY_DEFAULT_API_URL,
+        profiles: [
+          {apiUrl: PY_DEFAULT_API_URL, authType: 'login', current: true, name: 'alice@example.com', projectId: 'p2'},
+          {apiUrl: PY_DEFAULT_API_URL, authType: 'api-key', current: false, name: 'work', projectId: 'p1'},
+        ],
+      })
+      expect(lines(first.stderr)).to.have.length(1)
+      expect(lines(first.stderr)[0]).to.match(SUMMARY)
+      expect(lines(first.stderr)[0]).to.include(source)
+
+      expect(fingerprint(source)).to.deep.equal(before)
+      expect(readdirSync(dir).sort()).to.deep.equal(['config.json', 'profiles.db', 'secrets.json'])
+      const config = readFileSync(path.join(dir, 'config.json'), 'utf8')
+      for (const secret of SECRETS) {
+        expect(config).not.to.include(secret)
+        expect(first.stdout + first.stderr).not.to.include(secret)
+      }
+
+      expect(Object.values(readSecrets(dir)).map((s) => s.apiKey).sort()).to.deep.equal([API_KEY, MINTED])
+      const envs = json(ok(await run(['auth', 'env', 'list', '--json'])))
+      expect(envs.environments.map((e: {apiUrl: string}) => e.apiUrl)).to.deep.equal([PY_DEFAULT_API_URL, LOCAL])
+
+      // Only the first run imports.
+      const second = ok(await run(['auth', 'list']))
+      expect(second.stderr).to.equal('')
+      expect(fingerprint(source)).to.deep.equal(before)
+    })
+
+    it('imports once when two CLI processes start at once (under the config lock)', async () => {
+      for (let round = 0; round < 3; round++) {
+        if (round > 0) {
+          cleanup()
+          ;({cleanup, dir} = tempConfigDir())
+          source = path.join(dir, 'profiles.db')
+        }
+
+        buildProfilesDb(source, V2)
+        // eslint-disable-next-line no-await-in-loop
+        const results = await Promise.all([run(['auth', 'list', '--json']), run(['auth', 'env', 'list', '--json'])])
+        for (const result of results) ok(result)
+        const imported = results.filter((r) => SUMMARY.test(lines(r.stderr)[0] ?? ''))
+        expect(imported, `round ${round}: ${results.map((r) => r.stderr).join(' | ')}`).to.have.length(1)
+        expect(results.map((r) => lines(r.stderr).length).sort()).to.deep.equal([0, 1])
+        const config = readConfig(dir)
+        expect(config.profiles.map((p) => p.name).sort()).to.deep.equal(['alice@example.com', 'local', 'work'])
+        expect(config.environments).to.have.length(2)
+        // Exactly one set of secrets, each belonging to a profile in the config: nothing orphaned.
+        expect(Object.keys(readSecrets(dir)).sort()).to.deep.equal(
+          config.profiles
+            .filter((p) => p.authType !== 'none')
+            .map((p) => `profile:${p.id}`)
+            .sort(),
+        )
+        // Both saw the imported profiles.
+        expect(json(results[0]).profiles).to.have.length(2)
+        expect(json(results[1]).environments).to.have.length(2)
+      }
+    })
+
+    it('goes on with one warning when profiles.db cannot be imported, and writes nothing', async () => {
+      writeFileSync(source, 'this is not a database')
+      const before = fingerprint(source)
+      const result = ok(await run(['auth', 'list', '--json']))
+      expect(json(result)).to.deep.equal({environment: PY_DEFAULT_API_URL, profiles: []})
+      expect(lines(result.stderr)).to.have.length(1)
+      expect(lines(result.stderr)[0]).to.match(/^Warning: The Python llamactl's profiles were not imported: .*profiles\.db is not a SQLite database/)
+      nothingWritten(before)
+    })
+
+    it('imports nothing when the secret store cannot be written (secrets.json is a directory)', async () => {
+      buildProfilesDb(source, V2)
+      mkdirSync(path.join(dir, 'secrets.json'))
+      const result = ok(await run(['auth', 'list', '--json']))
+      expect(json(result).profiles).to.deep.equal([])
+      expect(result.stderr).to.match(/Warning: The Python llamactl's profiles were not imported: .*secrets\.json/)
+      expect(existsSync(path.join(dir, 'config.json'))).to.equal(false)
+      rmSync(path.join(dir, 'secrets.json'), {recursive: true})
+    })
+  })
+
+  describe('auth import', () => {
+    let server: TestControlPlane
+
+    afterEach(async () => server?.stop())
+
+    it('--json into an existing config: the documented shape, clashes warned by name and kept; --dry-run reports the same and writes nothing', async () => {
+      server = await new TestControlPlane().start()
+      const key = server.addKey()
+      ok(await run(['auth', 'env', 'add', server.url]))
+      ok(await run(['auth', 'env', 'switch', server.url]))
+      ok(await run(['auth', 'token', '--api-key', key, '--project-id', 'p1', '--name', 'work']))
+      const ownBefore = readSecrets(dir)
+      buildProfilesDb(source, {
+        environments: [{api_url: server.url, requires_auth: 1}, {api_url: LOCAL, requires_auth: 0}],
+        profiles: [
+          {api_key: API_KEY, api_url: server.url, name: 'work', project_id: 'p2'},
+          {api_key: MINTED, api_key_id: 'key-42', api_url: server.url, device_oidc: OIDC, name: 'alice@example.com', project_id: 'p2'},
+          {api_key: null, api_url: LOCAL, name: 'local', project_id: 'default'},
+        ],
+        settings: {current_environment_api_url: server.url, current_profile: 'alice@example.com'},
+      })
+      const expected = {
+        current: {environment: null, profile: null},
+        environments: {added: [LOCAL], skipped: [PY_DEFAULT_API_URL, server.url]},
+        profiles: {
+          added: [
+            {apiUrl: server.url, name: 'alice@example.com'},
+            {apiUrl: LOCAL, name: 'local'},
+          ],
+          skipped: [{apiUrl: server.url, name: 'work'}],
+        },
+        source,
+      }
+      const configBefore = readFileSync(path.join(dir, 'config.json'), 'utf8')
+
+      const dry = ok(await run(['auth', 'import', '--dry-run', '--json']))
+      expect(json(dry)).to.deep.equal(expected)
+      expect(lines(dry.stderr)).to.deep.equal([`Warning: Skipped profile "work" of ${server.url}: a profile with that name is already here (kept as it is)`])
+      expect(readFileSync(path.join(dir, 'config.json'), 'utf8')).to.equal(configBefore)
+      expect(readSecrets(dir)).to.deep.equal(ownBefore)
+
+      const before = fingerprint(source)
+      const real = ok(await run(['auth', 'import', '--json']))
+      expect(json(real)).to.deep.equal(expected)
+      expect(lines(real.stderr)).to.deep.equal(lines(dry.stderr))
+      expect(fingerprint(source)).to.deep.equal(before)
+
+      // "work" is still this config's own profile, with its own key and project.
+      const listed = json(ok(await run(['auth', 'list', '--json'])))
+      expect(listed.profiles).to.deep.equal([
+        {apiUrl: server.url, authType: 'login', current: false, name: 'alice@example.com', projectId: 'p2'},
+        {apiUrl: server.url, authType: 'api-key', current: true, name: 'work', projectId: 'p1'},
+      ])
+      const work = readConfig(dir).profiles.find((p) => p.name === 'work')!
+      expect(readSecrets(dir)[`profile:${work.id}`]).to.deep.equal(ownBefore[`profile:${work.id}`])
+
+      // Without --json: the warning, then one line saying what came over.
+      const text = ok(await run(['auth', 'import', '--from', source]))
+      expect(text.stdout).to.equal('')
+      expect(lines(text.stderr).at(-1)).to.match(/^Imported 0 environments and 0 profiles from the Python llamactl's .*\(3 profiles skipped, see above\)\. That file was left as it was/)
+    })
+
+    it('imports a version 1 file given with --from', async () => {
+      const other = path.join(dir, 'old', 'profiles.db')
+      mkdirSync(path.dirname(other))
+      buildProfilesDb(other, {profiles: [{api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'}], settings: {current_profile: 'work'}, version: 1})
+      const result = ok(await run(['auth', 'import', '--from', other, '--json']))
+      expect(json(result)).to.deep.equal({
+        current: {environment: PY_DEFAULT_API_URL, profile: {apiUrl: PY_DEFAULT_API_URL, name: 'work'}},
+        environments: {added: [], skipped: [PY_DEFAULT_API_URL]},
+        profiles: {added: [{apiUrl: PY_DEFAULT_API_URL, name: 'work'}], skipped: []},
+        source: other,
+      })
+      expect(json(ok(await run(['auth', 'list', '--json']))).profiles).to.deep.equal([
+        {apiUrl: PY_DEFAULT_API_URL, authType: 'api-key', current: true, name: 'work', projectId: 'p1'},
+      ])
+    })
+
+    it('skips a row whose device_oidc is not JSON with a warning naming it, and imports the rest (exit 0)', async () => {
+      buildProfilesDb(source, {
+        profiles: [
+          {api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'},
+          {api_key: MINTED, api_key_id: 'k', api_url: PY_DEFAULT_API_URL, device_oidc: 'not json {', name: 'broken', project_id: 'p1'},
+        ],
+      })
+      const result = ok(await run(['auth', 'import', '--json']))
+      expect(json(result).profiles).to.deep.equal({added: [{apiUrl: PY_DEFAULT_API_URL, name: 'work'}], skipped: [{apiUrl: PY_DEFAULT_API_URL, name: 'broken'}]})
+      expect(lines(result.stderr)).to.deep.equal([
+        `Warning: Skipped profile "broken" of ${PY_DEFAULT_API_URL}: its device_oidc (the browser-login data) is not a JSON object`,
+      ])
+      expect(result.stderr).not.to.include(MINTED)
+    })
+
+    describe('refuses a bad source with one line, exit 1, and imports nothing', () => {
+      const refused = async (args: string[], pattern: RegExp, code: string) => {
+        const before = existsSync(source) ? fingerprint(source) : undefined
+        const result = await run(['auth', 'import', ...args])
+        fails(result, 1, pattern)
+        const withJson = await run(['auth', 'import', '--json', ...args])
+        expect(json(withJson).error.code).to.equal(code)
+        expect(readdirSync(dir).filter((f) => f !== 'profiles.db' && !f.startsWith('profiles.db-'))).to.deep.equal([])
+        if (before) expect(fingerprint(source)).to.deep.equal(before)
+      }
+
+      it('not a SQLite file', async () => {
+        writeFileSync(source, 'name,api_url\n')
+        await refused([], /^Error: .*profiles\.db is not a SQLite database, so not a Python llamactl profiles\.db\. /, 'import_not_sqlite')
+      })
+
+      it('a newer user_version (3)', async () => {
+        buildProfilesDb(source, {...V2, userVersion: 3})
+        await refused([], /^Error: .*profiles\.db was written by a newer Python llamactl \(schema 3; this llamactl reads up to 2\)\. Upgrade llamactl/, 'import_too_new')
+      })
+
+      it('no such file', async () => {
+        await refused(['--from', path.join(dir, 'nowhere.db')], /^Error: There is no .*nowhere\.db\. /, 'import_not_found')
+        await refused([], /^Error: There is no .*profiles\.db\. /, 'import_not_found')
+      })
+
+      it('a file being written by the Python llamactl (locked: a spilled write transaction), after retrying briefly', async () => {
+        buildProfilesDb(source, V2)
+        const holder = await holdWrite(source, 30_000, 'rollback')
+        try {
+          const started = Date.now()
+          const result = await run(['auth', 'import', '--json'])
+          expect(Date.now() - started, 'it retried for a while first').to.be.greaterThan(1500)
+          expect(result.code).to.equal(1)
+          expect(json(result).error.code).to.equal('import_locked')
+          expect(lines(result.stderr)).to.have.length(1)
+          expect(lines(result.stderr)[0]).to.match(/^Error: .*profiles\.db is being written by another program \(profiles\.db-journal\), so it can't be read safely\. Let the Python llamactl finish/)
+          expect(existsSync(path.join(dir, 'config.json'))).to.equal(false)
+        } finally {
+          holder.kill()
+          await holder.done
+        }
+      })
+
+      it('an unreadable file (mode 0600 of another user; as root the CLI runs as nobody, since root reads any file)', async function () {
+        buildProfilesDb(source, V2)
+        const before = fingerprint(source)
+        let result: CliResult
+        if (process.getuid?.() === 0) {
+          chownSync(dir, 65_534, 65_534)
+          chmodSync(source, 0o600) // owned by root
+          result = await runAs(65_534, ['auth', 'import', '--json'], {...env(), HOME: dir})
+        } else {
+          chmodSync(source, 0)
+          result = await run(['auth', 'import', '--json'])
+        }
+
+        chmodSync(source, 0o644)
+        expect(result.code, result.stderr).to.equal(1)
+        expect(json(result).error.code).to.equal('import_unreadable')
+        expect(lines(result.stderr)).to.deep.equal([`Error: Could not read ${source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`])
+        expect(readdirSync(dir)).to.deep.equal(['profiles.db'])
+        expect(fingerprint(source)).to.deep.equal(before)
+      })
+    })
+  })
+
+  describe('browser-login rows, with tokens from a real oidc-provider', () => {
+    let server: TestControlPlane
+    let op: TestOidcProvider
+    let minted: {id: string; secret: string}
+    let tokens: OidcTokens
+
+    /** Signs ALICE in through the device flow (approved by the stand-in browser), as the Python llamactl did. */
+    async function deviceTokens(): Promise<OidcTokens> {
+      const login = await DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: op.discoveryUrl})
+      const auth = await login.start()
+      const browser = spawn(process.execPath, [STAND_IN_BROWSER, auth.verificationUriComplete!], {stdio: 'ignore'})
+      const timer = setTimeout(() => browser.kill('SIGKILL'), 15_000)
+      try {
+        return await login.wait(auth, new AbortController().signal)
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+
+    beforeEach(async () => {
+      server = await new TestControlPlane().start()
+      op = await new TestOidcProvider().start()
+      op.attach(server)
+      tokens = await deviceTokens()
+      // The key the Python llamactl minted at its browser login, with the access token.
+      minted = await new ControlPlaneClient(server.url).createApiKey(tokens.accessToken, 'alice llamactl on laptop')
+      buildProfilesDb(source, {
+        environments: [{api_url: server.url, requires_auth: 1}],
+        profiles: [
+          {
+            api_key: minted.secret,
+            api_key_id: minted.id,
+            api_url: server.url,
+            device_oidc: deviceOidc({accessToken: tokens.accessToken, discoveryUrl: op.discoveryUrl, email: ALICE.email, idToken: tokens.idToken, refreshToken: tokens.refreshToken, sub: ALICE.sub}),
+            name: ALICE.email,
+            project_id: 'p1',
+          },
+        ],
+        settings: {current_environment_api_url: server.url, current_profile: ALICE.email},
+      })
+      const first = ok(await run(['auth', 'list', '--json']))
+      expect(json(first).profiles).to.deep.equal([{apiUrl: server.url, authType: 'login', current: true, name: ALICE.email, projectId: 'p1'}])
+    })
+
+    afterEach(async () => {
+      await op.stop()
+      await server.stop()
+    })
+
+    it('auth logout revokes the minted key by its id (api_key_id)', async () => {
+      const [profile] = readConfig(dir).profiles
+      expect(profile).to.include({authType: 'login', email: ALICE.email, keyId: minted.id, sub: ALICE.sub})
+      ok(await run(['auth', 'logout', ALICE.email]))
+      const deletes = server.calls('/api/v1/api-keys/', 'DELETE')
+      expect(deletes.map((c) => c.path)).to.deep.equal([`/api/v1/api-keys/${encodeURIComponent(minted.id)}`])
+      expect(deletes[0].authorization).to.equal(`Bearer ${minted.secret}`)
+      expect(server.minted.has(minted.id), 'revoked on the server').to.equal(false)
+      expect(readConfig(dir).profiles).to.deep.equal([])
+      expect(readSecrets(dir)).to.deep.equal({})
+    })
+
+    it('a 401 refreshes with the imported refresh token (the provider sees the grant and rotates it) and retries', async () => {
+      const [profile] = readConfig(dir).profiles
+      server.revokeKey(minted.secret)
+      // ALICE's one project: listing it needs a key the server accepts.
+      const result = ok(await run(['auth', 'project', 'p1', '--json']))
+      expect(json(result)).to.deep.equal({apiUrl: server.url, authType: 'login', current: true, name: ALICE.email, projectId: 'p1'})
+      expect(op.grants('refresh_token'), 'one refresh grant reached the provider').to.have.length(1)
+      const after = readSecrets(dir)[`profile:${profile.id}`]
+      expect(after.refreshToken, 'rotated').to.be.a('string').and.not.equal(tokens.refreshToken)
+      expect(after.accessToken).to.be.a('string').and.not.equal(tokens.accessToken)
+      expect(after.apiKey).to.equal(minted.secret)
+      const listCalls = server.calls('/list-projects')
+      expect(listCalls.at(-2)?.authorization).to.equal(`Bearer ${minted.secret}`)
+      expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.accessToken}`)
+      // It was the imported refresh token that was spent: the provider has consumed it.
+      const spent = (await op.provider.RefreshToken.find(tokens.refreshToken!)) as undefined | {consumed?: unknown}
+      expect(spent === undefined || Boolean(spent.consumed), 'the imported refresh token is consumed').to.equal(true)
+    })
+  })
+
+  describe('with the OS keychain (gnome-keyring over D-Bus)', () => {
+    before(async function () {
+      if (!(await keychainAvailable())) this.skip()
+    })
+
+    it('puts the imported secrets in the keychain: config.json and secrets.json hold none', async () => {
+      buildProfilesDb(source, V2)
+      const result = ok(await runCli(['auth', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'keychain'}, timeoutMs: 30_000}))
+      expect(lines(result.stderr)[0]).to.match(SUMMARY)
+      expect(readdirSync(dir).sort()).to.deep.equal(['config.json', 'profiles.db'])
+      const config = readConfig(dir)
+      try {
+        const stored = await Promise.all(config.profiles.map(async (p) => [p.name, JSON.parse((await keytar().getPassword('llamactl', `profile:${p.id}`)) ?? 'null')]))
+        expect(Object.fromEntries(stored)).to.deep.equal({
+          'alice@example.com': {accessToken: 'access-1', apiKey: MINTED, idToken: 'id-1', refreshToken: 'refresh-1'},
+          local: null,
+          work: {apiKey: API_KEY},
+        })
+        const text = readFileSync(path.join(dir, 'config.json'), 'utf8')
+        for (const secret of SECRETS) expect(text).not.to.include(secret)
+      } finally {
+        await Promise.all(config.profiles.map((p) => keytar().deletePassword('llamactl', `profile:${p.id}`)))
+      }
+    })
+  })
+})
+
+/** Runs the built CLI as another user (root only), for faults root itself can't see. */
+function runAs(uid: number, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_JS, ...args], {env: {PATH: process.env.PATH, ...env}, gid: uid, stdio: ['ignore', 'pipe', 'pipe'], uid})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stderr, stdout})
+    })
+  })
+}

@@ -1,0 +1,26 @@
+import {expect} from 'chai'
+
+import {visible, visibleLines} from '../../src/ui/terminal-text.js'
+
+describe('terminal-text', () => {
+  it('makes ESC, the other C0 controls, DEL and C1 controls visible as \\u escapes', () => {
+    expect(visible('a\u001B]0;title\u0007b')).to.equal(String.raw`a\u001b]0;title\u0007b`)
+    expect(visible('x\u001B[2Jy')).to.equal(String.raw`x\u001b[2Jy`)
+    expect(visible('one\ntwo\r')).to.equal(String.raw`one\u000atwo\u000d`)
+    expect(visible('\u0000\u007F\u0080\u009B\u009F')).to.equal(String.raw`\u0000\u007f\u0080\u009b\u009f`)
+  })
+
+  it('keeps tab and every printable character, ASCII or not', () => {
+    const text = 'tab\there: Zoë — 東京 ✓ \u00A0 ~'
+    expect(visible(text)).to.equal(text)
+  })
+
+  it('is idempotent: what it prints has nothing left to escape', () => {
+    const once = visible('\u001B\n\u009B')
+    expect(visible(once)).to.equal(once)
+  })
+
+  it('visibleLines keeps the line breaks between lines and escapes inside them', () => {
+    expect(visibleLines('a\u001B\nb\r\nc')).to.equal(String.raw`a\u001b` + '\n' + String.raw`b\u000d` + '\nc')
+  })
+})
