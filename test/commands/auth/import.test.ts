@@ -360,7 +360,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
       expect(readSecrets(dir)).to.deep.equal({})
     })
 
-    it('a 401 refreshes with the imported refresh token (the provider sees the grant and rotates it) and retries', async () => {
+    it('a 401 refreshes with the imported refresh token (the provider sees the grant and rotates it), replaces the rejected key and retries', async () => {
       const [profile] = readConfig(dir).profiles
       server.revokeKey(minted.secret)
       // ALICE's one project: listing it needs a key the server accepts.
@@ -370,10 +370,14 @@ describe('taking over the Python llamactl: profiles.db', function () {
       const after = readSecrets(dir)[`profile:${profile.id}`]
       expect(after.refreshToken, 'rotated').to.be.a('string').and.not.equal(tokens.refreshToken)
       expect(after.accessToken).to.be.a('string').and.not.equal(tokens.accessToken)
-      expect(after.apiKey).to.equal(minted.secret)
+      // The rejected key is replaced by a new one (the imported id revoked), which the retry uses.
+      expect(after.apiKey).to.be.a('string').and.not.equal(minted.secret)
+      const keyId = readConfig(dir).profiles[0].keyId!
+      expect(server.minted.get(keyId)?.secret).to.equal(after.apiKey)
+      expect(server.minted.has(minted.id), 'the imported key id revoked').to.equal(false)
       const listCalls = server.calls('/list-projects')
       expect(listCalls.at(-2)?.authorization).to.equal(`Bearer ${minted.secret}`)
-      expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.accessToken}`)
+      expect(listCalls.at(-1)?.authorization).to.equal(`Bearer ${after.apiKey}`)
       // It was the imported refresh token that was spent: the provider has consumed it.
       const spent = (await op.provider.RefreshToken.find(tokens.refreshToken!)) as undefined | {consumed?: unknown}
       expect(spent === undefined || Boolean(spent.consumed), 'the imported refresh token is consumed').to.equal(true)
