@@ -121,7 +121,11 @@ function problemOf(doc: Record<string, unknown>): null | string {
 
   const environments = doc.environments as EnvironmentRecord[]
   const profiles = doc.profiles as ProfileRecord[]
-  const repeated = <T>(items: T[], key: (item: T) => string) => items.findIndex((item, i) => items.findIndex((other) => key(other) === key(item)) !== i)
+  // One pass with a Set: a config may hold thousands of profiles, and every command reads it.
+  const repeated = <T>(items: T[], key: (item: T) => string) => {
+    const seen = new Set<string>()
+    return items.findIndex((item) => seen.size === seen.add(key(item)).size)
+  }
   let at = repeated(environments, (env) => env.apiUrl)
   if (at >= 0) return `environments[${at}].apiUrl repeats an earlier environment's`
   at = repeated(profiles, (profile) => profile.id)
