@@ -1,16 +1,14 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import os from 'node:os'
 
 import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
-import {DeviceLogin, OidcTokens} from '../../src/net/device-login.js'
 import {CliError} from '../../src/errors.js'
 import {ProfileSecrets, secretAccount, SecretStore} from '../../src/stores/secret-store.js'
 import {DefaultServices} from '../../src/services/factory.js'
 import {LoginSession, LoginSessionDeps} from '../../src/services/login-session.js'
 import {tempConfigDir} from '../support/cli.js'
 import {TestControlPlane} from '../support/control-plane-server.js'
-import {STAND_IN_BROWSER} from '../support/login-session.js'
+import {deviceLoginTokens} from '../support/login-session.js'
 import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../support/oidc-provider.js'
 import type {ProfileRecord} from '../../src/stores/schema.js'
 
@@ -25,18 +23,7 @@ describe('LoginSession.refresh (real provider, real control plane, file secret s
   let stored: ProfileSecrets
   let warnings: string[]
 
-  /** Logs ALICE in through the device flow, approved by the stand-in browser. */
-  async function deviceTokens(): Promise<OidcTokens> {
-    const login = await DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: op.discoveryUrl})
-    const auth = await login.start()
-    const browser = spawn(process.execPath, [STAND_IN_BROWSER, auth.verificationUriComplete!], {stdio: 'ignore'})
-    const timer = setTimeout(() => browser.kill('SIGKILL'), 15_000)
-    try {
-      return await login.wait(auth, new AbortController().signal)
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const deviceTokens = () => deviceLoginTokens(op.discoveryUrl, CLI_CLIENT_ID)
 
   beforeEach(async () => {
     op = await new TestOidcProvider().start()

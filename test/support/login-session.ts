@@ -3,6 +3,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliResult, ROOT, RUN_JS} from './cli.js'
+import type {OidcTokens} from '../../src/net/device-login.js'
 import type {ProfileSecrets} from '../../src/stores/secret-store.js'
 import type {StateDocument} from '../../src/stores/schema.js'
 
@@ -70,4 +71,21 @@ export function readConfig(dir: string): StateDocument {
 /** The environment under which `auth login` signs in as `email` through the stand-in browser and approves. */
 export function approvingBrowser(email: string, log?: string): NodeJS.ProcessEnv {
   return {BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: email, LLAMACTL_TEST_BROWSER_LOG: log}
+}
+
+/**
+ * Signs ALICE in to a test provider through the real device flow (DeviceLogin), approved by
+ * the stand-in browser: the tokens a browser login (ours or the Python llamactl's) ends with.
+ */
+export async function deviceLoginTokens(discoveryUrl: string, clientId: string): Promise<OidcTokens> {
+  const {DeviceLogin} = await import('../../src/net/device-login.js')
+  const login = await DeviceLogin.discover({clientId, discoveryUrl})
+  const auth = await login.start()
+  const browser = spawn(process.execPath, [STAND_IN_BROWSER, auth.verificationUriComplete!], {stdio: 'ignore'})
+  const timer = setTimeout(() => browser.kill('SIGKILL'), 15_000)
+  try {
+    return await login.wait(auth, new AbortController().signal)
+  } finally {
+    clearTimeout(timer)
+  }
 }

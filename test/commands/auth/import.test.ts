@@ -7,10 +7,10 @@ import {CliResult, RUN_JS, runCli, tempConfigDir} from '../../support/cli.js'
 import {TestControlPlane} from '../../support/control-plane-server.js'
 import {fails, json, ok} from '../../support/fixture.js'
 import {keychainAvailable, keytar} from '../../support/keychain.js'
-import {readConfig, readSecrets, STAND_IN_BROWSER} from '../../support/login-session.js'
+import {deviceLoginTokens, readConfig, readSecrets} from '../../support/login-session.js'
 import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../../support/oidc-provider.js'
 import {ControlPlaneClient} from '../../../src/net/control-plane-client.js'
-import {DeviceLogin, OidcTokens} from '../../../src/net/device-login.js'
+import type {OidcTokens} from '../../../src/net/device-login.js'
 import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
 
 const LOCAL = 'http://127.0.0.1:8000'
@@ -305,18 +305,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
     let minted: {id: string; secret: string}
     let tokens: OidcTokens
 
-    /** Signs ALICE in through the device flow (approved by the stand-in browser), as the Python llamactl did. */
-    async function deviceTokens(): Promise<OidcTokens> {
-      const login = await DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: op.discoveryUrl})
-      const auth = await login.start()
-      const browser = spawn(process.execPath, [STAND_IN_BROWSER, auth.verificationUriComplete!], {stdio: 'ignore'})
-      const timer = setTimeout(() => browser.kill('SIGKILL'), 15_000)
-      try {
-        return await login.wait(auth, new AbortController().signal)
-      } finally {
-        clearTimeout(timer)
-      }
-    }
+    const deviceTokens = () => deviceLoginTokens(op.discoveryUrl, CLI_CLIENT_ID)
 
     beforeEach(async () => {
       server = await new TestControlPlane().start()
