@@ -8,6 +8,7 @@ import {ApiError, ControlPlaneClient} from '../../src/net/control-plane-client.j
 import {UsageError} from '../../src/errors.js'
 import {tempConfigDir} from '../support/cli.js'
 import {TestControlPlane} from '../support/control-plane-server.js'
+import {rejection} from '../support/rejection.js'
 import {HostileServer, sendJson} from '../support/hostile-server.js'
 
 describe('ControlPlaneClient', () => {
@@ -22,7 +23,7 @@ describe('ControlPlaneClient', () => {
   })
   afterEach(() => server.stop())
 
-  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a failure'), (e: unknown) => e as ApiError)
+  const failure = (promise: Promise<unknown>) => rejection<ApiError>(promise)
 
   it('probes the version document', async () => {
     expect(await client.probeVersion()).to.deep.equal({

@@ -8,6 +8,7 @@ import {ForwardProxy} from '../support/forward-proxy.js'
 import {HostileServer, streamHugeBody} from '../support/hostile-server.js'
 import {STAND_IN_BROWSER} from '../support/login-session.js'
 import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../support/oidc-provider.js'
+import {rejection} from '../support/rejection.js'
 
 /** Runs the stand-in browser on a URL and waits for it (bounded). */
 function approveIn(url: string, action = 'approve'): Promise<number | null> {
@@ -21,15 +22,7 @@ function approveIn(url: string, action = 'approve'): Promise<number | null> {
   })
 }
 
-async function failure(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as CliError
-  }
-
-  throw new Error('expected a failure')
-}
+const failure = (promise: Promise<unknown>) => rejection<CliError>(promise)
 
 describe('DeviceLogin (openid-client against a real oidc-provider)', function () {
   this.timeout(30_000)

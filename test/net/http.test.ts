@@ -6,8 +6,9 @@ import {Http, MAX_BODY_BYTES} from '../../src/net/http.js'
 import {tempConfigDir} from '../support/cli.js'
 import {ForwardProxy} from '../support/forward-proxy.js'
 import {HostileServer, selfSignedCertificate, sendJson, streamHugeBody} from '../support/hostile-server.js'
+import {rejection} from '../support/rejection.js'
 
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a failure'), (e: unknown) => e as ApiError)
+const failure = (promise: Promise<unknown>) => rejection<ApiError>(promise)
 
 describe('Http: the one HTTP stack of control-plane and OpenID requests', function () {
   this.timeout(30_000)

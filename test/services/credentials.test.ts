@@ -8,6 +8,7 @@ import {CredentialRequest, CredentialService} from '../../src/services/credentia
 import {DefaultServices} from '../../src/services/factory.js'
 import {DEFAULT_API_URL} from '../../src/stores/schema.js'
 import {tempConfigDir} from '../support/cli.js'
+import {rejection} from '../support/rejection.js'
 
 const CP = 'https://cp.example.com'
 const OVERRIDE = (name: string) =>
@@ -34,15 +35,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
 
   const resolve = (env: NodeJS.ProcessEnv, request: CredentialRequest = {}) => resolver(env).resolve(request)
 
-  async function failure(promise: Promise<unknown>): Promise<CliError> {
-    try {
-      await promise
-    } catch (error) {
-      return error as CliError
-    }
-
-    throw new Error('expected a failure')
-  }
+  const failure = (promise: Promise<unknown>) => rejection<CliError>(promise)
 
   /** What the config dir holds, byte for byte, with mtimes. */
   const snapshot = () =>

@@ -1,6 +1,7 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import http from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
+import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
 
 /** A project as the server lists it (wire format of docs/control-plane-api.md). */
 export interface WireProject {
@@ -75,7 +76,7 @@ export class TestControlPlane {
   readonly requests: LoggedRequest[] = []
   private readonly keys = new Map<string, Identity>()
   private readonly server: http.Server
-  private readonly sockets = new Set<import('node:net').Socket>()
+  private readonly sockets: Set<Socket>
 
   constructor(options: ControlPlaneOptions = {}) {
     this.options = options
@@ -85,10 +86,7 @@ export class TestControlPlane {
         res.end(JSON.stringify({detail: String(error)}))
       })
     })
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+    this.sockets = trackSockets(this.server)
   }
 
   get url(): string {
@@ -124,13 +122,12 @@ export class TestControlPlane {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    await listenOnLoopback(this.server)
     return this
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await closeServer(this.server, this.sockets)
   }
 
   private async authenticate(req: http.IncomingMessage): Promise<Identity | null> {

@@ -3,6 +3,8 @@ import type {AddressInfo, Socket} from 'node:net'
 
 import {createProxy} from 'proxy'
 
+import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
+
 /** What a forward proxy was asked: `CONNECT host:port` for https, an absolute URL for http. */
 export interface ProxiedRequest {
   /** Whether it came with a Proxy-Authorization header. */
@@ -18,7 +20,7 @@ export interface ProxiedRequest {
 export class ForwardProxy {
   readonly seen: ProxiedRequest[] = []
   private readonly server = createProxy(http.createServer())
-  private readonly sockets = new Set<Socket>()
+  private readonly sockets: Set<Socket>
 
   /** With `credentials` ("user:password"), requests without them get 407, as from a company proxy. */
   constructor(credentials?: string) {
@@ -27,10 +29,7 @@ export class ForwardProxy {
       this.seen.push({method: method || req.method || 'GET', target: req.url ?? '', ...(req.headers['proxy-authorization'] ? {credentials: true} : {})})
     this.server.on('request', record(''))
     this.server.on('connect', record('CONNECT'))
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+    this.sockets = trackSockets(this.server)
   }
 
   get url(): string {
@@ -38,12 +37,11 @@ export class ForwardProxy {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    await listenOnLoopback(this.server)
     return this
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await closeServer(this.server, this.sockets)
   }
 }

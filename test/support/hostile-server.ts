@@ -4,6 +4,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 import path from 'node:path'
+import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
 
 /** A request as a hostile server saw it. */
 export interface SeenRequest {
@@ -47,7 +48,7 @@ export function randomLoopbackAddress(): string {
 export class HostileServer {
   readonly requests: SeenRequest[] = []
   private readonly server: http.Server
-  private readonly sockets = new Set<Socket>()
+  private readonly sockets: Set<Socket>
 
   constructor(handler: HostileHandler, options: {tls?: TestCertificate} = {}) {
     const listener: http.RequestListener = (req, res) => {
@@ -59,10 +60,7 @@ export class HostileServer {
     }
 
     this.server = options.tls ? https.createServer({cert: options.tls.cert, key: options.tls.key}, listener) : http.createServer(listener)
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+    this.sockets = trackSockets(this.server)
   }
 
   get address(): AddressInfo {
@@ -79,20 +77,13 @@ export class HostileServer {
 
   /** Listens on `host:port` (port 0: any); rejects (EACCES, EADDRINUSE) when that can't be had. */
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject)
-        resolve()
-      })
-    })
+    await listenOnLoopback(this.server, port, host)
     return this
   }
 
   async stop(): Promise<void> {
     if (!this.server.listening) return
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await closeServer(this.server, this.sockets)
   }
 }
 

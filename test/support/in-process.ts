@@ -7,6 +7,8 @@ import {tempConfigDir} from './cli.js'
 import {ControlPlaneOptions, TestControlPlane} from './control-plane-server.js'
 import {readSecrets} from './login-session.js'
 
+export {rejection} from './rejection.js'
+
 export interface InProcess {
   cleanup(): Promise<void>
   /** config.json as parsed now (a fresh read, not the stores' cache). */
@@ -67,15 +69,4 @@ export async function inProcess(options: ControlPlaneOptions & {overrides?: Serv
     services,
     warnings,
   }
-}
-
-/** The error a promise rejects with; fails the test when it resolves. */
-export async function rejection<E = Error>(promise: Promise<unknown>): Promise<E & {code?: string; exit?: number; line?: string}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as E & {code?: string; exit?: number; line?: string}
-  }
-
-  throw new Error('expected a rejection, but it resolved')
 }

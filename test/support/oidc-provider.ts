@@ -5,6 +5,7 @@ import type {AddressInfo, Socket} from 'node:net'
 import Provider from 'oidc-provider'
 
 import {DEMO_PROJECTS, Identity, TestControlPlane, WireProject} from './control-plane-server.js'
+import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
 
 const rsaKeys = new Map<string, Record<string, string>>()
 
@@ -87,7 +88,7 @@ export class TestOidcProvider {
   provider!: Provider
   readonly tokenRequests: TokenRequest[] = []
   private readonly server: http.Server
-  private readonly sockets = new Set<Socket>()
+  private readonly sockets: Set<Socket>
   private slowDownLeft: number
 
   constructor(readonly options: TestOidcOptions = {}) {
@@ -99,10 +100,7 @@ export class TestOidcProvider {
         res.end(String(error))
       })
     })
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+    this.sockets = trackSockets(this.server)
   }
 
   get discoveryUrl(): string {
@@ -134,14 +132,13 @@ export class TestOidcProvider {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    await listenOnLoopback(this.server)
     this.provider = this.build()
     return this
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await closeServer(this.server, this.sockets)
   }
 
   private build(): Provider {
