@@ -1,9 +1,9 @@
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
+import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
@@ -233,11 +233,7 @@ export class DefaultServices implements Services {
    */
   private async importOnFirstRun(): Promise<void> {
     const source = path.join(this.ctx.configDir, PYTHON_PROFILES_DB)
-    const there = await fs.stat(source).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-    )
-    if (!there) return
+    if (!(await mayExist(source))) return
     try {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return

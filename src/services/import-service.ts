@@ -1,10 +1,10 @@
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import {normalizeApiUrl} from '../net/api-url.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord, type StateDocument} from '../stores/schema.js'
+import {mayExist} from '../stores/json-file.js'
 import type {StateStore} from '../stores/state-store.js'
 import {redactKey} from '../ui/redact.js'
 
@@ -95,7 +95,7 @@ export class ImportService {
     let plan: ImportPlan | undefined
     try {
       await this.deps.state.update(async (doc) => {
-        if (onlyIfNoConfig && (await exists(this.deps.state.file))) throw CONFIG_EXISTS
+        if (onlyIfNoConfig && (await mayExist(this.deps.state.file))) throw CONFIG_EXISTS
         plan = planImport(doc, await this.read(file))
         for (const {record, secrets: values} of plan.profiles) {
           if (!values) continue
@@ -125,12 +125,6 @@ export class ImportService {
 
 /** Thrown inside the config update to leave it without writing: another process imported first. */
 const CONFIG_EXISTS = new Error('config.json exists')
-
-const exists = (file: string): Promise<boolean> =>
-  fs.stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-  )
 
 /** The one line a person reads after an import (or a dry run): what came over and what to do about the old file. */
 export function importSummary(report: ImportJson, options: {dryRun?: boolean} = {}): string {

@@ -74,6 +74,13 @@ export async function readJsonFile(file: string, corruptCode = 'config_corrupt')
   }
 }
 
+/** False only when the file is certainly not there (ENOENT): other failures surface when it is read. */
+export const mayExist = (file: string): Promise<boolean> =>
+  fs.stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  )
+
 /** The temp file name of a write of `file` by process `pid`: `.<name>.<pid>.<random>.tmp`. */
 const tempName = (file: string, pid: number) => `.${path.basename(file)}.${pid}.${Math.random().toString(36).slice(2)}.tmp`
 

@@ -1,7 +1,6 @@
-import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
-import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
+import {mayExist, readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {emptyState, migrate, StateDocument} from './schema.js'
 
 export const CONFIG_FILE = 'config.json'
@@ -68,7 +67,7 @@ export class StateStore {
   /** The first read: runs the first-run hook when there is no file yet (one stat), then reads. */
   private async firstLoad(): Promise<StateDocument> {
     const {firstRun} = this.options
-    if (firstRun && !(await fileExists(this.file))) await firstRun()
+    if (firstRun && !(await mayExist(this.file))) await firstRun()
     return this.load()
   }
 
@@ -77,10 +76,3 @@ export class StateStore {
     return raw === undefined ? emptyState() : migrate(raw, this.file)
   }
 }
-
-/** False only when the file is certainly not there: other failures surface when it is read. */
-const fileExists = (file: string): Promise<boolean> =>
-  fs.stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-  )
