@@ -240,7 +240,7 @@ function memoryMethod(tmp) {
     const probe = spawnSync(gnuTime, ['-f', '%M', NODE, '-e', '0'], {encoding: 'utf8'})
     if (probe.status === 0 && Number(probe.stderr.trim().split('\n').pop()) > 0)
       return {
-        name: '/usr/bin/time -f %M (the kernel\'s ru_maxrss of the child)',
+        name: "/usr/bin/time -f %M (the kernel's ru_maxrss of the child)",
         measure(cmd) {
           const r = run(cmd, {wrap: [gnuTime, '-f', '@@maxrss=%M']})
           const m = /@@maxrss=(\d+)\s*$/.exec(r.stderr)
@@ -251,10 +251,7 @@ function memoryMethod(tmp) {
 
   const preload = path.join(tmp, 'maxrss.cjs')
   const out = path.join(tmp, 'maxrss.out')
-  writeFileSync(
-    preload,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)))\n`,
-  )
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)))\n`)
   return {
     name: 'process.resourceUsage().maxRSS at exit, preloaded with node --require (no working /usr/bin/time)',
     measure(cmd) {
@@ -458,7 +455,12 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
 
   // The "with" host must really have the plugin: its auth topic answers.
   check(
-    {...byId.hostWith, args: [host.bin, 'auth', 'env', 'list', '--json'], expect: (out) => /"environments"/.test(out), label: 'host CLI: auth env list (plugin linked?)'},
+    {
+      ...byId.hostWith,
+      args: [host.bin, 'auth', 'env', 'list', '--json'],
+      expect: (out) => /"environments"/.test(out),
+      label: 'host CLI: auth env list (plugin linked?)',
+    },
     run({...byId.hostWith, args: [host.bin, 'auth', 'env', 'list', '--json']}),
   )
 
@@ -529,10 +531,7 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
         minMs: Math.min(...c.ms),
         p25Ms: quantile(c.ms, 0.25),
         p75Ms: quantile(c.ms, 0.75),
-        phasesMs:
-          c.phases.length > 0
-            ? Object.fromEntries(PHASES.map(([key]) => [key, median(c.phases.map((p) => p[key]).filter((v) => v !== null))]))
-            : null,
+        phasesMs: c.phases.length > 0 ? Object.fromEntries(PHASES.map(([key]) => [key, median(c.phases.map((p) => p[key]).filter((v) => v !== null))])) : null,
       },
     ]),
   )
@@ -568,9 +567,7 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
       memoryMethod: mem.name,
       seconds,
       warnings,
-      commands: Object.fromEntries(
-        commands.map((c) => [c.id, {label: c.label, args: c.args, ...stats[c.id], samplesMs: c.ms, samplesMaxRssKb: c.kb}]),
-      ),
+      commands: Object.fromEntries(commands.map((c) => [c.id, {label: c.label, args: c.args, ...stats[c.id], samplesMs: c.ms, samplesMaxRssKb: c.kb}])),
       comparisons,
     }
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)

@@ -20,11 +20,15 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'llamactl-readme-'))
 try {
   const copy = path.join(tmp, 'README.md')
   copyFileSync(README, copy)
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js'), 'readme', '--no-source-links', '--no-aliases', '--readme-path', copy], {
-    cwd: ROOT,
-    env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js'), 'readme', '--no-source-links', '--no-aliases', '--readme-path', copy],
+    {
+      cwd: ROOT,
+      env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   const expected = normalize(readFileSync(copy, 'utf8'))
   const actual = normalize(readFileSync(README, 'utf8'))
   if (expected !== actual) {

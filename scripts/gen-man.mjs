@@ -33,7 +33,7 @@ const ENVIRONMENT = [
   ['LLAMA_AGENTS_PROJECT_ID', 'The project that goes with `LLAMA_CLOUD_API_KEY`; without it the key is not used (with a warning).'],
   ['LLAMA_CLOUD_BASE_URL', 'The control plane `LLAMA_CLOUD_API_KEY` is for (default `https://api.cloud.llamaindex.ai`).'],
   ['LLAMA_CLOUD_USE_PROFILE', 'When `1`, `true` or `yes`, the profile is used even though `LLAMA_CLOUD_API_KEY` is set.'],
-  ['BROWSER', 'Program that opens the verification URL of a browser login, called with the URL as its one argument; the platform\'s opener when unset.'],
+  ['BROWSER', "Program that opens the verification URL of a browser login, called with the URL as its one argument; the platform's opener when unset."],
   ['CI', 'When set (and not `false` or `0`), commands never prompt unless `--interactive` is passed.'],
   ['DEBUG', 'When set, unexpected errors print their stack trace.'],
   ['XDG_CONFIG_HOME', 'Base of the default config directory (`$XDG_CONFIG_HOME/llamactl`).'],
@@ -42,7 +42,10 @@ const ENVIRONMENT = [
 const FILES = [
   ['`$LLAMACTL_CONFIG_DIR/config.json`', 'Environments and profiles (no secrets while a keychain is used). Mode 0600, directory 0700.'],
   ['`$LLAMACTL_CONFIG_DIR/secrets.json`', 'Profile secrets when no OS keychain can be used, or with `LLAMACTL_SECRET_STORE=file`. Mode 0600.'],
-  ['`$LLAMACTL_CONFIG_DIR/profiles.db`', 'The Python llamactl\'s profiles: imported (never changed) by `auth import`, and once when there is no `config.json` yet.'],
+  [
+    '`$LLAMACTL_CONFIG_DIR/profiles.db`',
+    "The Python llamactl's profiles: imported (never changed) by `auth import`, and once when there is no `config.json` yet.",
+  ],
 ]
 
 const EXIT_STATUS = [
@@ -112,7 +115,14 @@ function synopsis(bin, command) {
   // A command that runs another (`auth exec -- COMMAND [ARG...]`) says so in its usage.
   const usage = [command.usage ?? []].flat().join(' ')
   const rest = usage.includes(' -- ') ? usage.slice(usage.indexOf(' -- ') + 4).trim() : ''
-  if (rest) parts.push('`--`', rest.replaceAll(/[A-Z]+/g, '*$&*').replaceAll('[', '\\[').replaceAll(']', '\\]'))
+  if (rest)
+    parts.push(
+      '`--`',
+      rest
+        .replaceAll(/[A-Z]+/g, '*$&*')
+        .replaceAll('[', '\\[')
+        .replaceAll(']', '\\]'),
+    )
   return parts.join(' ')
 }
 

@@ -29,9 +29,23 @@ function usageLine(message: string): string {
     .filter((line) => line && !/^See more help with/.test(line))
     .join('; ')
     .replaceAll(/(--[\w-]+)=\S+/g, '$1=…')
-    .replace(/(Nonexistent flags?: )([^;]+)/, (_, label: string, list: string) => label + list.split(', ').map((flag) => hideValue(flag)).join(', '))
-    .replace(/(Unexpected arguments?: )(.+)/, (_, label: string, list: string) =>
-      label + list.split(', ').map((arg) => (arg.length > 12 ? redactKey(arg) : arg)).join(', '),
+    .replace(
+      /(Nonexistent flags?: )([^;]+)/,
+      (_, label: string, list: string) =>
+        label +
+        list
+          .split(', ')
+          .map((flag) => hideValue(flag))
+          .join(', '),
+    )
+    .replace(
+      /(Unexpected arguments?: )(.+)/,
+      (_, label: string, list: string) =>
+        label +
+        list
+          .split(', ')
+          .map((arg) => (arg.length > 12 ? redactKey(arg) : arg))
+          .join(', '),
     )
 }
 
@@ -165,4 +179,3 @@ export abstract class BaseCommand<T> extends Command {
     return {code: 'internal', exit: ExitCode.failure, line: redactKeys(`${error.message.split('\n')[0]} (set DEBUG=1 for details)`)}
   }
 }
-

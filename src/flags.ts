@@ -6,7 +6,8 @@ import {Flags} from '@oclif/core'
  * Exported for the commands of the larger llamactl.
  */
 export const profileFlag = Flags.string({
-  description: 'Use this profile of the current environment (see `auth list`) instead of the LLAMA_* variables or the current profile; never changes which profile is current',
+  description:
+    'Use this profile of the current environment (see `auth list`) instead of the LLAMA_* variables or the current profile; never changes which profile is current',
   helpValue: '<name>',
 })
 
@@ -16,5 +17,5 @@ export const profileFlag = Flags.string({
  */
 export const projectIdFlag = Flags.string({
   aliases: ['project'],
-  description: 'Project to use instead of the credential\'s own (alias: --project)',
+  description: "Project to use instead of the credential's own (alias: --project)",
 })

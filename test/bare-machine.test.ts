@@ -12,7 +12,9 @@ function which(command: string): string {
     try {
       accessSync(file, constants.X_OK)
       return file
-    } catch {}
+    } catch {
+      // Not here (or not executable): try the next directory.
+    }
   }
 
   throw new Error(`${command} is not on PATH`)
@@ -56,8 +58,10 @@ describe('a newcomer on a bare machine', function () {
       try {
         const env = cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: path.join(tmp, 'config'), LLAMACTL_HTTP_TIMEOUT_MS: '5000'})
         const bin = path.join(stage, 'bin', 'run.js')
-        for (const args of [['auth', 'env', 'add', server.url], ['auth', 'env', 'switch', server.url]]) {
-          // eslint-disable-next-line no-await-in-loop
+        for (const args of [
+          ['auth', 'env', 'add', server.url],
+          ['auth', 'env', 'switch', server.url],
+        ]) {
           const result = await run(process.execPath, [bin, ...args], {env})
           expect(result.code, result.stderr).to.equal(0)
         }
@@ -66,7 +70,9 @@ describe('a newcomer on a bare machine', function () {
         expect(token.code, token.stderr).to.equal(0)
         const warnings = token.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
         expect(warnings).to.have.length(1)
-        expect(warnings[0]).to.include('keytar could not be loaded').and.include(path.join(tmp, 'config', 'secrets.json'))
+        expect(warnings[0])
+          .to.include('keytar could not be loaded')
+          .and.include(path.join(tmp, 'config', 'secrets.json'))
         const list = await run(process.execPath, [bin, 'auth', 'list'], {env})
         expect(list.code, list.stderr).to.equal(0)
         expect(list.stdout).to.include('newcomer')
@@ -80,7 +86,9 @@ describe('a newcomer on a bare machine', function () {
       const result = await run('bash', [path.join(stage, 'scripts', 'test.sh')], {cwd: stage, env: cleanEnv({HOME: tmp}), timeoutMs: 30_000})
       expect(result.code).to.equal(1)
       expect(result.stderr.trim().split('\n')).to.have.length(1)
-      expect(result.stderr).to.include('lacks keytar').and.include('apt-get install -y --no-install-recommends libsecret-1-dev pkg-config g++ make python3, then npm ci')
+      expect(result.stderr)
+        .to.include('lacks keytar')
+        .and.include('apt-get install -y --no-install-recommends libsecret-1-dev pkg-config g++ make python3, then npm ci')
       expect(Date.now() - started).to.be.lessThan(15_000)
     })
   })

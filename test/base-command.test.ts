@@ -73,8 +73,9 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
   })
 
   afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]
-    else process.env[name] = value
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
     process.stdin.isTTY = terminals.stdin
     process.stdout.isTTY = terminals.stdout
     Probe.body = async () => ({ok: true})
@@ -146,7 +147,7 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       const secret = 'llx-0123456789abcdef0123'
       for (const command of [Probe, NoArgs]) {
         const argv = command === Probe ? ['alpha', secret] : [secret]
-        // eslint-disable-next-line no-await-in-loop
+
         const result = await run(argv, command)
         expect(result.exit).to.equal(2)
         expect(result.stderr).to.match(/^Error: Unexpected argument: llx-01\*\*\*\*0123\. See `llamactl (probe|noargs) --help`\n$/)
@@ -183,9 +184,14 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
     it('[stdin/stdout marked as terminals] without the flag: interactive unless CI is set (CI=false and CI=0 are unset) or --json', async () => {
       terminalsAre(true)
       expect(await decided([])).to.equal(true)
-      for (const [ci, expected] of [['true', false], ['1', false], ['false', true], ['0', true]] as const) {
+      for (const [ci, expected] of [
+        ['true', false],
+        ['1', false],
+        ['false', true],
+        ['0', true],
+      ] as const) {
         process.env.CI = ci
-        // eslint-disable-next-line no-await-in-loop
+
         expect(await decided([]), `CI=${ci}`).to.equal(expected)
       }
 
@@ -240,9 +246,7 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       const prompter = new ScriptedPrompter(['beta'])
       Probe.servicesFactory = (ctx) => new DefaultServices({...ctx, configDir: temp.dir}, {prompter: prompter.factory})
       const services = new DefaultServices({configDir: temp.dir, env: {}, version: '0', warn() {}})
-      for (const name of ['alpha', 'beta'])
-        // eslint-disable-next-line no-await-in-loop
-        await services.profileStore.save({apiUrl: DEFAULT_API_URL, authType: 'none', id: name, name, projectId: null})
+      for (const name of ['alpha', 'beta']) await services.profileStore.save({apiUrl: DEFAULT_API_URL, authType: 'none', id: name, name, projectId: null})
       await services.profileStore.setCurrent(DEFAULT_API_URL, 'alpha')
 
       Probe.body = async (probe, {args}) => probe.pickProfileName(args.name, true)

@@ -60,9 +60,15 @@ describe('help', function () {
       timeoutMs: 20_000,
     })
     const all = readFileSync(log, 'utf8').split('\n').filter(Boolean)
-    expect(all.some((url) => url.endsWith('/bin/run.js')), 'the load hook recorded modules').to.equal(true)
+    expect(
+      all.some((url) => url.endsWith('/bin/run.js')),
+      'the load hook recorded modules',
+    ).to.equal(true)
     const commandsDir = `${path.join(ROOT, 'dist', 'commands')}/`
-    const loaded = all.map((url) => new URL(url).pathname).filter((p) => p.startsWith(commandsDir)).map((p) => path.relative(commandsDir, p))
+    const loaded = all
+      .map((url) => new URL(url).pathname)
+      .filter((p) => p.startsWith(commandsDir))
+      .map((p) => path.relative(commandsDir, p))
     return {all, code: result.code, loaded: [...new Set(loaded)], stderr: result.stderr, stdout: result.stdout}
   }
 
@@ -95,15 +101,23 @@ describe('help', function () {
     const first = await commandModulesLoaded(['auth', 'list', '--json'], 'list-first-run', dir)
     expect(first.code, first.stderr).to.equal(0)
     expect(first.stderr).to.match(/^Imported 0 environments and 1 profile from the Python llamactl's /)
-    expect(first.all.some((url) => url.includes('node_modules/sql.js/')), 'sql.js loaded on the first run').to.equal(true)
+    expect(
+      first.all.some((url) => url.includes('node_modules/sql.js/')),
+      'sql.js loaded on the first run',
+    ).to.equal(true)
 
     // With config.json there (profiles.db still beside it), and on a first run without profiles.db: none of it.
-    for (const [name, configDir] of [['list-after-import', dir], ['list-no-profiles-db', path.join(tmp, 'fresh')]]) {
-      // eslint-disable-next-line no-await-in-loop
+    for (const [name, configDir] of [
+      ['list-after-import', dir],
+      ['list-no-profiles-db', path.join(tmp, 'fresh')],
+    ]) {
       const result = await commandModulesLoaded(['auth', 'list', '--json'], name, configDir)
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stderr).to.equal('')
-      expect(result.all.filter((url) => importCode.test(url)), name).to.deep.equal([])
+      expect(
+        result.all.filter((url) => importCode.test(url)),
+        name,
+      ).to.deep.equal([])
     }
   })
 
@@ -128,7 +142,14 @@ describe('help', function () {
   })
 
   it('describes every topic in the oclif section of package.json', () => {
-    const topics = new Set(commands.flatMap((c) => c.id.split(':').slice(0, -1).map((_, i, all) => all.slice(0, i + 1).join(':'))))
+    const topics = new Set(
+      commands.flatMap((c) =>
+        c.id
+          .split(':')
+          .slice(0, -1)
+          .map((_, i, all) => all.slice(0, i + 1).join(':')),
+      ),
+    )
     expect([...topics].sort()).to.deep.equal(['auth', 'auth:env'])
     for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
   })
@@ -140,7 +161,7 @@ describe('help', function () {
 
     const stale = path.join(tmp, 'README.md')
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const description = (commands.find((c) => c.id === 'auth:list')!.summary)!
+    const description = commands.find((c) => c.id === 'auth:list')!.summary!
     expect(readme).to.include(description)
     writeFileSync(stale, readme.replace(description, 'An outdated summary'))
     const result = await run(process.execPath, [check, stale], {env: cleanEnv({HOME: tmp})})

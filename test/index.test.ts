@@ -32,7 +32,12 @@ describe('currentCredentials (the library API other llamactl commands use)', () 
 describe('the library API of credentials.md (resolveCredentials, createControlPlaneClient, profileFlag, BaseCommand)', () => {
   let f: Fixture
   const warnings: string[] = []
-  const options = (env: NodeJS.ProcessEnv = {}) => ({configDir: f.dir, env: {LLAMACTL_SECRET_STORE: 'file', ...env}, version: '9.9.9', warn: (m: string) => warnings.push(m)})
+  const options = (env: NodeJS.ProcessEnv = {}) => ({
+    configDir: f.dir,
+    env: {LLAMACTL_SECRET_STORE: 'file', ...env},
+    version: '9.9.9',
+    warn: (m: string) => warnings.push(m),
+  })
 
   beforeEach(async () => {
     f = await setUp()
@@ -43,7 +48,20 @@ describe('the library API of credentials.md (resolveCredentials, createControlPl
 
   it('exports what a command of the larger llamactl needs', async () => {
     const lib = await import('../src/index.js')
-    for (const name of ['BaseCommand', 'profileFlag', 'projectIdFlag', 'resolveCredentials', 'createControlPlaneClient', 'currentCredentials', 'CredentialClient', 'ApiError', 'CliError', 'UsageError', 'ExitCode', 'CREDENTIAL_VARIABLES'])
+    for (const name of [
+      'BaseCommand',
+      'profileFlag',
+      'projectIdFlag',
+      'resolveCredentials',
+      'createControlPlaneClient',
+      'currentCredentials',
+      'CredentialClient',
+      'ApiError',
+      'CliError',
+      'UsageError',
+      'ExitCode',
+      'CREDENTIAL_VARIABLES',
+    ])
       expect(lib, name).to.have.property(name)
     expect(lib.profileFlag).to.include({type: 'option'})
     expect(lib.projectIdFlag.aliases).to.deep.equal(['project'])

@@ -60,7 +60,14 @@ describe('man pages', function () {
 
   it('has one page per command and per topic, all listed in package.json "man"', () => {
     const pages = readdirSync(out).sort()
-    const topics = new Set(commands.flatMap((c) => c.id.split(':').slice(0, -1).map((_, i, all) => all.slice(0, i + 1).join(':'))))
+    const topics = new Set(
+      commands.flatMap((c) =>
+        c.id
+          .split(':')
+          .slice(0, -1)
+          .map((_, i, all) => all.slice(0, i + 1).join(':')),
+      ),
+    )
     const expected = [...commands.map((c) => pageOf(c.id)), ...[...topics].map((t) => pageOf(t))].sort()
     expect(pages).to.deep.equal(expected)
     expect(pages).to.include.members(['llamactl-auth.1', 'llamactl-auth-token.1', 'llamactl-auth-env-add.1'])
@@ -76,6 +83,7 @@ describe('man pages', function () {
       const man = await run('man', ['--warnings', '-l', file], {env: cleanEnv({MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat'})})
       expect(man.code, `${page}: ${man.stderr}`).to.equal(0)
       expect(man.stderr, page).to.equal('')
+      // eslint-disable-next-line no-control-regex -- man's overstrike (char, backspace) is what is removed
       rendered.set(page, man.stdout.replaceAll(/.\x08/g, ''))
     }
   })
@@ -91,13 +99,14 @@ describe('man pages', function () {
       expect(section(text, 'FILES')).to.include('config.json').and.to.include('secrets.json')
       for (const code of ['0', '1', '2', '130']) expect(section(text, 'EXIT STATUS'), `${page}: exit ${code}`).to.match(new RegExp(`^\\s+${code}\\b`, 'm'))
       // SEE ALSO names only pages that exist.
-      for (const [, ref] of section(text, 'SEE ALSO').matchAll(/\b([a-z][\w-]*)\(1\)/g)) expect(rendered.has(`${ref}.1`), `${page} refers to ${ref}(1)`).to.equal(true)
+      for (const [, ref] of section(text, 'SEE ALSO').matchAll(/\b([a-z][\w-]*)\(1\)/g))
+        expect(rendered.has(`${ref}.1`), `${page} refers to ${ref}(1)`).to.equal(true)
     }
 
     expect(rendered.size, 'pages were rendered').to.be.greaterThan(commands.length)
   })
 
-  it('lists in OPTIONS exactly the flags and arguments of the command\'s --help', async () => {
+  it("lists in OPTIONS exactly the flags and arguments of the command's --help", async () => {
     for (const command of commands) {
       const help = await runCli([...command.id.split(':'), '--help'])
       expect(help.code, help.stderr).to.equal(0)
@@ -109,20 +118,29 @@ describe('man pages', function () {
       const helpArgs = [...section(help.stdout, 'ARGUMENTS').matchAll(/^\s+\[?([A-Z_]+)\]?\s/gm)].map((m) => m[1])
       for (const arg of helpArgs) expect(options, `${command.id} argument ${arg}`).to.match(new RegExp(`^\\s+${arg}\\b`, 'm'))
       // The page's examples are the help's examples.
-      for (const line of section(help.stdout, 'EXAMPLES').split('\n').map((l) => l.trim()).filter(Boolean))
+      for (const line of section(help.stdout, 'EXAMPLES')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean))
         expect(section(text, 'EXAMPLES'), command.id).to.include(line)
     }
   })
 
   it('names the Python llamactl 0.10 aliases where their commands are, and --project where --project-id is', () => {
-    const aliases: Record<string, string> = {'auth:env:list': 'auth env get', 'auth:env:switch': 'auth env use', 'auth:list': 'auth get', 'auth:switch': 'auth use'}
+    const aliases: Record<string, string> = {
+      'auth:env:list': 'auth env get',
+      'auth:env:switch': 'auth env use',
+      'auth:list': 'auth get',
+      'auth:switch': 'auth use',
+    }
     for (const [id, alias] of Object.entries(aliases)) {
       const text = rendered.get(pageOf(id))!
       expect(section(text, 'SYNOPSIS'), id).to.include(`llamactl ${alias}`)
       expect(section(text, 'DESCRIPTION'), id).to.include(`Also available as llamactl ${alias}`)
     }
 
-    for (const id of ['auth:token', 'auth:login', 'auth:status', 'auth:inject', 'auth:exec']) expect(section(rendered.get(pageOf(id))!, 'OPTIONS'), id).to.match(/--project-id[\s\S]*alias:\s+--project\)/)
+    for (const id of ['auth:token', 'auth:login', 'auth:status', 'auth:inject', 'auth:exec'])
+      expect(section(rendered.get(pageOf(id))!, 'OPTIONS'), id).to.match(/--project-id[\s\S]*alias:\s+--project\)/)
   })
 
   it('ships the pages built by the build (man/ is what npm packs)', () => {

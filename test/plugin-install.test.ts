@@ -154,7 +154,8 @@ describe('installed into a host llamactl', function () {
     op.attach(cp)
     try {
       // No keychain in the host (no D-Bus): the file store, chosen, so no fallback warning either.
-      const llamactl = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) => host.llamactl(args, input, 30_000, {LLAMACTL_SECRET_STORE: 'file', ...env})
+      const llamactl = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
+        host.llamactl(args, input, 30_000, {LLAMACTL_SECRET_STORE: 'file', ...env})
       const deployments = async (args: string[] = [], env: NodeJS.ProcessEnv = {}) => {
         const result = await llamactl(['deployments', 'list', '--json', ...args], env)
         expect(result.code, result.stderr).to.equal(0)
@@ -165,7 +166,11 @@ describe('installed into a host llamactl', function () {
       expect(help.stdout).to.include('--profile=<name>').and.include('--project-id=<value>')
 
       // No credentials at all: exit 1, one line.
-      for (const args of [['auth', 'env', 'add', cp.url], ['auth', 'env', 'switch', cp.url]]) expect((await llamactl(args)).code).to.equal(0)
+      for (const args of [
+        ['auth', 'env', 'add', cp.url],
+        ['auth', 'env', 'switch', cp.url],
+      ])
+        expect((await llamactl(args)).code).to.equal(0)
       const none = await llamactl(['deployments', 'list'])
       expect(none.code).to.equal(1)
       expect(none.stderr).to.equal(
@@ -201,7 +206,9 @@ describe('installed into a host llamactl', function () {
       // The variables, with the override warning (once).
       const vars = await deployments([], {LLAMA_AGENTS_PROJECT_ID: 'p2', LLAMA_CLOUD_API_KEY: otherKey, LLAMA_CLOUD_BASE_URL: `${cp.url}/`})
       expect(vars.doc.projectId).to.equal('p2')
-      expect(vars.stderr).to.equal("Warning: Using LLAMA_CLOUD_API_KEY from the environment (overriding profile 'ci'). Set LLAMA_CLOUD_USE_PROFILE=1 to use the profile instead.\n")
+      expect(vars.stderr).to.equal(
+        "Warning: Using LLAMA_CLOUD_API_KEY from the environment (overriding profile 'ci'). Set LLAMA_CLOUD_USE_PROFILE=1 to use the profile instead.\n",
+      )
       expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${otherKey}`)
 
       // A browser-login profile whose key the server revoked: repaired once, then no refresh.
@@ -220,14 +227,19 @@ describe('installed into a host llamactl', function () {
       expect(repaired.doc).to.deep.equal({deployments: [1, 2, 3].map((i) => ({id: `p1-d${i}`, name: `app-${i}`, status: 'Running'})), projectId: 'p1'})
       const after = secrets()
       expect(after.apiKey).to.not.equal(before.apiKey)
-      expect(repaired.stderr).to.equal(`Warning: The server rejected the CLI API key of ${ALICE.email}: replaced it with a new one (${after.keyId}) and revoked the old one (${before.keyId})\n`)
+      expect(repaired.stderr).to.equal(
+        `Warning: The server rejected the CLI API key of ${ALICE.email}: replaced it with a new one (${after.keyId}) and revoked the old one (${before.keyId})\n`,
+      )
       expect(op.grants('refresh_token')).to.have.length(1)
       expect(cp.minted.has(before.keyId)).to.equal(false)
       const next = await deployments()
       expect(next.stderr).to.equal('')
       expect(op.grants('refresh_token'), 'no refresh on the next run').to.have.length(1)
       expect(cp.calls('/api/v1beta1/deployments', 'GET').at(-1)?.authorization).to.equal(`Bearer ${after.apiKey}`)
-      for (const r of [repaired, next, current, vars]) expect(r.stdout + r.stderr).to.not.include(after.apiKey).and.not.include(ciKey)
+      for (const r of [repaired, next, current, vars])
+        expect(r.stdout + r.stderr)
+          .to.not.include(after.apiKey)
+          .and.not.include(ciKey)
     } finally {
       await op.stop()
       await cp.stop()
@@ -263,7 +275,11 @@ describe('installed into a host llamactl', function () {
     expect(script).to.include('--api-key')
 
     // Two profiles (one auto-named, with its ****) in a second environment.
-    for (const args of [['auth', 'env', 'add', server.url], ['auth', 'env', 'switch', server.url]]) expect((await host.llamactl(args)).code).to.equal(0)
+    for (const args of [
+      ['auth', 'env', 'add', server.url],
+      ['auth', 'env', 'switch', server.url],
+    ])
+      expect((await host.llamactl(args)).code).to.equal(0)
     const auto = await host.llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--no-interactive', '--json'], server.addKey())
     expect(auto.code, auto.stderr).to.equal(0)
     const autoName: string = JSON.parse(auto.stdout).name
@@ -275,7 +291,11 @@ describe('installed into a host llamactl', function () {
     const dir = path.dirname(host.configDir)
     writeFileSync(path.join(tmp, 'complete', 'snippet.bash'), snippet!)
     mkdirSync(path.join(tmp, 'complete', 'bin'))
-    writeFileSync(path.join(tmp, 'complete', 'bin', 'llamactl'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(tmp, 'complete', 'host', 'bin', 'run.js')}" "$@"\n`, {mode: 0o755})
+    writeFileSync(
+      path.join(tmp, 'complete', 'bin', 'llamactl'),
+      `#!/bin/sh\nexec "${process.execPath}" "${path.join(tmp, 'complete', 'host', 'bin', 'run.js')}" "$@"\n`,
+      {mode: 0o755},
+    )
     // Completes the way bash calls a completion function: COMP_LINE/COMP_POINT/COMP_WORDS, then prints COMPREPLY.
     const driver = `set -u
 source ${JSON.stringify(bashSetup)}

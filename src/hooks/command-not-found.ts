@@ -26,7 +26,10 @@ function distance(a: string, b: string): number {
 function closest(config: Interfaces.Config, typed: string[]): string | undefined {
   const depth = typed.length
   const candidates = new Set(
-    config.commandIDs.map((id) => id.split(':')).filter((words) => words.length >= depth).map((words) => words.slice(0, depth).join(':')),
+    config.commandIDs
+      .map((id) => id.split(':'))
+      .filter((words) => words.length >= depth)
+      .map((words) => words.slice(0, depth).join(':')),
   )
   const wanted = typed.join(':')
   let best: {d: number; id: string} | undefined

@@ -80,12 +80,10 @@ function object(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 }
 
-const nullableString = (value: unknown): value is null | string | undefined =>
-  value === null || value === undefined || typeof value === 'string'
+const nullableString = (value: unknown): value is null | string | undefined => value === null || value === undefined || typeof value === 'string'
 
 /** A field's value, or `fallback` only when the field is absent (null is a value, and checked as one). */
-const orDefault = (body: Record<string, unknown> | undefined, field: string, fallback: unknown): unknown =>
-  body && field in body ? body[field] : fallback
+const orDefault = (body: Record<string, unknown> | undefined, field: string, fallback: unknown): unknown => (body && field in body ? body[field] : fallback)
 
 /** What an HTTP header (and RFC 6750's bearer token) can carry: visible ASCII, no spaces or line breaks. */
 const HEADER_SAFE_TOKEN = /^[\x21-\x7E]+$/
@@ -155,7 +153,13 @@ export class ControlPlaneClient {
     return body.projects.map((entry) => {
       const project = object(entry)
       const count = orDefault(project, 'deployment_count', 0)
-      if (typeof project?.project_id !== 'string' || !nullableString(project.project_name) || typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+      if (
+        typeof project?.project_id !== 'string' ||
+        !nullableString(project.project_name) ||
+        typeof count !== 'number' ||
+        !Number.isInteger(count) ||
+        count < 0
+      )
         throw this.badBody(PATHS.projects, requestId)
       return {deploymentCount: count, projectId: project.project_id, projectName: project.project_name ?? null}
     })
@@ -200,7 +204,9 @@ export class ControlPlaneClient {
   }
 
   private async http(): Promise<Http> {
-    this.httpPromise ??= import('./http.js').then(({Http}) => new Http({env: this.options.env, timeoutMs: this.options.timeoutMs, userAgent: this.options.userAgent ?? 'llamactl-plugin-auth'}))
+    this.httpPromise ??= import('./http.js').then(
+      ({Http}) => new Http({env: this.options.env, timeoutMs: this.options.timeoutMs, userAgent: this.options.userAgent ?? 'llamactl-plugin-auth'}),
+    )
     return this.httpPromise
   }
 

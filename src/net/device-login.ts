@@ -44,7 +44,11 @@ function issuerOf(discoveryUrl: string): URL {
   try {
     url = new URL(discoveryUrl)
   } catch {
-    throw fail(`The server announced an invalid OpenID discovery URL (${discoveryUrl})`, 'Report this to the server operator, or use `llamactl auth token`', 'bad_response')
+    throw fail(
+      `The server announced an invalid OpenID discovery URL (${discoveryUrl})`,
+      'Report this to the server operator, or use `llamactl auth token`',
+      'bad_response',
+    )
   }
 
   const suffix = '/.well-known/openid-configuration'
@@ -67,7 +71,11 @@ export class DeviceLogin {
     const oidc = await import('openid-client')
     const issuer = issuerOf(discovery.discoveryUrl)
     if (!isSecureUrl(issuer))
-      throw fail(`The OpenID provider ${issuer.origin} is not served over https`, 'Browser login needs https (plain http is allowed on loopback only); use `llamactl auth token` instead', 'insecure_provider')
+      throw fail(
+        `The OpenID provider ${issuer.origin} is not served over https`,
+        'Browser login needs https (plain http is allowed on loopback only); use `llamactl auth token` instead',
+        'insecure_provider',
+      )
     // The same HTTP stack as the control plane's (proxies, timeout, no redirects, bounded
     // bodies), and every request, including endpoints the discovery document names, must obey
     // the https rule.
@@ -76,7 +84,13 @@ export class DeviceLogin {
     const guardedFetch: Oidc.CustomFetch = (url, init) => {
       const target = new URL(url)
       if (!isSecureUrl(target))
-        return Promise.reject(fail(`Refusing to send a plain-http request to ${target.origin}`, 'Browser login needs an https OpenID provider; use `llamactl auth token` instead', 'insecure_provider'))
+        return Promise.reject(
+          fail(
+            `Refusing to send a plain-http request to ${target.origin}`,
+            'Browser login needs an https OpenID provider; use `llamactl auth token` instead',
+            'insecure_provider',
+          ),
+        )
       return http.fetch(url, init)
     }
 
@@ -91,7 +105,10 @@ export class DeviceLogin {
         timeout,
       })
     } catch (error) {
-      throw ours(error) ?? fail(`Could not read the OpenID configuration of ${issuer.href}: ${describe(error)}`, 'Check your network, or use `llamactl auth token` instead')
+      throw (
+        ours(error) ??
+        fail(`Could not read the OpenID configuration of ${issuer.href}: ${describe(error)}`, 'Check your network, or use `llamactl auth token` instead')
+      )
     }
 
     oidc.enableNonRepudiationChecks(config)
@@ -113,7 +130,10 @@ export class DeviceLogin {
     try {
       raw = await this.oidc.initiateDeviceAuthorization(this.config, {scope: LOGIN_SCOPES})
     } catch (error) {
-      throw ours(error) ?? fail(`The OpenID provider ${this.issuer} did not start a device login: ${describe(error)}`, 'Try again later, or use `llamactl auth token`')
+      throw (
+        ours(error) ??
+        fail(`The OpenID provider ${this.issuer} did not start a device login: ${describe(error)}`, 'Try again later, or use `llamactl auth token`')
+      )
     }
 
     return {
@@ -151,14 +171,16 @@ export class DeviceLogin {
       const known = ours(error)
       if (known) throw known
       const code = (error as {error?: string}).error
-      if (code === 'access_denied') throw fail('Login was denied in the browser', 'Nothing was stored; run `llamactl auth login` again to retry', 'access_denied')
+      if (code === 'access_denied')
+        throw fail('Login was denied in the browser', 'Nothing was stored; run `llamactl auth login` again to retry', 'access_denied')
       if (code === 'expired_token' || expiry.aborted || (code === 'invalid_grant' && Date.now() >= authorization.expiresAt))
         throw fail('The login code expired before it was approved', 'Run `llamactl auth login` again', 'expired_token')
       throw fail(`Login failed at the OpenID provider: ${describe(error)}`, 'Run `llamactl auth login` again, or use `llamactl auth token`')
     }
 
     const tokens = this.tokens(response)
-    if (!tokens.claims) throw fail(`${this.issuer} sent no ID token`, 'Browser login needs an OpenID provider; use `llamactl auth token` instead', 'bad_response')
+    if (!tokens.claims)
+      throw fail(`${this.issuer} sent no ID token`, 'Browser login needs an OpenID provider; use `llamactl auth token` instead', 'bad_response')
     return tokens
   }
 

@@ -175,8 +175,7 @@ export class Http {
     }
 
     const headers = new Headers()
-    for (const [name, value] of Object.entries(response.headers))
-      for (const v of [value].flat()) if (v !== undefined) headers.append(name, v)
+    for (const [name, value] of Object.entries(response.headers)) for (const v of [value].flat()) if (v !== undefined) headers.append(name, v)
     const empty = [204, 205, 304].includes(response.status)
     return new Response(empty ? null : response.body, {headers, status: response.status})
   }
@@ -257,10 +256,22 @@ export class Http {
         // Plain http through a proxy: a 407 is the proxy's own answer.
         if (status === 407 && proxy)
           return fail(
-            new ApiError(`The proxy ${proxyLabel(proxy.url)} (${proxy.variable}) wants credentials (407${ref})`, status, requestId, 'proxy_auth', `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`),
+            new ApiError(
+              `The proxy ${proxyLabel(proxy.url)} (${proxy.variable}) wants credentials (407${ref})`,
+              status,
+              requestId,
+              'proxy_auth',
+              `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`,
+            ),
           )
         const tooLarge = () =>
-          new ApiError(`${endpoint(req.url)} sent an answer larger than ${mib(this.maxBodyBytes)} (${status}${ref})`, status, requestId, 'bad_response', req.hint ?? DEFAULT_HINT)
+          new ApiError(
+            `${endpoint(req.url)} sent an answer larger than ${mib(this.maxBodyBytes)} (${status}${ref})`,
+            status,
+            requestId,
+            'bad_response',
+            req.hint ?? DEFAULT_HINT,
+          )
         // A declared length over the cap is refused before a byte of the body is read.
         if (Number(headers['content-length']) > this.maxBodyBytes) return fail(tooLarge())
         const chunks: Buffer[] = []
@@ -284,7 +295,13 @@ export class Http {
   private tunnelRefused(status: number, req: HttpRequest, proxy: ProxyChoice): ApiError {
     const label = `The proxy ${proxyLabel(proxy.url)} (${proxy.variable})`
     if (status === 407)
-      return new ApiError(`${label} wants credentials (407)`, status, undefined, 'proxy_auth', `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`)
+      return new ApiError(
+        `${label} wants credentials (407)`,
+        status,
+        undefined,
+        'proxy_auth',
+        `Give them in ${proxy.variable} as http://USER:PASSWORD@HOST:PORT`,
+      )
     return new ApiError(
       `${label} refused a tunnel to ${req.url.host} (${status})`,
       status,
@@ -307,9 +324,21 @@ export class Http {
         'Check your network and try again (LLAMACTL_HTTP_TIMEOUT_MS sets the limit)',
       )
     if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN')
-      return new ApiError(`Could not send a request to ${server}: a header holds a character HTTP does not allow (${code})`, undefined, undefined, 'invalid_header', 'Check the API key or token for stray characters')
+      return new ApiError(
+        `Could not send a request to ${server}: a header holds a character HTTP does not allow (${code})`,
+        undefined,
+        undefined,
+        'invalid_header',
+        'Check the API key or token for stray characters',
+      )
     if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code))
-      return new ApiError(`TLS error talking to ${server}${via} (${code})`, undefined, undefined, 'tls', 'Check the URL and your system certificates (NODE_EXTRA_CA_CERTS)')
+      return new ApiError(
+        `TLS error talking to ${server}${via} (${code})`,
+        undefined,
+        undefined,
+        'tls',
+        'Check the URL and your system certificates (NODE_EXTRA_CA_CERTS)',
+      )
     const suggestion = proxy
       ? `Check the proxy settings (${proxy.variable}, NO_PROXY) and your network connection`
       : 'Check the URL and your network connection (behind a proxy, set HTTPS_PROXY)'

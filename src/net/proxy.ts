@@ -32,7 +32,10 @@ export function proxyLabel(proxy: URL): string {
 export function bypassesProxy(url: URL, noProxy: string): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  for (let entry of noProxy.toLowerCase().split(/[\s,]+/).filter(Boolean)) {
+  for (let entry of noProxy
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     if (entry === '*') return true
     let entryPort: string | undefined
     const withPort = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry)

@@ -179,14 +179,19 @@ export class CredentialService {
    * warning when others can read a file that now holds a key. Returns the file's absolute path
    * and the names written and unset, never the values.
    */
-  async writeEnvFile(file: string, request: CredentialRequest = {}): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
+  async writeEnvFile(
+    file: string,
+    request: CredentialRequest = {},
+  ): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
     const credentials = await this.resolve(request)
     const values = this.variables(credentials)
     const {updateDotenvFile} = await import('../stores/dotenv-file.js')
     const envFile = path.resolve(file)
     const {created, mode} = await updateDotenvFile(envFile, values)
     if (!created && credentials.apiKey !== null && (mode & 0o044) !== 0)
-      this.deps.warn(`${envFile} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and now holds an API key. Make it private: chmod 600 ${envFile}`)
+      this.deps.warn(
+        `${envFile} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and now holds an API key. Make it private: chmod 600 ${envFile}`,
+      )
     return {
       credentials,
       envFile,

@@ -29,8 +29,7 @@ export class EnvironmentService {
     const apiUrl = normalizeApiUrl(input)
     const info = await this.probe(apiUrl)
     const url = new URL(apiUrl)
-    if (!isSecureUrl(url))
-      this.deps.warn(`${apiUrl} uses plain http: API keys sent to it can be read on the network. Use https unless the network is trusted`)
+    if (!isSecureUrl(url)) this.deps.warn(`${apiUrl} uses plain http: API keys sent to it can be read on the network. Use https unless the network is trusted`)
     return this.deps.environments.upsert(apiUrl, fromProbe(info))
   }
 
@@ -45,7 +44,6 @@ export class EnvironmentService {
     if (profiles.length > 0) {
       const profileService = await this.deps.profileService()
       for (const profile of profiles) {
-        // eslint-disable-next-line no-await-in-loop -- keychain calls are best kept sequential
         await profileService.discard(profile)
       }
     }
@@ -72,9 +70,7 @@ export class EnvironmentService {
   private async probe(apiUrl: string): Promise<VersionInfo> {
     const info = await this.deps.client(apiUrl).probeVersion()
     if (info.minLlamactlVersion && compareVersions(this.deps.version, info.minLlamactlVersion) < 0)
-      this.deps.warn(
-        `${apiUrl} requires llamactl ${info.minLlamactlVersion} or newer; this is ${this.deps.version}. Upgrade llamactl before using it`,
-      )
+      this.deps.warn(`${apiUrl} requires llamactl ${info.minLlamactlVersion} or newer; this is ${this.deps.version}. Upgrade llamactl before using it`)
     return info
   }
 }

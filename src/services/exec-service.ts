@@ -12,11 +12,7 @@ import {CliError} from '../errors.js'
  * process of the foreground group, the command included, and a second one would be a
  * different request to many programs. A command that can't be started is exit 127.
  */
-export async function runWithVariables(
-  argv: string[],
-  variables: ReadonlyArray<readonly [string, null | string]>,
-  env: NodeJS.ProcessEnv,
-): Promise<number> {
+export async function runWithVariables(argv: string[], variables: ReadonlyArray<readonly [string, null | string]>, env: NodeJS.ProcessEnv): Promise<number> {
   const childEnv = {...env}
   for (const [name, value] of variables)
     if (value === null) delete childEnv[name]

@@ -100,7 +100,7 @@ export class ImportService {
         for (const {record, secrets: values} of plan.profiles) {
           if (!values) continue
           secrets ??= await this.deps.secrets()
-          // eslint-disable-next-line no-await-in-loop -- keychain calls are best kept sequential
+
           await secrets.set(secretAccount(record), values)
           written.push(secretAccount(record))
         }
@@ -110,7 +110,6 @@ export class ImportService {
     } catch (error) {
       // Nothing half-imported: secrets of profiles that did not make it into the config go again.
       for (const account of written) {
-        // eslint-disable-next-line no-await-in-loop
         await secrets?.delete(account).catch(() => {})
       }
 
@@ -317,7 +316,9 @@ function parseDeviceOidc(value: SqlValue): DeviceOidc | string {
   let parsed: unknown
   try {
     parsed = typeof value === 'string' ? JSON.parse(value) : undefined
-  } catch {}
+  } catch {
+    // Not JSON: reported just below, like any other shape.
+  }
 
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'its device_oidc (the browser-login data) is not a JSON object'
   const o = parsed as Record<string, unknown>

@@ -75,7 +75,8 @@ export class LoginSession {
         tokens = await login.refresh(current.refreshToken)
       } catch (error) {
         // Said again with the profile's name: several login profiles may exist.
-        if (error instanceof CliError && error.code === 'session_expired') throw expired(profile, /\((.*)\)$/.exec(error.message)?.[1] ?? 'the refresh was refused')
+        if (error instanceof CliError && error.code === 'session_expired')
+          throw expired(profile, /\((.*)\)$/.exec(error.message)?.[1] ?? 'the refresh was refused')
         throw error
       }
 
@@ -118,7 +119,9 @@ export class LoginSession {
       // The id in the file now, not in `profile`: this process may have read the config before another replaced the key.
       oldKeyId = await profiles.setKeyId(profile.id, minted.id)
     } catch (error) {
-      warn(`The CLI API key of ${profile.name} was replaced, but its id could not be recorded (${reason(error)}); revoke key ${minted.id} in the web console after logging out`)
+      warn(
+        `The CLI API key of ${profile.name} was replaced, but its id could not be recorded (${reason(error)}); revoke key ${minted.id} in the web console after logging out`,
+      )
       return next
     }
 

@@ -188,7 +188,9 @@ export class ProfileService {
         })
       leftBehind = secretAccount(profile)
       if (profile.authType === 'login' && profile.keyId)
-        this.deps.warn?.(`The CLI API key ${profile.keyId} on ${profile.apiUrl} was not revoked (its secrets are in the locked keychain); revoke it in the web console`)
+        this.deps.warn?.(
+          `The CLI API key ${profile.keyId} on ${profile.apiUrl} was not revoked (its secrets are in the locked keychain); revoke it in the web console`,
+        )
     }
 
     await this.deps.profiles.remove(apiUrl, name)
@@ -217,10 +219,13 @@ export class ProfileService {
     } catch (error) {
       if (error instanceof CliError && (error.code === 'unauthorized' || error.code === 'forbidden')) {
         const requestId = (error as {requestId?: string}).requestId
-        throw new CliError(`${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403}${requestId ? `, request id ${requestId}` : ''})`, {
-          code: 'invalid_key',
-          suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
-        })
+        throw new CliError(
+          `${apiUrl} did not accept this API key (${error.code === 'unauthorized' ? 401 : 403}${requestId ? `, request id ${requestId}` : ''})`,
+          {
+            code: 'invalid_key',
+            suggestion: 'Check the key (create one in the web console) and try again; nothing was stored',
+          },
+        )
       }
 
       throw error
@@ -240,7 +245,6 @@ export class ProfileService {
   /** The first profile of an environment that `match` accepts, or null. */
   async find(apiUrl: string, match: (existing: ProfileRecord) => boolean | Promise<boolean>): Promise<null | ProfileRecord> {
     for (const candidate of await this.deps.profiles.list(apiUrl)) {
-      // eslint-disable-next-line no-await-in-loop -- secrets are read only for the few that share a key hint
       if (await match(candidate)) return candidate
     }
 

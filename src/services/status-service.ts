@@ -32,7 +32,11 @@ function checkOfError(error: CliError, location: CredentialLocation): Check {
   if (error.code === 'session_expired') return check('session_expired', error.line, requestId)
   if (error instanceof ApiError && error.status === 401) return check('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
   if (error instanceof ApiError && error.status === 403)
-    return check('forbidden', `${location.apiUrl} accepted the API key but refused it the project list (403${ref}). Check the key's permissions in the web console`, requestId)
+    return check(
+      'forbidden',
+      `${location.apiUrl} accepted the API key but refused it the project list (403${ref}). Check the key's permissions in the web console`,
+      requestId,
+    )
   return check('unreachable', error.line, requestId)
 }
 
@@ -85,13 +89,19 @@ export class StatusService {
       if (location.authType === 'none') return check('ok', `${apiUrl} answered without a key (it does not require auth)`)
       if (projectId !== null && !projects.some((p) => p.projectId === projectId)) {
         const listed = projects.length > 0 ? `its projects: ${projects.map((p) => p.projectId).join(', ')}` : 'it has none'
-        return check('unknown_project', `${apiUrl} accepted the API key, but project ${projectId} is not among its projects (${listed}). Choose one with \`llamactl auth project\` or --project-id`)
+        return check(
+          'unknown_project',
+          `${apiUrl} accepted the API key, but project ${projectId} is not among its projects (${listed}). Choose one with \`llamactl auth project\` or --project-id`,
+        )
       }
 
       const accepted = `${apiUrl} accepted the API key${projectId === null ? '' : ` for project ${projectId}`}`
       const owner = await client.sessionOwner().catch((error: unknown) => {
         if (error instanceof CliError && error.code === 'session_expired')
-          throw new CliError(`The API key works, but ${error.message.replace(/^The login session/, 'the login session')}`, {code: error.code, suggestion: error.suggestion})
+          throw new CliError(`The API key works, but ${error.message.replace(/^The login session/, 'the login session')}`, {
+            code: error.code,
+            suggestion: error.suggestion,
+          })
         throw error
       })
       return check('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)

@@ -34,7 +34,7 @@ export async function withFileLock<T>(dir: string, file: string, fn: () => Promi
   let release: () => Promise<void>
   for (let attempt = 0; ; attempt++) {
     // proper-lockfile would take a regular file there for a lock and retry on it until the deadline.
-    // eslint-disable-next-line no-await-in-loop
+
     const existing = await fs.lstat(lockPath).catch(() => null)
     if (existing && !existing.isDirectory())
       throw new CliError(`${lockPath} is a file, where llamactl keeps the lock directory of ${path.basename(file)}`, {
@@ -42,7 +42,6 @@ export async function withFileLock<T>(dir: string, file: string, fn: () => Promi
         suggestion: `Remove it (rm ${lockPath}) and try again`,
       })
     try {
-      // eslint-disable-next-line no-await-in-loop
       release = await lockfile.lock(file, {
         lockfilePath: lockPath,
         // Without a handler proper-lockfile throws from a timer: an uncaught crash.
@@ -65,7 +64,7 @@ export async function withFileLock<T>(dir: string, file: string, fn: () => Promi
           code: 'config_locked',
           suggestion: 'Wait for it to finish and try again',
         })
-      // eslint-disable-next-line no-await-in-loop
+
       await sleep(Math.min(200, 10 * 1.2 ** attempt) * (0.5 + Math.random()))
     }
   }

@@ -114,7 +114,7 @@ export async function removeAbandonedTemps(file: string): Promise<void> {
   for (const name of names) {
     const pid = name.startsWith(prefix) ? /^(\d+)\.[\da-z]*\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined
     if (pid === undefined || (Number(pid) !== process.pid && alive(Number(pid)))) continue
-    // eslint-disable-next-line no-await-in-loop -- rare, and few
+
     await fs.rm(path.join(dir, name), {force: true})
   }
 }

@@ -120,7 +120,8 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
     }
 
     const settings = new Map<string, SqlValue>()
-    if (tables.has('settings')) for (const row of select('settings', ['key', 'value'] as const)) if (typeof row.key === 'string') settings.set(row.key, row.value)
+    if (tables.has('settings'))
+      for (const row of select('settings', ['key', 'value'] as const)) if (typeof row.key === 'string') settings.set(row.key, row.value)
     return {
       environments: tables.has('environments') ? select('environments', ENVIRONMENT_COLUMNS) : [],
       file,
@@ -147,14 +148,12 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
 async function snapshot(file: string, busyWaitMs: number, pollMs: number): Promise<Buffer> {
   const deadline = Date.now() + busyWaitMs
   for (;;) {
-    // eslint-disable-next-line no-await-in-loop -- each look depends on the one before
     let busy = await writeUnderWay(file)
     if (!busy) {
-      // eslint-disable-next-line no-await-in-loop
       const first = await readBounded(file)
-      // eslint-disable-next-line no-await-in-loop
+
       const second = await readBounded(file)
-      // eslint-disable-next-line no-await-in-loop
+
       busy = await writeUnderWay(file)
       if (!busy && first.equals(second)) return first
       busy ??= `${path.basename(file)} itself, which kept changing`
@@ -165,7 +164,7 @@ async function snapshot(file: string, busyWaitMs: number, pollMs: number): Promi
         code: 'import_locked',
         suggestion: `Let the Python llamactl finish, then run \`llamactl auth import\`; if none is running, any Python llamactl command (or \`sqlite3 ${file} "PRAGMA user_version"\`) completes the interrupted write`,
       })
-    // eslint-disable-next-line no-await-in-loop
+
     await sleep(pollMs)
   }
 }
@@ -219,7 +218,6 @@ async function readBounded(file: string): Promise<Buffer> {
     const buffer = Buffer.alloc(size)
     let offset = 0
     while (offset < size) {
-      // eslint-disable-next-line no-await-in-loop -- sequential reads of one file
       const {bytesRead} = await handle.read(buffer, offset, size - offset, offset)
       if (bytesRead === 0) break
       offset += bytesRead
@@ -235,7 +233,13 @@ async function readBounded(file: string): Promise<Buffer> {
         suggestion: "Check the path; import the Python llamactl's profiles.db with `llamactl auth import --from PATH`",
       })
     const why =
-      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code === 'ENOTFILE' ? 'it is not a regular file' : (error as Error).message
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'ENOTFILE'
+            ? 'it is not a regular file'
+            : (error as Error).message
     throw new CliError(`Could not read ${file}: ${why}`, {
       code: 'import_unreadable',
       suggestion: 'Make it a file you can read, then run `llamactl auth import`; nothing was imported',

@@ -114,8 +114,7 @@ function problemOf(doc: Record<string, unknown>): null | string {
     if (!Array.isArray(records)) return `${list} must be a list`
     for (const [i, record] of records.entries()) {
       if (!isObject(record)) return `${list}[${i}] must be an object`
-      for (const [field, [check, expected]] of Object.entries(fields))
-        if (!check(record[field])) return `${list}[${i}].${field} must be ${expected}`
+      for (const [field, [check, expected]] of Object.entries(fields)) if (!check(record[field])) return `${list}[${i}].${field} must be ${expected}`
     }
   }
 

@@ -65,7 +65,6 @@ export async function defaultCollectionLocked(options: SecretServiceOptions = {}
 async function ask(options: SecretServiceOptions, call: MethodCall): Promise<undefined | unknown[]> {
   const addresses = sessionBusAddresses(options.env ?? process.env)
   for (const address of addresses) {
-    // eslint-disable-next-line no-await-in-loop -- addresses are tried in order, as D-Bus specifies
     const reply = await callOnce(address, call, options.timeoutMs ?? 2000).catch(() => undefined)
     if (reply) return reply
   }
@@ -147,7 +146,12 @@ function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promis
         if (!line.startsWith('OK ')) return finish(new Error(`the session bus refused us: ${line}`))
         authenticated = true
         socket.write('BEGIN\r\n')
-        socket.write(encodeCall({body: [], destination: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'Hello', path: '/org/freedesktop/DBus', signature: ''}, 1))
+        socket.write(
+          encodeCall(
+            {body: [], destination: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'Hello', path: '/org/freedesktop/DBus', signature: ''},
+            1,
+          ),
+        )
         socket.write(encodeCall(call, 2))
       }
 

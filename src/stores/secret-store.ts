@@ -56,10 +56,13 @@ export const UNLOCK_HINT =
 
 /** A keychain operation the OS keychain did not carry out because it is locked. */
 function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliError {
-  return new CliError(`The OS keychain is locked, so the secrets of ${account} (service ${KEYCHAIN_SERVICE}) could not be ${what === 'store' ? 'stored' : what === 'read' ? 'read' : 'deleted'}`, {
-    code: 'keychain_locked',
-    suggestion: `${UNLOCK_HINT} and try again`,
-  })
+  return new CliError(
+    `The OS keychain is locked, so the secrets of ${account} (service ${KEYCHAIN_SERVICE}) could not be ${what === 'store' ? 'stored' : what === 'read' ? 'read' : 'deleted'}`,
+    {
+      code: 'keychain_locked',
+      suggestion: `${UNLOCK_HINT} and try again`,
+    },
+  )
 }
 
 async function defaultLoadKeytar(): Promise<Keytar> {
@@ -154,8 +157,7 @@ export class SecretStore {
       await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
     } catch (error) {
       // gnome-keyring refuses to create an item in a locked collection; say so rather than "failed".
-      if (error instanceof CliError && error.code === 'keychain_failed' && (await this.defaultCollectionLocked()))
-        throw lockedError(account, 'store')
+      if (error instanceof CliError && error.code === 'keychain_failed' && (await this.defaultCollectionLocked())) throw lockedError(account, 'store')
       throw error
     }
 

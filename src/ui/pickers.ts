@@ -48,8 +48,7 @@ export async function pickProject(projects: Project[], options: PickProjectOptio
       suggestion: 'Create a project in the web console first, then run this again',
     })
   if (projects.length === 1 && options.takeSingle) return projects[0].projectId
-  if (!options.interactive)
-    throw missing(options.flag, projects.length > 0 ? `Pass ${options.flag} with one of: ${listing(projects)}` : `Pass ${options.flag}`)
+  if (!options.interactive) throw missing(options.flag, projects.length > 0 ? `Pass ${options.flag} with one of: ${listing(projects)}` : `Pass ${options.flag}`)
 
   const prompter = await options.prompter()
   if (projects.length === 0) return (await prompter.input('Project ID')).trim()
@@ -81,7 +80,12 @@ export async function pickProfile(profiles: ProfileRecord[], env: EnvironmentRec
   return prompter.select(
     options.message,
     profiles.map((p) => ({label: visible(`${p.name} (${p.projectId ?? 'no project'})`), value: p.name})),
-    {initial: Math.max(0, profiles.findIndex((p) => p.name === env.currentProfile))},
+    {
+      initial: Math.max(
+        0,
+        profiles.findIndex((p) => p.name === env.currentProfile),
+      ),
+    },
   )
 }
 
@@ -89,17 +93,19 @@ export async function pickProfile(profiles: ProfileRecord[], env: EnvironmentRec
  * An environment's API_URL: the argument, or (interactive runs) one picked from `environments`,
  * `current` preselected. `hint` says what to pass in a non-interactive run.
  */
-export async function pickEnvironment(
-  environments: EnvironmentRecord[],
-  options: PickOptions & {current?: string; hint: string},
-): Promise<string> {
+export async function pickEnvironment(environments: EnvironmentRecord[], options: PickOptions & {current?: string; hint: string}): Promise<string> {
   if (options.requested !== undefined) return options.requested
   if (!options.interactive) throw missing('API_URL argument', options.hint)
   const prompter = await options.prompter()
   return prompter.select(
     options.message,
     environments.map((env) => ({label: visible(env.apiUrl), value: env.apiUrl})),
-    {initial: Math.max(0, environments.findIndex((env) => env.apiUrl === options.current))},
+    {
+      initial: Math.max(
+        0,
+        environments.findIndex((env) => env.apiUrl === options.current),
+      ),
+    },
   )
 }
 

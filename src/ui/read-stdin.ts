@@ -6,7 +6,10 @@ import {UsageError} from '../errors.js'
  */
 export async function readSecretFromStdin(stdin: NodeJS.ReadStream = process.stdin, timeoutMs = 30_000): Promise<string> {
   if (stdin.isTTY)
-    throw new UsageError('--api-key - reads the key from stdin, but stdin is a terminal', 'Pipe the key in, e.g. `printenv LLAMA_KEY | llamactl auth token --api-key -`')
+    throw new UsageError(
+      '--api-key - reads the key from stdin, but stdin is a terminal',
+      'Pipe the key in, e.g. `printenv LLAMA_KEY | llamactl auth token --api-key -`',
+    )
   return new Promise((resolve, reject) => {
     let text = ''
     const finish = (error?: Error) => {

@@ -15,5 +15,8 @@ export function visible(text: string): string {
 
 /** Text of several lines that we put together ourselves (a table): each line made visible, the breaks between them kept. */
 export function visibleLines(text: string): string {
-  return text.split('\n').map((line) => visible(line)).join('\n')
+  return text
+    .split('\n')
+    .map((line) => visible(line))
+    .join('\n')
 }

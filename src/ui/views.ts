@@ -102,7 +102,12 @@ export function statusText(status: StatusJson): string {
   if (status.login)
     rows.push(
       ['Email', status.login.email ?? '-'],
-      ['Access token', status.login.accessTokenExpiresAt ? `${Date.parse(status.login.accessTokenExpiresAt) > Date.now() ? 'expires' : 'expired'} ${status.login.accessTokenExpiresAt}` : 'expiry unknown'],
+      [
+        'Access token',
+        status.login.accessTokenExpiresAt
+          ? `${Date.parse(status.login.accessTokenExpiresAt) > Date.now() ? 'expires' : 'expired'} ${status.login.accessTokenExpiresAt}`
+          : 'expiry unknown',
+      ],
       ['Refresh token', status.login.refreshable ? 'held' : 'none'],
     )
   rows.push(['Check', `${status.check.result}: ${status.check.message}`])

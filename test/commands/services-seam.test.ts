@@ -58,8 +58,9 @@ describe('the services seam: in-process command runs with a scripted prompter', 
 
   afterEach(async () => {
     BaseCommand.servicesFactory = original
-    for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]
-    else process.env[name] = value
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
     await f.cleanup()
   })
 

@@ -10,7 +10,9 @@ describe('normalizeApiUrl', () => {
 
   it('rejects what is not an http(s) URL as a usage error', () => {
     for (const bad of ['not a url', 'ftp://example.com', 'https://user:pw@example.com']) {
-      expect(() => normalizeApiUrl(bad), bad).to.throw().with.property('exit', 2)
+      expect(() => normalizeApiUrl(bad), bad)
+        .to.throw()
+        .with.property('exit', 2)
     }
   })
 })
@@ -28,7 +30,8 @@ describe('isSecureUrl: https, or plain http to loopback only', () => {
   })
 
   it('isLoopback accepts only loopback hosts', () => {
-    for (const url of ['http://127.0.0.1:1/', 'http://127.1.2.3/', 'http://localhost/', 'http://[::1]:8080/']) expect(isLoopback(new URL(url)), url).to.equal(true)
+    for (const url of ['http://127.0.0.1:1/', 'http://127.1.2.3/', 'http://localhost/', 'http://[::1]:8080/'])
+      expect(isLoopback(new URL(url)), url).to.equal(true)
     for (const url of ['http://10.0.0.1/', 'http://127.0.0.1.example.com/', 'http://localhost.evil.test/', 'http://example.com/'])
       expect(isLoopback(new URL(url)), url).to.equal(false)
   })

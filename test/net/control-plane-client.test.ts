@@ -93,7 +93,7 @@ describe('ControlPlaneClient', () => {
     expect(took, `took ${took} ms`).to.be.within(350, 750)
   })
 
-  it('names the server\'s request id in every error that came from an answer: 401, 403, 404, redirect, wrong shape, not JSON', async () => {
+  it("names the server's request id in every error that came from an answer: 401, 403, 404, redirect, wrong shape, not JSON", async () => {
     const answers: Record<string, (res: import('node:http').ServerResponse) => void> = {
       '/api/v1/auth/me': (res) => sendJson(res, 404, {detail: 'no'}, 'rid-404'),
       '/api/v1beta1/deployments-public/version': (res) => sendJson(res, 200, {version: 1}, 'rid-shape'),
@@ -134,13 +134,26 @@ describe('ControlPlaneClient', () => {
     try {
       const c = new ControlPlaneClient(hostile.url, {timeoutMs: 2000})
       const good = {capabilities: ['x'], min_llamactl_version: null, requires_auth: true, version: '1.0.0'}
-      for (const wrong of [{requires_auth: 'yes'}, {requires_auth: 1}, {requires_auth: null}, {capabilities: 'deployments'}, {capabilities: [1]}, {min_llamactl_version: 3}, {version: 1}]) {
+      for (const wrong of [
+        {requires_auth: 'yes'},
+        {requires_auth: 1},
+        {requires_auth: null},
+        {capabilities: 'deployments'},
+        {capabilities: [1]},
+        {min_llamactl_version: 3},
+        {version: 1},
+      ]) {
         version = {...good, ...wrong}
         expect((await failure(c.probeVersion())).code, JSON.stringify(wrong)).to.equal('bad_response')
       }
 
       version = {version: '1.0.0'}
-      expect(await c.probeVersion(), 'absent fields take their documented defaults').to.deep.equal({capabilities: [], minLlamactlVersion: null, requiresAuth: false, version: '1.0.0'})
+      expect(await c.probeVersion(), 'absent fields take their documented defaults').to.deep.equal({
+        capabilities: [],
+        minLlamactlVersion: null,
+        requiresAuth: false,
+        version: '1.0.0',
+      })
       for (const wrong of [{deployment_count: '3'}, {deployment_count: -1}, {deployment_count: 1.5}, {project_name: 7}, {project_id: 7}]) {
         projects = {projects: [{deployment_count: 1, project_id: 'p', project_name: null, ...wrong}]}
         expect((await failure(c.listProjects('k'))).code, JSON.stringify(wrong)).to.equal('bad_response')
@@ -176,7 +189,11 @@ describe('ControlPlaneClient', () => {
     // A real TLS server on loopback with a self-signed certificate made by openssl.
     const {cleanup, dir} = tempConfigDir()
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1'], {stdio: 'ignore'})
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        {stdio: 'ignore'},
+      )
       const tls = https.createServer({cert: readFileSync(`${dir}/cert.pem`), key: readFileSync(`${dir}/key.pem`)}, (_, res) => res.end('{}'))
       await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
       try {

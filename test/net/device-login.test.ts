@@ -136,7 +136,7 @@ describe('DeviceLogin (openid-client against a real oidc-provider)', function ()
     }
   })
 
-  it('sends its requests through the proxy the environment names, like the control plane\'s', async () => {
+  it("sends its requests through the proxy the environment names, like the control plane's", async () => {
     const proxy = await new ForwardProxy().start()
     try {
       const login = await DeviceLogin.discover({clientId: CLI_CLIENT_ID, discoveryUrl: op.discoveryUrl}, {env: {HTTP_PROXY: proxy.url}})

@@ -116,7 +116,10 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
   it('goes straight to a host NO_PROXY names: the proxy sees nothing', async () => {
     const proxy = await serve(await new ForwardProxy().start())
     const server = await serve(await new HostileServer((_, res) => sendJson(res, 200, {ok: true})).start())
-    const response = await new Http({env: {http_proxy: proxy.url, no_proxy: 'localhost,127.0.0.1'}}).request({method: 'GET', url: new URL(`${server.url}/direct`)})
+    const response = await new Http({env: {http_proxy: proxy.url, no_proxy: 'localhost,127.0.0.1'}}).request({
+      method: 'GET',
+      url: new URL(`${server.url}/direct`),
+    })
     expect(response.status).to.equal(200)
     expect(server.requests.map((r) => r.path)).to.deep.equal(['/direct'])
     expect(proxy.seen).to.deep.equal([])
@@ -147,7 +150,9 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
     const closed = await new HostileServer(() => {}).start()
     const {port} = closed.address
     await closed.stop()
-    const error = await failure(new Http({env: {HTTPS_PROXY: `http://user:pw@127.0.0.1:${port}`}}).request({method: 'GET', url: new URL('https://api.example.com/x')}))
+    const error = await failure(
+      new Http({env: {HTTPS_PROXY: `http://user:pw@127.0.0.1:${port}`}}).request({method: 'GET', url: new URL('https://api.example.com/x')}),
+    )
     expect(error.code).to.equal('unreachable')
     expect(error.line).to.include(`Could not reach https://api.example.com through the proxy http://127.0.0.1:${port} (HTTPS_PROXY) (ECONNREFUSED)`)
     expect(error.line).not.to.include('pw')
@@ -173,7 +178,12 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
       }).start(),
     )
     const http = new Http()
-    const response = await http.fetch(`${server.url}/token`, {body: new URLSearchParams({grant_type: 'x'}), headers: {'content-type': 'application/x-www-form-urlencoded'}, method: 'POST', redirect: 'manual'})
+    const response = await http.fetch(`${server.url}/token`, {
+      body: new URLSearchParams({grant_type: 'x'}),
+      headers: {'content-type': 'application/x-www-form-urlencoded'},
+      method: 'POST',
+      redirect: 'manual',
+    })
     expect(response.status).to.equal(400)
     expect(response.headers.get('x-request-id')).to.equal('rid-token')
     expect(await response.json()).to.deep.equal({echo: 'grant_type=x', error: 'authorization_pending'})
@@ -181,7 +191,9 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
     expect((await failure(http.fetch(`${server.url}/moved`))).code).to.equal('redirect')
     expect((await failure(http.fetch(`${server.url}/huge`))).code).to.equal('bad_response')
     // An aborted signal rejects with its reason, as fetch does, so openid-client sees its own timeout.
-    const reason = await http.fetch(`${server.url}/empty`, {signal: AbortSignal.abort(new DOMException('late', 'TimeoutError'))}).catch((error: unknown) => error)
+    const reason = await http
+      .fetch(`${server.url}/empty`, {signal: AbortSignal.abort(new DOMException('late', 'TimeoutError'))})
+      .catch((error: unknown) => error)
     expect((reason as DOMException).name).to.equal('TimeoutError')
   })
 })

@@ -12,7 +12,10 @@ const chosen = (url: string, env: NodeJS.ProcessEnv) => {
 describe('proxy settings from the environment', () => {
   it('uses HTTPS_PROXY for https and HTTP_PROXY for http, in either case (lower case first), else ALL_PROXY', () => {
     expect(chosen('https://api.example.com/x', {HTTPS_PROXY: 'http://p:3128'})).to.deep.equal({url: 'http://p:3128/', variable: 'HTTPS_PROXY'})
-    expect(chosen('https://api.example.com/x', {HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:1'})).to.deep.equal({url: 'http://lower:1/', variable: 'https_proxy'})
+    expect(chosen('https://api.example.com/x', {HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:1'})).to.deep.equal({
+      url: 'http://lower:1/',
+      variable: 'https_proxy',
+    })
     expect(chosen('http://api.example.com/x', {HTTPS_PROXY: 'http://p:3128'})).to.equal(undefined)
     expect(chosen('http://api.example.com/x', {http_proxy: 'http://p:8080'})).to.deep.equal({url: 'http://p:8080/', variable: 'http_proxy'})
     expect(chosen('https://api.example.com/x', {ALL_PROXY: 'http://all:1'})).to.deep.equal({url: 'http://all:1/', variable: 'ALL_PROXY'})
@@ -35,7 +38,9 @@ describe('proxy settings from the environment', () => {
       }
 
       expect(error, value).to.be.instanceOf(UsageError)
-      expect((error as UsageError).line).to.include('ALL_PROXY').and.not.include('secret')
+      expect((error as UsageError).line)
+        .to.include('ALL_PROXY')
+        .and.not.include('secret')
     }
   })
 

@@ -121,8 +121,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     const env = {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env'}
     for (const value of ['1', 'true', 'TRUE', 'Yes', ' yes '])
       expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('profile')
-    for (const value of ['0', 'false', 'no', ''])
-      expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
+    for (const value of ['0', 'false', 'no', '']) expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
     expect(warnings.every((w) => w === OVERRIDE('ci'))).to.equal(true)
   })
 
@@ -130,11 +129,17 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     expect(await resolve({LLAMA_CLOUD_API_KEY: 'llx-env'})).to.include({apiKey: 'llx-ci-1111', source: 'profile'})
     expect(await resolve({LLAMA_AGENTS_PROJECT_ID: '  ', LLAMA_CLOUD_API_KEY: 'llx-env'})).to.include({source: 'profile'})
     expect(warnings).to.have.length(2)
-    expect(warnings[0]).to.equal('LLAMA_CLOUD_API_KEY is set but LLAMA_AGENTS_PROJECT_ID is missing, so the key from the environment is not used. Set both to use it')
+    expect(warnings[0]).to.equal(
+      'LLAMA_CLOUD_API_KEY is set but LLAMA_AGENTS_PROJECT_ID is missing, so the key from the environment is not used. Set both to use it',
+    )
   })
 
   it('2. only the project set, or an empty or blank key: the variables are ignored silently', async () => {
-    for (const env of [{LLAMA_AGENTS_PROJECT_ID: 'pe'}, {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: ''}, {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: ' \t'}])
+    for (const env of [
+      {LLAMA_AGENTS_PROJECT_ID: 'pe'},
+      {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: ''},
+      {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: ' \t'},
+    ])
       expect(await resolve(env)).to.include({projectId: 'p1', source: 'profile'})
     expect(warnings).to.deep.equal([])
   })

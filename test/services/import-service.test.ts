@@ -75,7 +75,14 @@ describe('ImportService (real profiles.db, config file and file secret store)', 
     ])
     const [work, alice, local] = doc.profiles
     expect(work).to.deep.include({apiUrl: PY_DEFAULT_API_URL, authType: 'api-key', keyHint: 'llx-ap****mnop', name: 'work', projectId: 'p1'})
-    expect(alice).to.deep.include({authType: 'login', email: 'alice@example.com', keyId: 'key-42', name: 'alice@example.com', projectId: 'p2', sub: 'sub-alice'})
+    expect(alice).to.deep.include({
+      authType: 'login',
+      email: 'alice@example.com',
+      keyId: 'key-42',
+      name: 'alice@example.com',
+      projectId: 'p2',
+      sub: 'sub-alice',
+    })
     expect(local).to.deep.equal({apiUrl: LOCAL, authType: 'none', id: local.id, name: 'local', projectId: 'default'})
 
     const stored = readSecrets(dir)
@@ -187,7 +194,14 @@ describe('ImportService (real profiles.db, config file and file secret store)', 
       {apiUrl: PY_DEFAULT_API_URL, name: 'good'},
       {apiUrl: 'https://unlisted.example.com', name: 'no-env-row'},
     ])
-    expect(report.profiles.skipped.map((p) => p.name)).to.deep.equal(['login-without-key', 'broken-json', 'no-subject', 'bad-url', 'bell\u0007\u001b[31m', 'in-odd'])
+    expect(report.profiles.skipped.map((p) => p.name)).to.deep.equal([
+      'login-without-key',
+      'broken-json',
+      'no-subject',
+      'bad-url',
+      'bell\u0007\u001b[31m',
+      'in-odd',
+    ])
     expect(report.environments).to.deep.equal({
       added: ['https://unlisted.example.com'],
       skipped: [PY_DEFAULT_API_URL, 'NULL', 'ftp://files.example.com', 'https://odd.example.com'],
@@ -200,6 +214,7 @@ describe('ImportService (real profiles.db, config file and file secret store)', 
     expect(all).to.include('its device_oidc has no user_id')
     expect(all).to.include('"bell\\u0007\\u001b[31m"')
     // No control character reaches the terminal, and no secret is in any warning.
+    // eslint-disable-next-line no-control-regex -- the control characters are what is looked for
     expect(all).not.to.match(/[\u0000-\u0008\u000b-\u001f]/)
     for (const secret of [API_KEY, MINTED, 'access-1', 'refresh-1']) expect(all).not.to.include(secret)
     expect(config().profiles.map((p) => p.name)).to.deep.equal(['good', 'no-env-row'])

@@ -85,7 +85,9 @@ describe('LoginService (real oidc-provider, stand-in browser, test control plane
     const {created, profile} = await service.login(f.env, {interactive: false, noBrowser: false, prompter: new ScriptedPrompter().factory})
     expect(created).to.equal(true)
     expect(profile).to.deep.include({apiUrl: f.env.apiUrl, authType: 'login', email: ALICE.email, name: ALICE.email, projectId: 'p1', sub: ALICE.sub})
-    expect(reader.text).to.match(new RegExp(`^To sign in, open ${op.issuer}/device and enter the code \\S+\\nOpened your browser; approve the request there\\.\\n$`))
+    expect(reader.text).to.match(
+      new RegExp(`^To sign in, open ${op.issuer}/device and enter the code \\S+\\nOpened your browser; approve the request there\\.\\n$`),
+    )
     expect(f.warnings).to.deep.equal([])
 
     expect(loginProfiles()).to.deep.equal([profile])

@@ -70,7 +70,9 @@ describe('LoginSession.refresh (real provider, real control plane, file secret s
     expect(await new ControlPlaneClient(server.url).listProjects(next.apiKey!)).to.have.length(1)
     expect(server.calls(`/api/v1/api-keys/${profile.keyId}`, 'DELETE')).to.have.length(1)
     expect(server.minted.has(profile.keyId!)).to.equal(false)
-    expect(warnings).to.deep.equal([`The server rejected the CLI API key of ${ALICE.email}: replaced it with a new one (${newId}) and revoked the old one (${profile.keyId})`])
+    expect(warnings).to.deep.equal([
+      `The server rejected the CLI API key of ${ALICE.email}: replaced it with a new one (${newId}) and revoked the old one (${profile.keyId})`,
+    ])
   })
 
   it('with repairKey false (logout) it only refreshes: the key and its id stay', async () => {
@@ -99,7 +101,9 @@ describe('LoginSession.refresh (real provider, real control plane, file secret s
     expect(await deps.secrets.get(secretAccount(profile))).to.deep.equal(next)
     expect((await services.profileStore.get(server.url, profile.name)).keyId).to.equal(profile.keyId)
     expect(warnings).to.have.length(1)
-    expect(warnings[0]).to.match(/^The CLI API key of alice@example\.com was rejected and no new one could be minted \(.*500.*\); this command goes on with the login session$/)
+    expect(warnings[0]).to.match(
+      /^The CLI API key of alice@example\.com was rejected and no new one could be minted \(.*500.*\); this command goes on with the login session$/,
+    )
   })
 
   it('a refused refresh says the session expired and to log in again; no key is minted', async () => {

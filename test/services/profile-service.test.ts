@@ -112,7 +112,9 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
     it('a key the server rejects (401) or forbids (403) is invalid_key, and nothing is stored', async () => {
       const unknown = await rejection<CliError>(service.addApiKey(f.env, options('llx-not-a-key', {projectId: 'p1'})))
       expect(unknown.code).to.equal('invalid_key')
-      expect(unknown.line).to.match(/ did not accept this API key \(401, request id req-\d+\)\. Check the key \(create one in the web console\) and try again; nothing was stored$/)
+      expect(unknown.line).to.match(
+        / did not accept this API key \(401, request id req-\d+\)\. Check the key \(create one in the web console\) and try again; nothing was stored$/,
+      )
       expect(unknown.line.startsWith(`${f.env.apiUrl} `)).to.equal(true)
       expect(unknown.line).not.to.include('llx-not-a-key')
       f.server.fail({fault: {kind: 'status', status: 403}, path: 'list-projects'})
@@ -131,7 +133,6 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
 
     it('an empty or blank key is a usage error before any request', async () => {
       for (const blank of ['', '  \n']) {
-        // eslint-disable-next-line no-await-in-loop
         const error = await rejection<CliError>(service.addApiKey(f.env, options(blank, {projectId: 'p1'})))
         expect(error.code).to.equal('usage')
         expect(error.exit).to.equal(2)
@@ -176,7 +177,9 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
       const {profile: mine} = await service.addApiKey(f.env, options(f.key, {projectId: 'p1'}))
       // The same key as an existing profile, but the name of another one: neither may be dropped.
       const sameKey = await rejection<CliError>(service.addApiKey(f.env, options(f.key, {name: 'work', projectId: 'p1'})))
-      expect(sameKey.line).to.equal(`A profile named "work" already exists in ${f.env.apiUrl}. Choose another name with --name, or remove it first with \`llamactl auth logout work\``)
+      expect(sameKey.line).to.equal(
+        `A profile named "work" already exists in ${f.env.apiUrl}. Choose another name with --name, or remove it first with \`llamactl auth logout work\``,
+      )
       expect((await rejection<CliError>(service.addApiKey(f.env, options(f.server.addKey(), {name: 'work', projectId: 'p1'})))).code).to.equal('name_taken')
       expect(f.config().profiles).to.deep.equal([work, mine])
       expect(f.secrets()).to.deep.equal({[secretAccount(work)]: {apiKey: other}, [secretAccount(mine)]: {apiKey: f.key}})
@@ -221,7 +224,9 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
       f.server.fail({fault: {kind: 'status', status: 500}, method: 'DELETE'})
       await service.remove(f.env.apiUrl, profile.name)
       expect(f.warnings).to.have.length(1)
-      expect(f.warnings[0]).to.match(new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.*failed with 500.*\\); revoke it in the web console$`))
+      expect(f.warnings[0]).to.match(
+        new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.*failed with 500.*\\); revoke it in the web console$`),
+      )
       expect(f.warnings[0]).not.to.include(secrets.apiKey)
       expect(f.server.minted.size, 'the key is still there').to.equal(1)
       expect(f.config().profiles).to.deep.equal([])
@@ -233,7 +238,9 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
       await f.server.stop()
       await service.remove(f.env.apiUrl, profile.name)
       expect(f.warnings).to.have.length(1)
-      expect(f.warnings[0]).to.match(new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.+\\); revoke it in the web console$`))
+      expect(f.warnings[0]).to.match(
+        new RegExp(`^Could not revoke the CLI API key ${profile.keyId} on ${f.env.apiUrl} \\(.+\\); revoke it in the web console$`),
+      )
       expect(f.config().profiles).to.deep.equal([])
       expect(f.secrets()).to.deep.equal({})
     })

@@ -112,7 +112,10 @@ describe('ProjectService (real stores in a temp dir, file secret store, test con
       const profile = await service.setProject(f.env, undefined, {interactive: true, prompter: prompter.factory})
       expect(profile).to.deep.include({authType: 'none', name: 'default', projectId: 'typed-id'})
       expect(prompter.asked[0].choices).to.deep.equal(['Demo — p1 (3 deployments)', 'p2 (0 deployments)', 'Enter a project ID…'])
-      expect(f.server.calls('list-projects').map((c) => c.authorization), 'listed without credentials').to.deep.equal([undefined])
+      expect(
+        f.server.calls('list-projects').map((c) => c.authorization),
+        'listed without credentials',
+      ).to.deep.equal([undefined])
     })
 
     it('an empty typed id is a usage error and creates nothing', async () => {

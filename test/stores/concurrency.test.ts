@@ -36,7 +36,7 @@ describe('several llamactl processes at once', () => {
     for (let round = 0; round < 3; round++) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/state-writer.ts'), dir], {stdio: ['ignore', 'pipe', 'inherit']})
       // Wait for a few completed writes, then kill at an arbitrary point of the next ones.
-      // eslint-disable-next-line no-await-in-loop
+
       await new Promise<void>((resolve, reject) => {
         let lines = 0
         const timer = setTimeout(() => reject(new Error('the writer made no progress in 20 s')), 20_000)
@@ -44,15 +44,18 @@ describe('several llamactl processes at once', () => {
           lines += d.toString().split('\n').length - 1
           if (lines < 2 + round) return
           clearTimeout(timer)
-          setTimeout(() => {
-            child.kill('SIGKILL')
-            resolve()
-          }, 3 + round * 7)
+          setTimeout(
+            () => {
+              child.kill('SIGKILL')
+              resolve()
+            },
+            3 + round * 7,
+          )
         })
       })
-      // eslint-disable-next-line no-await-in-loop
+
       await new Promise((resolve) => child.once('close', resolve))
-      // eslint-disable-next-line no-await-in-loop
+
       const doc = await fresh().read()
       expect(doc.profiles).to.have.length(2000)
       expect(doc.schemaVersion).to.equal(1)
@@ -71,7 +74,9 @@ describe('several llamactl processes at once', () => {
    * one catches it mid-write (bounded: 300 tries, 40 s). Returns the temp file left behind.
    */
   async function killMidWrite(script: string, args: string[], target: string, marker: string): Promise<string> {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support', script), ...args], {stdio: ['ignore', 'pipe', 'inherit']})
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support', script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const closed = new Promise((resolve) => child.once('close', resolve))
     try {
       await new Promise<void>((resolve, reject) => {
@@ -85,10 +90,10 @@ describe('several llamactl processes at once', () => {
       const deadline = Date.now() + 40_000
       for (let attempt = 0; attempt < 300 && Date.now() < deadline; attempt++) {
         child.kill('SIGSTOP')
-        // eslint-disable-next-line no-await-in-loop
+
         for (const name of await fs.readdir(path.dirname(target))) {
           if (!name.startsWith(prefix)) continue
-          // eslint-disable-next-line no-await-in-loop
+
           const text = await fs.readFile(path.join(path.dirname(target), name), 'utf8').catch(() => '')
           if (!text.includes(marker)) continue
           child.kill('SIGKILL')
@@ -96,7 +101,7 @@ describe('several llamactl processes at once', () => {
         }
 
         child.kill('SIGCONT')
-        // eslint-disable-next-line no-await-in-loop
+
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 8))
       }
 
@@ -133,7 +138,7 @@ describe('several llamactl processes at once', () => {
     expect(await temps(dir)).to.deep.equal([])
   })
 
-  it("leaves the temp file of a writer that is still alive (its lock was taken over, it may still rename)", async () => {
+  it('leaves the temp file of a writer that is still alive (its lock was taken over, it may still rename)', async () => {
     const dir = path.join(f.dir, 'alive')
     await fs.mkdir(dir, {mode: 0o700})
     // A live process other than this one: a temp file under its pid stands for a live writer's.

@@ -46,7 +46,9 @@ describe('setDotenvVariables: dotenv text with variables set in place, every oth
   })
 
   it('replaces a quoted value that spans lines whole; a quote that never closes swallows nothing', () => {
-    expect(setDotenvVariables('A=1\nLLAMA_CLOUD_API_KEY="first\nsecond \\" still\nend" # c\nB=2\n', [THREE[0]])).to.equal('A=1\nLLAMA_CLOUD_API_KEY=llx-new # c\nB=2\n')
+    expect(setDotenvVariables('A=1\nLLAMA_CLOUD_API_KEY="first\nsecond \\" still\nend" # c\nB=2\n', [THREE[0]])).to.equal(
+      'A=1\nLLAMA_CLOUD_API_KEY=llx-new # c\nB=2\n',
+    )
     expect(setDotenvVariables("LLAMA_CLOUD_API_KEY='open\nB=2\n", [THREE[0]])).to.equal('LLAMA_CLOUD_API_KEY=llx-new\nB=2\n')
   })
 
@@ -58,15 +60,22 @@ describe('setDotenvVariables: dotenv text with variables set in place, every oth
   })
 
   it('quotes values that need it', () => {
-    expect(setDotenvVariables('', [['A', 'has space'], ['B', "it's"], ['C', 'plain-._:/@%+,=~1'], ['D', '']])).to.equal(
-      `A='has space'\nB="it's"\nC=plain-._:/@%+,=~1\nD=\n`,
-    )
+    expect(
+      setDotenvVariables('', [
+        ['A', 'has space'],
+        ['B', "it's"],
+        ['C', 'plain-._:/@%+,=~1'],
+        ['D', ''],
+      ]),
+    ).to.equal(`A='has space'\nB="it's"\nC=plain-._:/@%+,=~1\nD=\n`)
   })
 
   it('keeps a UTF-8 BOM and bytes that are not UTF-8', () => {
     const before = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('LLAMA_CLOUD_API_KEY=old\nBIN='), Buffer.from([0xff, 0xfe]), Buffer.from('\n')])
     const after = Buffer.from(setDotenvVariables(before.toString('latin1'), [THREE[0]]), 'latin1')
-    expect(after).to.deep.equal(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('LLAMA_CLOUD_API_KEY=llx-new\nBIN='), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]))
+    expect(after).to.deep.equal(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('LLAMA_CLOUD_API_KEY=llx-new\nBIN='), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
+    )
   })
 })
 

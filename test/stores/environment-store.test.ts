@@ -42,7 +42,12 @@ describe('EnvironmentStore (real config file in a temp dir)', () => {
     expect((await fresh().list()).current).to.equal(DEFAULT_API_URL)
     await profiles.save(profile('alpha', HERE))
     const updated = await environments.upsert(HERE, {minLlamactlVersion: '9.0.0', requiresAuth: false})
-    expect(updated, 'the current profile survives an update').to.deep.equal({apiUrl: HERE, currentProfile: 'alpha', minLlamactlVersion: '9.0.0', requiresAuth: false})
+    expect(updated, 'the current profile survives an update').to.deep.equal({
+      apiUrl: HERE,
+      currentProfile: 'alpha',
+      minLlamactlVersion: '9.0.0',
+      requiresAuth: false,
+    })
     expect((await fresh().list()).environments.map((e) => e.apiUrl)).to.deep.equal([DEFAULT_API_URL, HERE])
   })
 
@@ -71,7 +76,9 @@ describe('EnvironmentStore (real config file in a temp dir)', () => {
   it('the default environment cannot be deleted (default_environment); an unknown one is unknown_environment', async () => {
     const error = await rejection<CliError>(environments.assertDeletable(DEFAULT_API_URL))
     expect(error.code).to.equal('default_environment')
-    expect(error.line).to.equal(`${DEFAULT_API_URL} is the default environment and can't be deleted. Switch to another one with \`llamactl auth env switch\` instead`)
+    expect(error.line).to.equal(
+      `${DEFAULT_API_URL} is the default environment and can't be deleted. Switch to another one with \`llamactl auth env switch\` instead`,
+    )
     expect((await rejection<CliError>(environments.delete(DEFAULT_API_URL))).code).to.equal('default_environment')
     expect((await rejection<CliError>(environments.assertDeletable(UNKNOWN))).code).to.equal('unknown_environment')
     expect((await rejection<CliError>(environments.delete(UNKNOWN))).code).to.equal('unknown_environment')

@@ -61,7 +61,7 @@ describe('the config dir and its locks', () => {
     writeFileSync(file, 'x')
     for (const attempt of [() => new StateStore(file).update(() => {}), () => new StateStore(file).read()]) {
       const started = Date.now()
-      // eslint-disable-next-line no-await-in-loop
+
       const error = (await attempt().catch((e: unknown) => e)) as CliError
       expect(error.code).to.equal('config_dir_invalid')
       expect(error.line).to.include(`${file} is not a directory`)
@@ -96,8 +96,10 @@ describe('the config dir and its locks', () => {
 
     it('LLAMACTL_CONFIG_DIR naming a file: one line, exit 1, for reads and writes', async () => {
       const file = path.join(f.dir, 'config.json')
-      for (const args of [['auth', 'list'], ['auth', 'token', '--api-key', f.key, '--project-id', 'p1']]) {
-        // eslint-disable-next-line no-await-in-loop
+      for (const args of [
+        ['auth', 'list'],
+        ['auth', 'token', '--api-key', f.key, '--project-id', 'p1'],
+      ]) {
         fails(await f.run(args, {env: {LLAMACTL_CONFIG_DIR: file}}), 1, /is not a directory/)
       }
     })

@@ -66,7 +66,9 @@ describe('ProfileStore (real config file in a temp dir)', () => {
     const error = await rejection<CliError>(profiles.save({...profile('x'), id: 'id-y', name: 'alpha'}))
     expect(error).to.be.instanceOf(CliError)
     expect(error.code).to.equal('name_taken')
-    expect(error.line).to.equal(`A profile named "alpha" already exists in ${HERE}. Choose another name with --name, or remove it first with \`llamactl auth logout alpha\``)
+    expect(error.line).to.equal(
+      `A profile named "alpha" already exists in ${HERE}. Choose another name with --name, or remove it first with \`llamactl auth logout alpha\``,
+    )
     // Replacing one profile must not take another's name either.
     const beta = (await profiles.get(HERE, 'beta'))!
     expect((await rejection<CliError>(profiles.save({...beta, id: 'id-z', name: 'alpha'}, beta))).code).to.equal('name_taken')
@@ -84,7 +86,7 @@ describe('ProfileStore (real config file in a temp dir)', () => {
 
   it('list gives one environment’s profiles sorted by name; current gives null when none is current', async () => {
     expect(await profiles.current(HERE)).to.equal(null)
-    for (const name of ['gamma', 'alpha', 'beta']) await profiles.save(profile(name)) // eslint-disable-line no-await-in-loop
+    for (const name of ['gamma', 'alpha', 'beta']) await profiles.save(profile(name))
     await profiles.save(profile('zeta', THERE))
     expect((await profiles.list(HERE)).map((p) => p.name)).to.deep.equal(['alpha', 'beta', 'gamma'])
     expect((await profiles.list(THERE)).map((p) => p.name)).to.deep.equal(['zeta'])
@@ -136,7 +138,10 @@ describe('ProfileStore (real config file in a temp dir)', () => {
     expect(await currentName()).to.equal('alpha')
     expect(await profiles.setCurrent(HERE, null)).to.equal(null)
     expect(await currentName()).to.equal(null)
-    expect((await fresh().list(HERE)).map((p) => p.name), 'null only unsets the current one').to.deep.equal(['alpha', 'beta'])
+    expect(
+      (await fresh().list(HERE)).map((p) => p.name),
+      'null only unsets the current one',
+    ).to.deep.equal(['alpha', 'beta'])
   })
 
   it('setProject changes one profile’s project and returns it; an unknown name is unknown_profile', async () => {

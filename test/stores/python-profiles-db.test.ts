@@ -26,7 +26,9 @@ describe('readPythonProfilesDb (real profiles.db files made by Python sqlite3)',
       (e: unknown) => e,
     )
     expect(error).to.be.instanceOf(CliError)
-    expect((error as CliError).line).to.include(file).and.not.include('\n')
+    expect((error as CliError).line)
+      .to.include(file)
+      .and.not.include('\n')
     return error as CliError
   }
 
@@ -56,7 +58,17 @@ describe('readPythonProfilesDb (real profiles.db files made by Python sqlite3)',
   it('reads a version 2 file, selecting the ALTER TABLE columns by name', async () => {
     const oidc = deviceOidc({accessToken: 'at-1', email: 'a@example.com', refreshToken: 'rt-1', sub: 'sub-a'})
     buildProfilesDb(file, {
-      profiles: [{api_key: 'llx-minted-0123456789', api_key_id: 'key-1', api_url: PY_DEFAULT_API_URL, device_oidc: oidc, id: 'uuid-1', name: 'a@example.com', project_id: 'p1'}],
+      profiles: [
+        {
+          api_key: 'llx-minted-0123456789',
+          api_key_id: 'key-1',
+          api_url: PY_DEFAULT_API_URL,
+          device_oidc: oidc,
+          id: 'uuid-1',
+          name: 'a@example.com',
+          project_id: 'p1',
+        },
+      ],
     })
     const db = await readPythonProfilesDb(file)
     expect(db.userVersion).to.equal(2)

@@ -9,7 +9,11 @@ import {PrivateKeyring, startPrivateKeyring} from '../support/keychain.js'
 function keytarSet(keyring: PrivateKeyring, account: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const script = `require('keytar').setPassword('llamactl', ${JSON.stringify(account)}, 'secret').then(() => process.exit(0), () => process.exit(3))`
-    const child = spawn(process.execPath, ['-e', script], {cwd: ROOT, env: {...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS}, stdio: 'inherit'})
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      env: {...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS},
+      stdio: 'inherit',
+    })
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`keytar exited ${code}`))))
   })
 }

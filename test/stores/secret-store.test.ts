@@ -120,7 +120,6 @@ describe('SecretStore', () => {
       writeFileSync(file, text)
       const store = new SecretStore({dir, mode: 'file', warn: () => {}})
       for (const attempt of [() => store.get('profile:a'), () => store.set('profile:b', {apiKey: 'k'}), () => store.delete('profile:a')]) {
-        // eslint-disable-next-line no-await-in-loop
         const error = (await attempt().catch((e: unknown) => e)) as CliError
         expect(error.code, what).to.equal('secrets_corrupt')
         expect(error.line).to.include(file)
@@ -160,6 +159,8 @@ describe('SecretStore', () => {
     expect(secretStoreMode(undefined)).to.equal('auto')
     expect(secretStoreMode('file')).to.equal('file')
     expect(secretStoreMode('keychain')).to.equal('keychain')
-    expect(() => secretStoreMode('vault')).to.throw(CliError).with.property('exit', 2)
+    expect(() => secretStoreMode('vault'))
+      .to.throw(CliError)
+      .with.property('exit', 2)
   })
 })

@@ -47,7 +47,9 @@ describe('StateStore', () => {
     await fs.writeFile(store.file, '{"schemaVersion": 1, "environ')
     const error = await store.update(() => {}).catch((e: unknown) => e)
     expect(error).to.be.instanceOf(CliError)
-    expect((error as CliError).line).to.include(store.file).and.include('move it aside')
+    expect((error as CliError).line)
+      .to.include(store.file)
+      .and.include('move it aside')
     expect(await fs.readFile(store.file, 'utf8')).to.equal('{"schemaVersion": 1, "environ')
   })
 
@@ -89,7 +91,13 @@ describe('StateStore', () => {
   describe('a config that is valid JSON with wrong types', () => {
     const env = {apiUrl: DEFAULT_API_URL, currentProfile: null, minLlamactlVersion: null, requiresAuth: true}
     const profile = {apiUrl: DEFAULT_API_URL, authType: 'api-key', id: 'id-1', keyHint: 'llx-ab****wxyz', name: 'ci', projectId: 'p1'}
-    const doc = (change: Record<string, unknown>) => ({currentEnvironment: DEFAULT_API_URL, environments: [env], profiles: [profile], schemaVersion: 1, ...change})
+    const doc = (change: Record<string, unknown>) => ({
+      currentEnvironment: DEFAULT_API_URL,
+      environments: [env],
+      profiles: [profile],
+      schemaVersion: 1,
+      ...change,
+    })
     const cases: Array<[string, unknown]> = [
       ['environments: [null]', doc({environments: [null]})],
       ['schemaVersion: -1', doc({schemaVersion: -1})],
@@ -115,11 +123,12 @@ describe('StateStore', () => {
         const text = JSON.stringify(content, null, 1)
         await fs.writeFile(store.file, text)
         for (const attempt of [() => store.read(), () => new StateStore(store.dir).update(() => {})]) {
-          // eslint-disable-next-line no-await-in-loop
           const error = (await attempt().catch((e: unknown) => e)) as CliError
           expect(error, what).to.be.instanceOf(CliError)
           expect(error.code).to.equal('config_corrupt')
-          expect(error.line).to.include(store.file).and.match(/\b(environments|profiles|schemaVersion)\b/)
+          expect(error.line)
+            .to.include(store.file)
+            .and.match(/\b(environments|profiles|schemaVersion)\b/)
         }
 
         expect(await fs.readFile(store.file, 'utf8')).to.equal(text)
@@ -144,8 +153,12 @@ describe('StateStore', () => {
       await fs.mkdir(store.dir, {recursive: true})
       const text = JSON.stringify(doc({environments: [null]}))
       await fs.writeFile(store.file, text)
-      for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'logout', 'ci'], ['auth', 'switch', 'ci']]) {
-        // eslint-disable-next-line no-await-in-loop
+      for (const args of [
+        ['auth', 'list'],
+        ['auth', 'env', 'list'],
+        ['auth', 'logout', 'ci'],
+        ['auth', 'switch', 'ci'],
+      ]) {
         const result = await runCli(args, {env: {LLAMACTL_CONFIG_DIR: store.dir, LLAMACTL_SECRET_STORE: 'file'}})
         fails(result, 1, new RegExp(`${store.file.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a valid llamactl config.*environments\\[0\\]`))
       }

@@ -18,12 +18,7 @@ export interface Identity {
 }
 
 /** A fault to inject into matching requests: tests switch them on and off. */
-export type Fault =
-  | {kind: 'badJson'}
-  | {kind: 'hang'}
-  | {kind: 'notVersionDocument'}
-  | {kind: 'slow'; ms: number}
-  | {kind: 'status'; status: number}
+export type Fault = {kind: 'badJson'} | {kind: 'hang'} | {kind: 'notVersionDocument'} | {kind: 'slow'; ms: number} | {kind: 'status'; status: number}
 
 export interface FaultRule {
   fault: Fault
@@ -217,7 +212,11 @@ export class TestControlPlane {
       // What the host fixture's own `deployments list` calls: deployment_count made-up deployments.
       const project = identity.projects.find((p) => p.project_id === url.searchParams.get('project_id'))
       if (!project) return send(403, {detail: 'Not a project of this key'})
-      const deployments = Array.from({length: project.deployment_count}, (_, i) => ({id: `${project.project_id}-d${i + 1}`, name: `app-${i + 1}`, status: 'Running'}))
+      const deployments = Array.from({length: project.deployment_count}, (_, i) => ({
+        id: `${project.project_id}-d${i + 1}`,
+        name: `app-${i + 1}`,
+        status: 'Running',
+      }))
       return send(200, {deployments})
     }
 

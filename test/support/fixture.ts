@@ -60,4 +60,5 @@ export function fails(result: CliResult, code: number, pattern: RegExp): void {
   expect(result.stderr).not.to.match(/\n\s+at .+:\d+:\d+/) // no stack trace
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index into the parsed document freely
 export const json = (result: CliResult): any => JSON.parse(result.stdout)

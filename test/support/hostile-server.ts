@@ -28,7 +28,23 @@ export function selfSignedCertificate(dir: string, ip = '127.0.0.1'): TestCertif
   const certFile = path.join(dir, `cert-${ip}.pem`)
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', `/CN=${ip}`, '-addext', `subjectAltName=IP:${ip}`],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${ip}`,
+      '-addext',
+      `subjectAltName=IP:${ip}`,
+    ],
     {stdio: 'ignore', timeout: 30_000},
   )
   return {cert: readFileSync(certFile), certFile, key: readFileSync(keyFile)}

@@ -121,9 +121,14 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   const busEnv = {...sessionEnv, DBUS_SESSION_BUS_ADDRESS: address}
   const dbusSend = (...args: string[]) => exec('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', ...args], busEnv)
   const locked = async () =>
-    (await dbusSend('/org/freedesktop/secrets/collection/login', 'org.freedesktop.DBus.Properties.Get', 'string:org.freedesktop.Secret.Collection', 'string:Locked')).includes(
-      'boolean true',
-    )
+    (
+      await dbusSend(
+        '/org/freedesktop/secrets/collection/login',
+        'org.freedesktop.DBus.Properties.Get',
+        'string:org.freedesktop.Secret.Collection',
+        'string:Locked',
+      )
+    ).includes('boolean true')
 
   return {
     env: {DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: undefined},

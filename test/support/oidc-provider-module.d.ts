@@ -39,7 +39,12 @@ declare module 'oidc-provider' {
     proxy: boolean
     callback(): (req: IncomingMessage, res: ServerResponse) => void
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: {mergeWithLastSubmission?: boolean}): Promise<void>
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: {mergeWithLastSubmission?: boolean},
+    ): Promise<void>
     on(event: string, listener: (...args: unknown[]) => void): this
     use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void
   }

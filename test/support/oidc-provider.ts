@@ -17,7 +17,8 @@ const rsaKeys = new Map<string, Record<string, string>>()
  */
 function rsaJwk(purpose: string): Record<string, string> {
   if (!rsaKeys.has(purpose)) {
-    const script = "const {generateKeyPairSync} = require('node:crypto'); const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048}); process.stdout.write(JSON.stringify(privateKey.export({format: 'jwk'})))"
+    const script =
+      "const {generateKeyPairSync} = require('node:crypto'); const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048}); process.stdout.write(JSON.stringify(privateKey.export({format: 'jwk'})))"
     rsaKeys.set(purpose, JSON.parse(execFileSync(process.execPath, ['-e', script], {encoding: 'utf8', timeout: 30_000})))
   }
 

@@ -6,7 +6,6 @@ import {SecretStore} from '../../src/stores/secret-store.js'
 const [dir, key] = process.argv.slice(2)
 const store = new SecretStore({dir, mode: 'file', warn: () => {}})
 for (let i = 0; i < 2000; i++) {
-  // eslint-disable-next-line no-await-in-loop
   await store.set(`profile:writer-${i % 50}`, {apiKey: `${key}-${i}`})
   process.stdout.write(`${i}\n`)
 }

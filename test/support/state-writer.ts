@@ -6,7 +6,6 @@ import {StateStore} from '../../src/stores/state-store.js'
 const store = new StateStore(process.argv[2])
 const count = Number(process.argv[3] ?? 2000)
 for (let i = 0; i < 2000; i++) {
-  // eslint-disable-next-line no-await-in-loop
   await store.update((doc) => {
     doc.profiles = Array.from({length: count}, (_, n) => ({
       apiUrl: doc.currentEnvironment,

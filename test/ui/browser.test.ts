@@ -12,7 +12,12 @@ const URL_ = 'https://login.example.com/device?user_code=ABCD-EFGH'
 /** Waits (bounded) for the argv recorder's lines. */
 async function recorded(log: string, lines = 1): Promise<string[][]> {
   for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, 'utf8').split('\n').filter(Boolean).length >= lines); i++) await sleep(50)
-  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string[])
+    : []
 }
 
 describe('browser opener', () => {
@@ -28,7 +33,9 @@ describe('browser opener', () => {
   it('uses the platform opener without $BROWSER, and never cmd on Windows (it would read & | % in the URL)', () => {
     expect(browserCommands(URL_, {}, 'linux')).to.deep.equal([{args: [URL_], program: 'xdg-open'}])
     expect(browserCommands(URL_, {}, 'darwin')).to.deep.equal([{args: [URL_], program: 'open'}])
-    expect(browserCommands('https://x/?a=1&b=2|calc', {}, 'win32')).to.deep.equal([{args: ['url.dll,FileProtocolHandler', 'https://x/?a=1&b=2|calc'], program: 'rundll32'}])
+    expect(browserCommands('https://x/?a=1&b=2|calc', {}, 'win32')).to.deep.equal([
+      {args: ['url.dll,FileProtocolHandler', 'https://x/?a=1&b=2|calc'], program: 'rundll32'},
+    ])
   })
 
   it('runs a $BROWSER with arguments as program + arguments + URL ("firefox --new-window")', () => {

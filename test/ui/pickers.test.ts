@@ -168,7 +168,9 @@ describe('pickers', () => {
 
     it('takes the API_URL argument as is', async () => {
       const prompter = new ScriptedPrompter()
-      expect(await pickEnvironment(environments, {hint, interactive: true, message: 'm', prompter: prompter.factory, requested: 'http://x'})).to.equal('http://x')
+      expect(await pickEnvironment(environments, {hint, interactive: true, message: 'm', prompter: prompter.factory, requested: 'http://x'})).to.equal(
+        'http://x',
+      )
       expect(prompter.asked).to.deep.equal([])
     })
 

@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {looksLikeKey, redactKey, redactKeys} from '../../src/ui/redact.js'
 
 describe('redactKey', () => {
-  it('keeps the first 6 and last 4 characters of a key longer than 12 (the contract\'s format)', () => {
+  it("keeps the first 6 and last 4 characters of a key longer than 12 (the contract's format)", () => {
     expect(redactKey('llx-abcdefghijklmnop1234')).to.equal('llx-ab****1234')
     expect(redactKey('abcdefghijklm')).to.equal('abcdef****jklm')
   })
@@ -18,7 +18,9 @@ describe('redactKey', () => {
     for (let length = 1; length <= 12; length++) {
       const key = 'k'.repeat(length)
       const shown = redactKey(key).replace('****', '').length
-      expect(shown, `length ${length}`).to.be.at.most(4).and.below(Math.max(1, length / 2) + 0.5)
+      expect(shown, `length ${length}`)
+        .to.be.at.most(4)
+        .and.below(Math.max(1, length / 2) + 0.5)
     }
   })
 })

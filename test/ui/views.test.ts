@@ -42,15 +42,27 @@ describe('views', () => {
 
   describe('table', () => {
     it('pads every column but the last to its widest cell, two spaces apart', () => {
-      expect(table(['NAME', 'PROJECT', 'TYPE'], [['alpha', 'p1', 'api-key'], ['a-much-longer-name', 'p22', 'login (bob@example.com)']]).split('\n')).to.deep.equal([
-        'NAME                PROJECT  TYPE',
-        'alpha               p1       api-key',
-        'a-much-longer-name  p22      login (bob@example.com)',
-      ])
+      expect(
+        table(
+          ['NAME', 'PROJECT', 'TYPE'],
+          [
+            ['alpha', 'p1', 'api-key'],
+            ['a-much-longer-name', 'p22', 'login (bob@example.com)'],
+          ],
+        ).split('\n'),
+      ).to.deep.equal(['NAME                PROJECT  TYPE', 'alpha               p1       api-key', 'a-much-longer-name  p22      login (bob@example.com)'])
     })
 
     it('widens a column to its header and leaves no trailing spaces when last cells are empty', () => {
-      expect(table(['', 'NAME', 'NOTE'], [['*', 'a', ''], ['', 'bb', 'x']]).split('\n')).to.deep.equal(['   NAME  NOTE', '*  a', '   bb    x'])
+      expect(
+        table(
+          ['', 'NAME', 'NOTE'],
+          [
+            ['*', 'a', ''],
+            ['', 'bb', 'x'],
+          ],
+        ).split('\n'),
+      ).to.deep.equal(['   NAME  NOTE', '*  a', '   bb    x'])
     })
 
     it('is the header alone when there are no rows', () => {
@@ -58,12 +70,14 @@ describe('views', () => {
     })
 
     it('escapes control characters in cells, so a cell with a line break cannot add a row', () => {
-      const out = table(['', 'NAME', 'PROJECT'], [['*', 'work', 'p1'], ['', 'x\n*  forged', 'p\u001B[2J']])
-      expect(out.split('\n')).to.deep.equal([
-        '   NAME              PROJECT',
-        '*  work              p1',
-        String.raw`   x\u000a*  forged  p\u001b[2J`,
-      ])
+      const out = table(
+        ['', 'NAME', 'PROJECT'],
+        [
+          ['*', 'work', 'p1'],
+          ['', 'x\n*  forged', 'p\u001B[2J'],
+        ],
+      )
+      expect(out.split('\n')).to.deep.equal(['   NAME              PROJECT', '*  work              p1', String.raw`   x\u000a*  forged  p\u001b[2J`])
     })
   })
 })

@@ -24,7 +24,8 @@ export default class AuthInject extends BaseCommand<InjectJson> {
       aliases: ['file'],
       char: 'f',
       default: '.env',
-      description: 'The dotenv file to write, relative to the working directory. For a file that does not exist yet use -f or --file: node itself rejects --env-file naming a missing file',
+      description:
+        'The dotenv file to write, relative to the working directory. For a file that does not exist yet use -f or --file: node itself rejects --env-file naming a missing file',
     }),
     profile: profileFlag,
     'project-id': projectIdFlag,

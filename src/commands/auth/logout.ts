@@ -24,7 +24,9 @@ export default class AuthLogout extends BaseCommand<ProfileJson> {
     const profileService = await this.services.profileService()
     const {leftBehind, profile} = await profileService.remove(env.apiUrl, name, {force: flags.force})
     if (leftBehind) {
-      this.warn(`The keychain is locked: the entry of service ${KEYCHAIN_SERVICE}, account ${leftBehind} stays there; delete it once unlocked (e.g. \`secret-tool clear service ${KEYCHAIN_SERVICE} account ${leftBehind}\`)`)
+      this.warn(
+        `The keychain is locked: the entry of service ${KEYCHAIN_SERVICE}, account ${leftBehind} stays there; delete it once unlocked (e.g. \`secret-tool clear service ${KEYCHAIN_SERVICE} account ${leftBehind}\`)`,
+      )
       this.say(`Logged out of ${profile.name}; its profile is deleted.`)
     } else this.say(`Logged out of ${profile.name}; its profile and secrets are deleted.`)
     return profileJson(profile, false)

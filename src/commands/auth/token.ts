@@ -9,7 +9,7 @@ import {profileJson, ProfileJson} from '../../ui/views.js'
 export default class AuthToken extends BaseCommand<ProfileJson> {
   static override summary = 'Create a profile from an API key'
   static override description =
-    'Validates the API key by listing its projects, selects a project and saves an auto-named profile (the key\'s redacted form) as current. Adding a key that already has a profile here updates it. Non-interactive runs need both --api-key and --project-id; pass --api-key - to read the key from stdin so it stays out of shell history.'
+    "Validates the API key by listing its projects, selects a project and saves an auto-named profile (the key's redacted form) as current. Adding a key that already has a profile here updates it. Non-interactive runs need both --api-key and --project-id; pass --api-key - to read the key from stdin so it stays out of shell history."
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --api-key llx-... --project-id p1 --no-interactive',
@@ -20,7 +20,7 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
   static override flags = {
     'api-key': Flags.string({description: 'API key, or - to read it from stdin'}),
     interactive: interactiveFlag,
-    name: Flags.string({description: 'Profile name (default: the key\'s redacted form)'}),
+    name: Flags.string({description: "Profile name (default: the key's redacted form)"}),
     'project-id': Flags.string({aliases: ['project'], description: 'Project to make active (must be one the key can use) (alias: --project)'}),
   }
 

@@ -20,16 +20,25 @@ describe('the Python llamactl 0.10 names', () => {
 
   it('auth env get = auth env list, auth env use = auth env switch', async () => {
     expect(json(ok(await f.run(['auth', 'env', 'get', '--json'])))).to.deep.equal(json(ok(await f.run(['auth', 'env', 'list', '--json']))))
-    expect(json(ok(await f.run(['auth', 'env', 'use', 'https://api.cloud.llamaindex.ai', '--json'])))).to.include({apiUrl: 'https://api.cloud.llamaindex.ai', current: true})
+    expect(json(ok(await f.run(['auth', 'env', 'use', 'https://api.cloud.llamaindex.ai', '--json'])))).to.include({
+      apiUrl: 'https://api.cloud.llamaindex.ai',
+      current: true,
+    })
     expect(json(ok(await f.run(['auth', 'env', 'use', f.server.url, '--json'])))).to.include({apiUrl: f.server.url, current: true})
   })
 
   it('help shows them as aliases, and --project in the --project-id help', async () => {
-    for (const [id, alias] of [['list', 'get'], ['switch', 'use'], ['env list', 'env get'], ['env switch', 'env use']]) {
+    for (const [id, alias] of [
+      ['list', 'get'],
+      ['switch', 'use'],
+      ['env list', 'env get'],
+      ['env switch', 'env use'],
+    ]) {
       const help = ok(await f.run(['auth', ...id.split(' '), '--help']))
       expect(help.stdout, id).to.match(new RegExp(`ALIASES\\n  \\$ llamactl auth ${alias}\\n`))
     }
 
-    for (const id of ['token', 'login', 'status', 'inject', 'exec']) expect(ok(await f.run(['auth', id, '--help'])).stdout, id).to.match(/--project-id=<value>[^\n]*\n?[^\n]*alias:\s+--project\)/)
+    for (const id of ['token', 'login', 'status', 'inject', 'exec'])
+      expect(ok(await f.run(['auth', id, '--help'])).stdout, id).to.match(/--project-id=<value>[^\n]*\n?[^\n]*alias:\s+--project\)/)
   })
 })

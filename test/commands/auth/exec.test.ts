@@ -9,9 +9,12 @@ import {KEYS, runInPty} from '../../support/pty.js'
 
 /** A node one-liner as `auth exec` arguments. */
 const node = (script: string) => ['--', process.execPath, '-e', script]
-const PRINT_VARS = node("for (const n of ['LLAMA_CLOUD_API_KEY', 'LLAMA_AGENTS_PROJECT_ID', 'LLAMA_CLOUD_BASE_URL']) console.log(n + '=' + (process.env[n] ?? '<unset>'))")
+const PRINT_VARS = node(
+  "for (const n of ['LLAMA_CLOUD_API_KEY', 'LLAMA_AGENTS_PROJECT_ID', 'LLAMA_CLOUD_BASE_URL']) console.log(n + '=' + (process.env[n] ?? '<unset>'))",
+)
 // Prints "ready" once its handler is in place, then reports the signal it gets and exits 7.
-const TRAP = (signal: string) => node(`process.on('${signal}', () => { console.log('child got ${signal}'); process.exit(7) }); console.log('ready'); setTimeout(() => {}, 20000)`)
+const TRAP = (signal: string) =>
+  node(`process.on('${signal}', () => { console.log('child got ${signal}'); process.exit(7) }); console.log('ready'); setTimeout(() => {}, 20000)`)
 
 describe('auth exec', function () {
   this.timeout(30_000)
@@ -73,7 +76,11 @@ describe('auth exec', function () {
   })
 
   it('passes stdin through to a command that reads it', async () => {
-    const result = ok(await f.run(['auth', 'exec', ...node("let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => process.stdout.write(s.toUpperCase()))")], {input: 'line one\nline two\n'}))
+    const result = ok(
+      await f.run(['auth', 'exec', ...node("let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => process.stdout.write(s.toUpperCase()))")], {
+        input: 'line one\nline two\n',
+      }),
+    )
     expect(result.stdout).to.equal('LINE ONE\nLINE TWO\n')
   })
 
@@ -114,7 +121,12 @@ describe('auth exec', function () {
   })
 
   it('writes nothing to disk and makes no network call', async () => {
-    const snapshot = () => readdirSync(f.dir).map((name) => [name, statSync(path.join(f.dir, name)).mtimeMs, statSync(path.join(f.dir, name)).isFile() ? readFileSync(path.join(f.dir, name), 'utf8') : ''])
+    const snapshot = () =>
+      readdirSync(f.dir).map((name) => [
+        name,
+        statSync(path.join(f.dir, name)).mtimeMs,
+        statSync(path.join(f.dir, name)).isFile() ? readFileSync(path.join(f.dir, name), 'utf8') : '',
+      ])
     const before = snapshot()
     const requests = f.server.requests.length
     ok(await f.run(['auth', 'exec', ...node('0')]))

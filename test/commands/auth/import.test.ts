@@ -30,7 +30,8 @@ const V2: ProfilesDbSpec = {
   settings: {current_environment_api_url: PY_DEFAULT_API_URL, current_profile: 'alice@example.com'},
 }
 
-const SUMMARY = /^Imported 1 environment and 3 profiles from the Python llamactl's .*profiles\.db\. That file was left as it was and still holds the keys in plain text: delete it once you no longer use the Python llamactl\.$/
+const SUMMARY =
+  /^Imported 1 environment and 3 profiles from the Python llamactl's .*profiles\.db\. That file was left as it was and still holds the keys in plain text: delete it once you no longer use the Python llamactl\.$/
 
 describe('taking over the Python llamactl: profiles.db', function () {
   this.timeout(60_000)
@@ -77,7 +78,11 @@ describe('taking over the Python llamactl: profiles.db', function () {
         expect(first.stdout + first.stderr).not.to.include(secret)
       }
 
-      expect(Object.values(readSecrets(dir)).map((s) => s.apiKey).sort()).to.deep.equal([API_KEY, MINTED])
+      expect(
+        Object.values(readSecrets(dir))
+          .map((s) => s.apiKey)
+          .sort(),
+      ).to.deep.equal([API_KEY, MINTED])
       const envs = json(ok(await run(['auth', 'env', 'list', '--json'])))
       expect(envs.environments.map((e: {apiUrl: string}) => e.apiUrl)).to.deep.equal([PY_DEFAULT_API_URL, LOCAL])
 
@@ -96,7 +101,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
         }
 
         buildProfilesDb(source, V2)
-        // eslint-disable-next-line no-await-in-loop
+
         const results = await Promise.all([run(['auth', 'list', '--json']), run(['auth', 'env', 'list', '--json'])])
         for (const result of results) ok(result)
         const imported = results.filter((r) => SUMMARY.test(lines(r.stderr)[0] ?? ''))
@@ -152,7 +157,10 @@ describe('taking over the Python llamactl: profiles.db', function () {
       ok(await run(['auth', 'token', '--api-key', key, '--project-id', 'p1', '--name', 'work']))
       const ownBefore = readSecrets(dir)
       buildProfilesDb(source, {
-        environments: [{api_url: server.url, requires_auth: 1}, {api_url: LOCAL, requires_auth: 0}],
+        environments: [
+          {api_url: server.url, requires_auth: 1},
+          {api_url: LOCAL, requires_auth: 0},
+        ],
         profiles: [
           {api_key: API_KEY, api_url: server.url, name: 'work', project_id: 'p2'},
           {api_key: MINTED, api_key_id: 'key-42', api_url: server.url, device_oidc: OIDC, name: 'alice@example.com', project_id: 'p2'},
@@ -198,13 +206,19 @@ describe('taking over the Python llamactl: profiles.db', function () {
       // Without --json: the warning, then one line saying what came over.
       const text = ok(await run(['auth', 'import', '--from', source]))
       expect(text.stdout).to.equal('')
-      expect(lines(text.stderr).at(-1)).to.match(/^Imported 0 environments and 0 profiles from the Python llamactl's .*\(3 profiles skipped, see above\)\. That file was left as it was/)
+      expect(lines(text.stderr).at(-1)).to.match(
+        /^Imported 0 environments and 0 profiles from the Python llamactl's .*\(3 profiles skipped, see above\)\. That file was left as it was/,
+      )
     })
 
     it('imports a version 1 file given with --from', async () => {
       const other = path.join(dir, 'old', 'profiles.db')
       mkdirSync(path.dirname(other))
-      buildProfilesDb(other, {profiles: [{api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'}], settings: {current_profile: 'work'}, version: 1})
+      buildProfilesDb(other, {
+        profiles: [{api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'}],
+        settings: {current_profile: 'work'},
+        version: 1,
+      })
       const result = ok(await run(['auth', 'import', '--from', other, '--json']))
       expect(json(result)).to.deep.equal({
         current: {environment: PY_DEFAULT_API_URL, profile: {apiUrl: PY_DEFAULT_API_URL, name: 'work'}},
@@ -225,7 +239,10 @@ describe('taking over the Python llamactl: profiles.db', function () {
         ],
       })
       const result = ok(await run(['auth', 'import', '--json']))
-      expect(json(result).profiles).to.deep.equal({added: [{apiUrl: PY_DEFAULT_API_URL, name: 'work'}], skipped: [{apiUrl: PY_DEFAULT_API_URL, name: 'broken'}]})
+      expect(json(result).profiles).to.deep.equal({
+        added: [{apiUrl: PY_DEFAULT_API_URL, name: 'work'}],
+        skipped: [{apiUrl: PY_DEFAULT_API_URL, name: 'broken'}],
+      })
       expect(lines(result.stderr)).to.deep.equal([
         `Warning: Skipped profile "broken" of ${PY_DEFAULT_API_URL}: its device_oidc (the browser-login data) is not a JSON object`,
       ])
@@ -250,7 +267,11 @@ describe('taking over the Python llamactl: profiles.db', function () {
 
       it('a newer user_version (3)', async () => {
         buildProfilesDb(source, {...V2, userVersion: 3})
-        await refused([], /^Error: .*profiles\.db was written by a newer Python llamactl \(schema 3; this llamactl reads up to 2\)\. Upgrade llamactl/, 'import_too_new')
+        await refused(
+          [],
+          /^Error: .*profiles\.db was written by a newer Python llamactl \(schema 3; this llamactl reads up to 2\)\. Upgrade llamactl/,
+          'import_too_new',
+        )
       })
 
       it('no such file', async () => {
@@ -268,7 +289,9 @@ describe('taking over the Python llamactl: profiles.db', function () {
           expect(result.code).to.equal(1)
           expect(json(result).error.code).to.equal('import_locked')
           expect(lines(result.stderr)).to.have.length(1)
-          expect(lines(result.stderr)[0]).to.match(/^Error: .*profiles\.db is being written by another program \(profiles\.db-journal\), so it can't be read safely\. Let the Python llamactl finish/)
+          expect(lines(result.stderr)[0]).to.match(
+            /^Error: .*profiles\.db is being written by another program \(profiles\.db-journal\), so it can't be read safely\. Let the Python llamactl finish/,
+          )
           expect(existsSync(path.join(dir, 'config.json'))).to.equal(false)
         } finally {
           holder.kill()
@@ -292,7 +315,9 @@ describe('taking over the Python llamactl: profiles.db', function () {
         chmodSync(source, 0o644)
         expect(result.code, result.stderr).to.equal(1)
         expect(json(result).error.code).to.equal('import_unreadable')
-        expect(lines(result.stderr)).to.deep.equal([`Error: Could not read ${source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`])
+        expect(lines(result.stderr)).to.deep.equal([
+          `Error: Could not read ${source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`,
+        ])
         expect(readdirSync(dir)).to.deep.equal(['profiles.db'])
         expect(fingerprint(source)).to.deep.equal(before)
       })
@@ -321,7 +346,14 @@ describe('taking over the Python llamactl: profiles.db', function () {
             api_key: minted.secret,
             api_key_id: minted.id,
             api_url: server.url,
-            device_oidc: deviceOidc({accessToken: tokens.accessToken, discoveryUrl: op.discoveryUrl, email: ALICE.email, idToken: tokens.idToken, refreshToken: tokens.refreshToken, sub: ALICE.sub}),
+            device_oidc: deviceOidc({
+              accessToken: tokens.accessToken,
+              discoveryUrl: op.discoveryUrl,
+              email: ALICE.email,
+              idToken: tokens.idToken,
+              refreshToken: tokens.refreshToken,
+              sub: ALICE.sub,
+            }),
             name: ALICE.email,
             project_id: 'p1',
           },
@@ -385,7 +417,9 @@ describe('taking over the Python llamactl: profiles.db', function () {
       expect(readdirSync(dir).sort()).to.deep.equal(['config.json', 'profiles.db'])
       const config = readConfig(dir)
       try {
-        const stored = await Promise.all(config.profiles.map(async (p) => [p.name, JSON.parse((await keytar().getPassword('llamactl', `profile:${p.id}`)) ?? 'null')]))
+        const stored = await Promise.all(
+          config.profiles.map(async (p) => [p.name, JSON.parse((await keytar().getPassword('llamactl', `profile:${p.id}`)) ?? 'null')]),
+        )
         expect(Object.fromEntries(stored)).to.deep.equal({
           'alice@example.com': {accessToken: 'access-1', apiKey: MINTED, idToken: 'id-1', refreshToken: 'refresh-1'},
           local: null,

@@ -23,12 +23,18 @@ describe('auth inject', () => {
     expect(statSync(file).mode & 0o777).to.equal(0o600)
     expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile ci) to ${file}.\n`)
     expect(result.stdout + result.stderr).to.not.include(f.key)
-    expect(f.server.requests.filter((r) => r.path.includes('list-projects')), 'no network call').to.have.length(1) // the one of auth token
+    expect(
+      f.server.requests.filter((r) => r.path.includes('list-projects')),
+      'no network call',
+    ).to.have.length(1) // the one of auth token
   })
 
   it('--json: the absolute path and the names', async () => {
     const result = ok(await f.run(['auth', 'inject', '-f', 'deploy.env', '--json'], {cwd: work}))
-    expect(json(result)).to.deep.equal({envFile: path.join(work, 'deploy.env'), variables: ['LLAMA_CLOUD_API_KEY', 'LLAMA_AGENTS_PROJECT_ID', 'LLAMA_CLOUD_BASE_URL']})
+    expect(json(result)).to.deep.equal({
+      envFile: path.join(work, 'deploy.env'),
+      variables: ['LLAMA_CLOUD_API_KEY', 'LLAMA_AGENTS_PROJECT_ID', 'LLAMA_CLOUD_BASE_URL'],
+    })
     expect(result.stdout + result.stderr).to.not.include(f.key)
   })
 
@@ -59,13 +65,22 @@ describe('auth inject', () => {
     chmodSync(file, 0o644)
     const result = ok(await f.run(['auth', 'inject', '--env-file', file]))
     expect(statSync(file).mode & 0o777).to.equal(0o644)
-    expect(result.stderr.split('\n')[0]).to.equal(`Warning: ${file} can be read by other users (mode 0644) and now holds an API key. Make it private: chmod 600 ${file}`)
+    expect(result.stderr.split('\n')[0]).to.equal(
+      `Warning: ${file} can be read by other users (mode 0644) and now holds an API key. Make it private: chmod 600 ${file}`,
+    )
   })
 
   it('with the variables, writes those (after the override warning)', async () => {
     const other = f.server.addKey()
-    const result = ok(await f.run(['auth', 'inject', '--json'], {cwd: work, env: {LLAMA_AGENTS_PROJECT_ID: 'p9', LLAMA_CLOUD_API_KEY: other, LLAMA_CLOUD_BASE_URL: 'https://x.example.com/'}}))
-    expect(readFileSync(path.join(work, '.env'), 'utf8')).to.equal(`LLAMA_CLOUD_API_KEY=${other}\nLLAMA_AGENTS_PROJECT_ID=p9\nLLAMA_CLOUD_BASE_URL=https://x.example.com\n`)
+    const result = ok(
+      await f.run(['auth', 'inject', '--json'], {
+        cwd: work,
+        env: {LLAMA_AGENTS_PROJECT_ID: 'p9', LLAMA_CLOUD_API_KEY: other, LLAMA_CLOUD_BASE_URL: 'https://x.example.com/'},
+      }),
+    )
+    expect(readFileSync(path.join(work, '.env'), 'utf8')).to.equal(
+      `LLAMA_CLOUD_API_KEY=${other}\nLLAMA_AGENTS_PROJECT_ID=p9\nLLAMA_CLOUD_BASE_URL=https://x.example.com\n`,
+    )
     expect(result.stderr).to.match(/^Warning: Using LLAMA_CLOUD_API_KEY from the environment \(overriding profile 'ci'\)/)
   })
 

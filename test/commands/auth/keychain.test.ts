@@ -134,11 +134,15 @@ describe('secrets at the command line', () => {
       const account = accountOf('kc')
       // Removed behind llamactl's back: gone for real, so "missing, sign in again" is right.
       await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['-e', `require('keytar').deletePassword('llamactl', ${JSON.stringify(account)}).then((r) => process.exit(r ? 0 : 3))`], {
-          cwd: ROOT,
-          env: {...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS},
-          stdio: 'inherit',
-        })
+        const child = spawn(
+          process.execPath,
+          ['-e', `require('keytar').deletePassword('llamactl', ${JSON.stringify(account)}).then((r) => process.exit(r ? 0 : 3))`],
+          {
+            cwd: ROOT,
+            env: {...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS},
+            stdio: 'inherit',
+          },
+        )
         child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`keytar delete exited ${code}`))))
       })
       fails(await runIn(['auth', 'project', 'p2']), 1, /missing/)

@@ -204,7 +204,10 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(f.server.calls('/api/v1/api-keys', 'POST'), 'one key at login, one in place of the rejected one').to.have.length(2)
     expect((a.stderr + b.stderr).match(/replaced it with a new one/g)).to.have.length(1)
     // Both retried with the same, new key.
-    const retried = f.server.calls('/list-projects').slice(-4).map((c) => c.authorization)
+    const retried = f.server
+      .calls('/list-projects')
+      .slice(-4)
+      .map((c) => c.authorization)
     const fresh = `Bearer ${readSecrets(f.dir)[`profile:${profile.id}`].apiKey}`
     expect(retried.filter((auth) => auth === fresh)).to.have.length(2)
   })
@@ -241,7 +244,13 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
   it('in a terminal: shows a spinner with the time left, then lets a person choose among several projects', async () => {
     await start()
     const result = await runInPty(['auth', 'login'], {
-      env: {...f.env, BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: 'approve', LLAMACTL_TEST_BROWSER_EMAIL: BOB.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
+      env: {
+        ...f.env,
+        BROWSER: STAND_IN_BROWSER,
+        LLAMACTL_TEST_BROWSER_ACTION: 'approve',
+        LLAMACTL_TEST_BROWSER_EMAIL: BOB.email,
+        LLAMACTL_TEST_BROWSER_LOG: browserLog,
+      },
       steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}],
       timeoutMs: 30_000,
     })
@@ -286,25 +295,55 @@ describe('lazy loading of the login code', function () {
   it('auth list, switch and env list load no heavy module (got, keytar, enquirer, openid-client, the HTTP stack); status --offline, inject and exec no HTTP or OpenID; auth token and login do', async () => {
     f = await setUp()
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one']))
-    const heavy = /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi|https-proxy-agent|agent-base)\/|device-login|login-service|token-refresh|control-plane-client|\/net\/(http|proxy)\.js/
+    const heavy =
+      /node_modules\/(got|keytar|enquirer|openid-client|oauth4webapi|https-proxy-agent|agent-base)\/|device-login|login-service|token-refresh|control-plane-client|\/net\/(http|proxy)\.js/
     const readOnly = /node_modules\/proper-lockfile\//
-    for (const args of [['auth', 'list'], ['auth', 'env', 'list'], ['auth', 'switch', 'one']]) {
+    for (const args of [
+      ['auth', 'list'],
+      ['auth', 'env', 'list'],
+      ['auth', 'switch', 'one'],
+    ]) {
       const loaded = await loadedBy(args)
-      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
-      expect(loaded.filter((url) => heavy.test(url)), args.join(' ')).to.deep.equal([])
+      expect(
+        loaded.some((url) => url.includes('@oclif/core')),
+        'the recorder works',
+      ).to.equal(true)
+      expect(
+        loaded.filter((url) => heavy.test(url)),
+        args.join(' '),
+      ).to.deep.equal([])
       // Only switch writes the config, so only it needs the lock code.
-      if (args[1] !== 'switch') expect(loaded.filter((url) => readOnly.test(url)), args.join(' ')).to.deep.equal([])
+      if (args[1] !== 'switch')
+        expect(
+          loaded.filter((url) => readOnly.test(url)),
+          args.join(' '),
+        ).to.deep.equal([])
     }
 
     // The credential commands that make no network call load no HTTP, OpenID or prompt code either.
-    for (const args of [['auth', 'status', '--offline'], ['auth', 'inject', '-f', path.join(f.dir, 'x.env')], ['auth', 'exec', '--', process.execPath, '-e', '0']]) {
+    for (const args of [
+      ['auth', 'status', '--offline'],
+      ['auth', 'inject', '-f', path.join(f.dir, 'x.env')],
+      ['auth', 'exec', '--', process.execPath, '-e', '0'],
+    ]) {
       const loaded = await loadedBy(args)
-      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
-      expect(loaded.filter((url) => /node_modules\/(got|enquirer|openid-client|oauth4webapi|https-proxy-agent)\/|device-login|login-service|net\/http\.js/.test(url)), args[1]).to.deep.equal([])
+      expect(
+        loaded.some((url) => url.includes('@oclif/core')),
+        'the recorder works',
+      ).to.equal(true)
+      expect(
+        loaded.filter((url) =>
+          /node_modules\/(got|enquirer|openid-client|oauth4webapi|https-proxy-agent)\/|device-login|login-service|net\/http\.js/.test(url),
+        ),
+        args[1],
+      ).to.deep.equal([])
     }
 
     const token = await loadedBy(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'one'])
-    expect(token.some((url) => url.includes('node_modules/got/')), 'auth token loads got').to.equal(true)
+    expect(
+      token.some((url) => url.includes('node_modules/got/')),
+      'auth token loads got',
+    ).to.equal(true)
     // openid-client loads only once the server offers browser login; the code then expires unapproved after 1 s.
     const op = await new TestOidcProvider({deviceCodeTtl: 1}).start()
     try {

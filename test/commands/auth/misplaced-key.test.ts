@@ -42,7 +42,11 @@ describe('a key pasted in the wrong place is never echoed', function () {
     })
 
     it('a typo under auth env is matched against the env commands', async () => {
-      fails(await f.run(['auth', 'env', 'ad', 'https://example.com']), 2, /"llamactl auth env ad" is not a llamactl command\. Did you mean `llamactl auth env add`\?/)
+      fails(
+        await f.run(['auth', 'env', 'ad', 'https://example.com']),
+        2,
+        /"llamactl auth env ad" is not a llamactl command\. Did you mean `llamactl auth env add`\?/,
+      )
     })
 
     it('a key that is not llx- shaped is still hidden when it is too long to be a command word', async () => {
@@ -58,13 +62,23 @@ describe('a key pasted in the wrong place is never echoed', function () {
       const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
       expect(result.code).to.equal(2)
       const loaded = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
-      expect(loaded.some((url) => url.includes('@oclif/core')), 'the recorder works').to.equal(true)
+      expect(
+        loaded.some((url) => url.includes('@oclif/core')),
+        'the recorder works',
+      ).to.equal(true)
       const dist = `${path.join(ROOT, 'dist')}/`
-      const ours = [...new Set(loaded.filter((url) => url.startsWith('file:')).map((url) => new URL(url).pathname).filter((p) => p.startsWith(dist)))]
+      const ours = [
+        ...new Set(
+          loaded
+            .filter((url) => url.startsWith('file:'))
+            .map((url) => new URL(url).pathname)
+            .filter((p) => p.startsWith(dist)),
+        ),
+      ]
       expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['hooks/command-not-found.js', 'ui/redact.js', 'ui/terminal-text.js'])
     })
 
-    it('commands outside auth keep oclif\'s own not-found error', async () => {
+    it("commands outside auth keep oclif's own not-found error", async () => {
       const result = await f.run(['nosuchtopic'])
       expect(result.code).to.equal(2)
       expect(result.stderr).to.match(/Error: command nosuchtopic not found/)
@@ -79,7 +93,6 @@ describe('a key pasted in the wrong place is never echoed', function () {
 
   it('auth env add <key> says it is not a URL without repeating the key', async () => {
     for (const args of [[], ['--json']]) {
-      // eslint-disable-next-line no-await-in-loop -- two short runs
       const result = await f.run(['auth', 'env', 'add', f.key, ...args])
       expect(result.code).to.equal(2)
       expect(result.stderr).to.match(/Error: "llx-..\*\*\*\*.{4}" is not a URL/)
@@ -90,7 +103,6 @@ describe('a key pasted in the wrong place is never echoed', function () {
   it('auth switch|logout <key> say there is no such profile without repeating the key', async () => {
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'work']))
     for (const command of ['switch', 'logout']) {
-      // eslint-disable-next-line no-await-in-loop -- two short runs
       const result = await f.run(['auth', command, f.key])
       fails(result, 1, /No profile named "llx-..\*\*\*\*.{4}" in .*Profiles here: work/)
       expectHidden(result, f.key)

@@ -5,7 +5,15 @@ import path from 'node:path'
 import {ROOT, runCli, RunOptions, tempConfigDir} from '../../support/cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
-import {answersVersion, HostileHandler, HostileServer, randomLoopbackAddress, selfSignedCertificate, sendJson, streamHugeBody} from '../../support/hostile-server.js'
+import {
+  answersVersion,
+  HostileHandler,
+  HostileServer,
+  randomLoopbackAddress,
+  selfSignedCertificate,
+  sendJson,
+  streamHugeBody,
+} from '../../support/hostile-server.js'
 import {readConfig, readSecrets, STAND_IN_BROWSER} from '../../support/login-session.js'
 import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
 
@@ -61,11 +69,14 @@ describe('auth commands against hostile servers and through proxies', function (
       const cert = selfSignedCertificate(dir, ip)
       const plain = track(new HostileServer(acceptsAnything))
       const secure = track(
-        new HostileServer((req, res) => {
-          if (answersVersion(req, res)) return
-          res.writeHead(301, {location: `http://${ip}${plain.address.port === 80 ? '' : `:${plain.address.port}`}${req.url}`, 'x-request-id': 'rid-moved'})
-          res.end()
-        }, {tls: cert}),
+        new HostileServer(
+          (req, res) => {
+            if (answersVersion(req, res)) return
+            res.writeHead(301, {location: `http://${ip}${plain.address.port === 80 ? '' : `:${plain.address.port}`}${req.url}`, 'x-request-id': 'rid-moved'})
+            res.end()
+          },
+          {tls: cert},
+        ),
       )
       try {
         await secure.start(443, ip)
@@ -84,7 +95,9 @@ describe('auth commands against hostile servers and through proxies', function (
       fails(
         result,
         1,
-        new RegExp(`list-projects answered with a redirect \\(301, request id rid-moved\\) to ${escape(plain.url)}/api/v1beta1/deployments/list-projects\\. llamactl follows no redirects, so nothing was sent there`),
+        new RegExp(
+          `list-projects answered with a redirect \\(301, request id rid-moved\\) to ${escape(plain.url)}/api/v1beta1/deployments/list-projects\\. llamactl follows no redirects, so nothing was sent there`,
+        ),
       )
       expect(plain.requests, 'nothing reached the plain-http listener').to.deep.equal([])
       expect(secure.requests.find((r) => r.path.endsWith('list-projects'))?.authorization).to.equal(`Bearer ${KEY}`)
@@ -105,7 +118,11 @@ describe('auth commands against hostile servers and through proxies', function (
       const run = cliIn(dir)
       ok(await run(['auth', 'env', 'add', server.url]))
       ok(await run(['auth', 'env', 'switch', server.url]))
-      fails(await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--json']), 1, /answered with a redirect \(302\) to http:\/\/127\.\d+\.\d+\.\d+:\d+\/api\/v1beta1\/deployments\/list-projects/)
+      fails(
+        await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--json']),
+        1,
+        /answered with a redirect \(302\) to http:\/\/127\.\d+\.\d+\.\d+:\d+\/api\/v1beta1\/deployments\/list-projects/,
+      )
       expect(other.requests).to.deep.equal([])
       expect(profiles()).to.deep.equal([])
       expect(readSecrets(dir)).to.deep.equal({})
@@ -157,7 +174,9 @@ describe('auth commands against hostile servers and through proxies', function (
     })
 
     it('a version document with requires_auth "yes" is bad_response, not "no auth": env add adds nothing', async () => {
-      const server = track(await new HostileServer((_, res) => sendJson(res, 200, {capabilities: [], requires_auth: 'yes', version: '1.0.0'}, 'rid-yes')).start())
+      const server = track(
+        await new HostileServer((_, res) => sendJson(res, 200, {capabilities: [], requires_auth: 'yes', version: '1.0.0'}, 'rid-yes')).start(),
+      )
       const result = await cliIn(dir)(['auth', 'env', 'add', server.url, '--json'])
       fails(result, 1, /deployments-public\/version did not answer with what a llamactl control plane sends \(request id rid-yes\)/)
       expect(JSON.parse(result.stdout).error.code).to.equal('bad_response')
@@ -173,7 +192,11 @@ describe('auth commands against hostile servers and through proxies', function (
       f = await setUp()
       for (const bad of [`${f.key}\nsecond-line`, `llx-€${f.key.slice(5)}`]) {
         const result = await f.run(['auth', 'token', '--api-key', bad, '--project-id', 'p1'])
-        fails(result, 2, /^Error: The API key contains a space, a line break, a control character or a non-ASCII character, which no server accepts\. Copy the key again/)
+        fails(
+          result,
+          2,
+          /^Error: The API key contains a space, a line break, a control character or a non-ASCII character, which no server accepts\. Copy the key again/,
+        )
         expect(result.stderr).not.to.include(f.key.slice(5, 20))
       }
 
@@ -182,8 +205,17 @@ describe('auth commands against hostile servers and through proxies', function (
 
     it('LLAMACTL_HTTP_TIMEOUT_MS=abc and LLAMACTL_KEYCHAIN_TIMEOUT_MS=abc are usage errors naming the variable, not ignored', async () => {
       f = await setUp()
-      for (const [name, value] of [['LLAMACTL_HTTP_TIMEOUT_MS', 'abc'], ['LLAMACTL_HTTP_TIMEOUT_MS', '0'], ['LLAMACTL_KEYCHAIN_TIMEOUT_MS', 'abc'], ['LLAMACTL_KEYCHAIN_TIMEOUT_MS', '1.5']])
-        fails(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {[name]: value}}), 2, new RegExp(`${name} must be a whole number of milliseconds`))
+      for (const [name, value] of [
+        ['LLAMACTL_HTTP_TIMEOUT_MS', 'abc'],
+        ['LLAMACTL_HTTP_TIMEOUT_MS', '0'],
+        ['LLAMACTL_KEYCHAIN_TIMEOUT_MS', 'abc'],
+        ['LLAMACTL_KEYCHAIN_TIMEOUT_MS', '1.5'],
+      ])
+        fails(
+          await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {[name]: value}}),
+          2,
+          new RegExp(`${name} must be a whole number of milliseconds`),
+        )
       expect(f.server.calls('list-projects')).to.deep.equal([])
       ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {LLAMACTL_HTTP_TIMEOUT_MS: ''}}))
     })
@@ -216,7 +248,10 @@ describe('auth commands against hostile servers and through proxies', function (
       expect(profiles().map((p) => p.name)).to.deep.equal(['via-proxy'])
       const {port} = secure.address
       expect(proxy.seen.length).to.be.greaterThanOrEqual(3)
-      expect(proxy.seen.every((r) => r.method === 'CONNECT' && r.target === `127.0.0.1:${port}`), JSON.stringify(proxy.seen)).to.equal(true)
+      expect(
+        proxy.seen.every((r) => r.method === 'CONNECT' && r.target === `127.0.0.1:${port}`),
+        JSON.stringify(proxy.seen),
+      ).to.equal(true)
 
       // Without the CA the tunnel is still made, and the certificate still refused.
       const untrusted = await cliIn(dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
@@ -289,7 +324,11 @@ describe('auth commands against hostile servers and through proxies', function (
       const down = proxy.url
       await proxy.stop()
       const result = await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {HTTP_PROXY: `http://me:hunter2@${new URL(down).host}`}})
-      fails(result, 1, new RegExp(`Could not reach ${escape(f.server.url)} through the proxy ${escape(down)} \\(HTTP_PROXY\\) \\(ECONNREFUSED\\)\\. Check the proxy settings`))
+      fails(
+        result,
+        1,
+        new RegExp(`Could not reach ${escape(f.server.url)} through the proxy ${escape(down)} \\(HTTP_PROXY\\) \\(ECONNREFUSED\\)\\. Check the proxy settings`),
+      )
       expect(result.stderr).not.to.include('hunter2')
       const socks = await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env: {ALL_PROXY: 'socks5://me:hunter2@127.0.0.1:1080'}})
       fails(socks, 2, /ALL_PROXY names a socks5 proxy, which llamactl does not support/)
@@ -322,7 +361,11 @@ describe('auth commands against hostile servers and through proxies', function (
       const browserLog = path.join(f.dir, 'browser.log')
       ok(
         await f.run(['auth', 'login'], {
-          env: {BROWSER: `${JSON.stringify(process.execPath)} ${STAND_IN_BROWSER}`, LLAMACTL_TEST_BROWSER_EMAIL: ALICE.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
+          env: {
+            BROWSER: `${JSON.stringify(process.execPath)} ${STAND_IN_BROWSER}`,
+            LLAMACTL_TEST_BROWSER_EMAIL: ALICE.email,
+            LLAMACTL_TEST_BROWSER_LOG: browserLog,
+          },
           timeoutMs: 30_000,
         }),
       )

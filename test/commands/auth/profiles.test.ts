@@ -21,12 +21,7 @@ describe('auth list / switch / logout', () => {
   describe('list', () => {
     it('prints a table with the current profile marked, data on stdout only', async () => {
       const result = ok(await f.run(['auth', 'list']))
-      expect(result.stdout.split('\n')).to.deep.equal([
-        '   NAME   PROJECT  TYPE',
-        '   alpha  p1       api-key',
-        '*  beta   p2       api-key',
-        '',
-      ])
+      expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
       expect(result.stderr).to.equal('')
     })
 

@@ -18,7 +18,7 @@ describe('auth project', () => {
       expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)
     })
 
-    it('--profile NAME changes that profile\'s project with its own key, without making it current; the variables play no part', async () => {
+    it("--profile NAME changes that profile's project with its own key, without making it current; the variables play no part", async () => {
       const other = f.server.addKey()
       ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p1', '--name', 'other']))
       const first = json(ok(await f.run(['auth', 'list', '--json']))).profiles.find((p: {name: string}) => p.name !== 'other').name

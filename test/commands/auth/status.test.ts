@@ -157,7 +157,10 @@ describe('auth status', function () {
     it('a revoked key: rejected (401) with the request id, exit 1, the report still printed', async () => {
       f.server.revokeKey(f.key)
       const result = await f.run(['auth', 'status', '--json'])
-      failsWith(result, /^Error: http:\/\/127\.0\.0\.1:\d+ rejected the API key \(401, request id req-\d+\)\. Create a new key in the web console and add it with `llamactl auth token`$/)
+      failsWith(
+        result,
+        /^Error: http:\/\/127\.0\.0\.1:\d+ rejected the API key \(401, request id req-\d+\)\. Create a new key in the web console and add it with `llamactl auth token`$/,
+      )
       const {check} = json(result)
       expect(check.result).to.equal('rejected')
       expect(check.requestId).to.match(/^req-\d+$/)
@@ -181,7 +184,10 @@ describe('auth status', function () {
     it('a project removed on the server: unknown_project, listing the projects the key has', async () => {
       f.server.setProjects(f.key, [DEMO_PROJECTS[1]])
       const result = await f.run(['auth', 'status', '--json'])
-      failsWith(result, /accepted the API key, but project p1 is not among its projects \(its projects: p2\)\. Choose one with `llamactl auth project` or --project-id$/)
+      failsWith(
+        result,
+        /accepted the API key, but project p1 is not among its projects \(its projects: p2\)\. Choose one with `llamactl auth project` or --project-id$/,
+      )
       expect(json(result).check).to.include({requestId: null, result: 'unknown_project'})
     })
 
@@ -223,13 +229,18 @@ describe('auth status', function () {
       const doc = json(result)
       expect(doc).to.deep.include({authType: 'login', profile: ALICE.email, projectId: 'p1', secretStore: 'file', source: 'profile'})
       expect(doc.login).to.deep.equal({accessTokenExpiresAt: new Date(secrets.expiresAt! * 1000).toISOString(), email: ALICE.email, refreshable: true})
-      expect(doc.check).to.deep.equal({message: `${f.server.url} accepted the API key for project p1; signed in as ${ALICE.email}`, requestId: null, result: 'ok'})
+      expect(doc.check).to.deep.equal({
+        message: `${f.server.url} accepted the API key for project p1; signed in as ${ALICE.email}`,
+        requestId: null,
+        result: 'ok',
+      })
       // The session was asked with the access token, the projects with the key.
       expect(f.server.calls('/api/v1/auth/me').at(-1)?.authorization).to.equal(`Bearer ${secrets.accessToken}`)
       expect(f.server.calls('/list-projects').at(-1)?.authorization).to.equal(`Bearer ${secrets.apiKey}`)
       const text = ok(await f.run(['auth', 'status']))
       expect(text.stdout).to.include(`Email:          ${ALICE.email}\nAccess token:   expires ${doc.login.accessTokenExpiresAt}\nRefresh token:  held\n`)
-      for (const secret of [secrets.apiKey!, secrets.accessToken!, secrets.refreshToken!, secrets.idToken!]) expect(result.stdout + text.stdout + text.stderr).to.not.include(secret)
+      for (const secret of [secrets.apiKey!, secrets.accessToken!, secrets.refreshToken!, secrets.idToken!])
+        expect(result.stdout + text.stdout + text.stderr).to.not.include(secret)
     })
 
     it('a revoked key is replaced as any command would, with its one line; the report shows the new key', async () => {
@@ -239,7 +250,9 @@ describe('auth status', function () {
       const after = stored()
       expect(after.secrets.apiKey).to.not.equal(before.secrets.apiKey)
       expect(json(result).keyHint).to.equal(`${after.secrets.apiKey!.slice(0, 6)}****${after.secrets.apiKey!.slice(-4)}`)
-      expect(result.stderr).to.match(/^Warning: The server rejected the CLI API key of alice@example\.com: replaced it with a new one \(key-[\w-]+\) and revoked the old one \(key-[\w-]+\)\n$/)
+      expect(result.stderr).to.match(
+        /^Warning: The server rejected the CLI API key of alice@example\.com: replaced it with a new one \(key-[\w-]+\) and revoked the old one \(key-[\w-]+\)\n$/,
+      )
       expect(op.grants('refresh_token')).to.have.length(1)
     })
 

@@ -81,7 +81,9 @@ describe('hostile strings never reach the terminal raw (text output); --json kee
     const table = ok(await f.run(['auth', 'env', 'list']))
     expectNoControls(table.stdout, table.stderr)
     expect(table.stdout.trimEnd().split('\n')).to.have.length(3) // header, the default, this one
-    expect(json(ok(await f.run(['auth', 'env', 'list', '--json']))).environments.find((e: {apiUrl: string}) => e.apiUrl === f.server.url).minLlamactlVersion).to.equal(version)
+    expect(
+      json(ok(await f.run(['auth', 'env', 'list', '--json']))).environments.find((e: {apiUrl: string}) => e.apiUrl === f.server.url).minLlamactlVersion,
+    ).to.equal(version)
   })
 
   it('a hostile x-request-id (C1 CSI bytes) in a server error is escaped and the error stays one line', async () => {
@@ -94,7 +96,7 @@ describe('hostile strings never reach the terminal raw (text output); --json kee
     expectNoControls(result.stdout, result.stderr)
   })
 
-  it('auth login shows a hostile user code and verification URL escaped (a hostile provider of the test\'s own)', async () => {
+  it("auth login shows a hostile user code and verification URL escaped (a hostile provider of the test's own)", async () => {
     f = await setUp()
     const provider = await hostileProvider({userCode: `AB${CLEAR}CD\nEF`, verificationUri: `PATH/device?x=${TITLE}`})
     try {
@@ -156,7 +158,6 @@ describe('--name must be printable and non-empty (auth token, auth login)', func
   it('auth login refuses a bad --name before talking to the server', async () => {
     const before = f.server.requests.length
     for (const name of ['', 'x\n*  forged', `x${TITLE}`]) {
-      // eslint-disable-next-line no-await-in-loop -- three short runs, one after the other
       const result = await f.run(['auth', 'login', '--no-browser', '--name', name])
       fails(result, 2, /profile name/i)
       expectNoControls(result.stderr)

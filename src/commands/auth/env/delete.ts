@@ -19,7 +19,10 @@ export default class AuthEnvDelete extends BaseCommand<EnvironmentDeleteJson> {
     const interactive = this.interactive(flags.interactive)
     const deletable = (await this.services.environmentStore.list()).environments.filter((env) => env.apiUrl !== DEFAULT_API_URL)
     if (args.api_url === undefined && interactive && deletable.length === 0)
-      throw new CliError('There is no environment to delete', {code: 'no_environments', suggestion: `Only the default, ${DEFAULT_API_URL}, is known, and it stays`})
+      throw new CliError('There is no environment to delete', {
+        code: 'no_environments',
+        suggestion: `Only the default, ${DEFAULT_API_URL}, is known, and it stays`,
+      })
     const apiUrl = await pickEnvironment(deletable, {
       hint: 'Pass one of `llamactl auth env list`',
       interactive,

@@ -8,7 +8,7 @@ import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override summary = 'Switch the current environment'
   static override description =
-    'Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can\'t be reached.'
+    "Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached."
   // The Python llamactl 0.10 name.
   static override aliases = ['auth:env:use']
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
