@@ -172,7 +172,7 @@ export class SecretStore {
    */
   private async assertNotLocked(account: string, what: 'delete' | 'read'): Promise<void> {
     if (process.platform !== 'linux') return
-    const {secretItemState} = await import('./secret-service.js')
+    const {secretItemState} = await import('../net/secret-service.js')
     if ((await secretItemState({account, service: KEYCHAIN_SERVICE}, {timeoutMs: this.timeoutMs})) === 'locked') throw lockedError(account, what)
   }
 
@@ -247,7 +247,7 @@ export class SecretStore {
   /** Whether the Secret Service says the collection new entries go to is locked. */
   private async defaultCollectionLocked(): Promise<boolean> {
     if (process.platform !== 'linux') return false
-    const {defaultCollectionLocked} = await import('./secret-service.js')
+    const {defaultCollectionLocked} = await import('../net/secret-service.js')
     return (await defaultCollectionLocked({timeoutMs: this.timeoutMs})) === true
   }
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 
-import {defaultCollectionLocked, secretItemState, sessionBusAddresses} from '../../src/stores/secret-service.js'
+import {defaultCollectionLocked, secretItemState, sessionBusAddresses} from '../../src/net/secret-service.js'
 import {ROOT} from '../support/cli.js'
 import {PrivateKeyring, startPrivateKeyring} from '../support/keychain.js'
 
