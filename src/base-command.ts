@@ -7,7 +7,7 @@ import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
 import {visible, visibleLines} from './ui/terminal-text.js'
-import type {EnvironmentRecord} from './stores/schema.js'
+import type {EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).

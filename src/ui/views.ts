@@ -1,4 +1,4 @@
-import {AuthType, EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import type {AuthType, EnvironmentRecord, ProfileRecord} from '../model.js'
 import {visible} from './terminal-text.js'
 
 /** A profile as `--json` shows it (docs/formats.md); never a secret. */

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {environmentJson, profileJson, table} from '../../src/ui/views.js'
-import type {EnvironmentRecord, ProfileRecord} from '../../src/stores/schema.js'
+import type {EnvironmentRecord, ProfileRecord} from '../../src/model.js'
 
 describe('views', () => {
   describe('profileJson', () => {

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
 import {CliError} from '../../../errors.js'
-import {DEFAULT_API_URL} from '../../../stores/schema.js'
+import {DEFAULT_API_URL} from '../../../model.js'
 import {interactiveFlag} from '../../../ui/interactive.js'
 import {pickEnvironment} from '../../../ui/pickers.js'
 import type {EnvironmentDeleteJson} from '../../../ui/views.js'
