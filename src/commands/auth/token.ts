@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {interactiveFlag} from '../../flags.js'
 import {UsageError} from '../../errors.js'
-import {interactiveFlag} from '../../ui/interactive.js'
 import {readSecretFromStdin} from '../../ui/read-stdin.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
