@@ -71,15 +71,10 @@ export async function currentCredentials(
   configDir: string,
   options: {env?: NodeJS.ProcessEnv; version?: string; warn?: (message: string) => void} = {},
 ): Promise<CurrentCredentials | null> {
-  const services = new DefaultServices({
-    configDir,
-    env: options.env ?? process.env,
-    version: options.version ?? '0.0.0',
-    warn: options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)),
-  })
-  const env = await services.environmentStore.current()
-  const profile = await services.profileStore.current(env.apiUrl)
+  const built = services({configDir, ...options})
+  const env = await built.environmentStore.current()
+  const profile = await built.profileStore.current(env.apiUrl)
   if (!profile) return null
-  const secrets = profile.authType === 'none' ? null : await (await services.profileService()).secretsOf(profile)
+  const secrets = profile.authType === 'none' ? null : await (await built.profileService()).secretsOf(profile)
   return {apiKey: secrets?.apiKey ?? null, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}
 }

@@ -23,8 +23,6 @@ export const PYTHON_PROFILES_DB = 'profiles.db'
 export interface ServiceContext {
   configDir: string
   env: NodeJS.ProcessEnv
-  /** Prints a line for people on stderr (default: straight to stderr). */
-  inform?: (message: string) => void
   /** The llamactl version (the host CLI's when installed as a plugin). */
   version: string
   /** Prints a warning line on stderr. */
@@ -238,8 +236,7 @@ export class DefaultServices implements Services {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return
       const {importSummary} = await import('./import-service.js')
-      const inform = this.ctx.inform ?? ((message: string) => process.stderr.write(`${message}\n`))
-      inform(importSummary(report))
+      process.stderr.write(`${importSummary(report)}\n`)
     } catch (error) {
       const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
       this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)
