@@ -1,4 +1,5 @@
 import {CliError, UsageError} from '../errors.js'
+import {escapeUnprintable, firstUnprintable} from '../model.js'
 import {pickCredentialProject} from '../ui/pickers.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import {redactKey} from '../ui/redact.js'
@@ -17,11 +18,6 @@ export interface AddApiKeyOptions {
   prompter: () => Promise<Prompter>
 }
 
-// Control characters (C0, DEL, C1: `\p{Cc}`, tab included), invisible format characters such as
-// bidi overrides and zero-width spaces (`\p{Cf}`), and the Unicode line and paragraph separators.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
-const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
-
 /**
  * Checks a profile name a person chose (`--name`): printable and non-empty, with no space at
  * either end, so every name shows as itself on one line (`auth list` can't be given a forged
@@ -31,9 +27,9 @@ export function checkProfileName(name: string): void {
   const fix = 'Choose a --name of printable characters'
   if (!name.trim()) throw new UsageError('The profile name is empty', fix)
   if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
-  const bad = UNPRINTABLE.exec(name)
+  const bad = firstUnprintable(name)
   if (bad) {
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    const code = bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     throw new UsageError(`The profile name contains an unprintable character (U+${code})`, fix)
   }
 }
@@ -43,7 +39,7 @@ export function checkProfileName(name: string): void {
  * characters spelled out as `\u` escapes, so it passes checkProfileName and shows as itself.
  */
 export function printableName(raw: string): string {
-  const name = raw.replace(UNPRINTABLE_ALL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).trim()
+  const name = escapeUnprintable(raw).trim()
   return name || 'login'
 }
 

@@ -10,9 +10,13 @@ describe('terminal-text', () => {
     expect(visible('\u0000\u007F\u0080\u009B\u009F')).to.equal(String.raw`\u0000\u007f\u0080\u009b\u009f`)
   })
 
-  it('keeps tab and every printable character, ASCII or not', () => {
-    const text = 'tab\there: Zoë — 東京 ✓ \u00A0 ~'
+  it('keeps every printable character, ASCII or not', () => {
+    const text = 'here: Zoë — 東京 ✓ \u00A0 ~ \uE000'
     expect(visible(text)).to.equal(text)
+  })
+
+  it('escapes what a profile name may not hold either: tab, bidi overrides, zero-width spaces, line separators', () => {
+    expect(visible('a\tb\u202Ec\u200Bd\u2028e')).to.equal(String.raw`a\u0009b\u202ec\u200bd\u2028e`)
   })
 
   it('is idempotent: what it prints has nothing left to escape', () => {
