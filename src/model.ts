@@ -7,6 +7,9 @@
 /** The control plane a fresh config points at, as in the Python llamactl. */
 export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
 
+/** The OS keychain's service name for every secret of ours (accounts `profile:<id>`; docs/formats.md). */
+export const KEYCHAIN_SERVICE = 'llamactl'
+
 export type AuthType = 'api-key' | 'login' | 'none'
 
 /** A control plane and what probing it revealed. */

@@ -1,12 +1,13 @@
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
+import {KEYCHAIN_SERVICE} from '../model.js'
 import {withFileLock} from './file-lock.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
 /** Keychain service name (docs/formats.md). */
-export const KEYCHAIN_SERVICE = 'llamactl'
+export {KEYCHAIN_SERVICE} from '../model.js'
 export const SECRETS_FILE = 'secrets.json'
 /** The lock file name behind `exclusive`. */
 export const REFRESH_LOCK = 'oidc-refresh'

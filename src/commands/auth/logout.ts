@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import {interactiveFlag} from '../../flags.js'
-import {KEYCHAIN_SERVICE} from '../../stores/secret-store.js'
+import {KEYCHAIN_SERVICE} from '../../model.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthLogout extends BaseCommand<ProfileJson> {
