@@ -11,8 +11,8 @@ describe('auth list / switch / logout', () => {
   beforeEach(async () => {
     f = await setUp()
     second = f.server.addKey()
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'alpha']))
-    ok(await f.run(['auth', 'token', '--api-key', second, '--project-id', 'p2', '--name', 'beta']))
+    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
+    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
   })
   afterEach(() => f.cleanup())
 

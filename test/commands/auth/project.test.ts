@@ -8,7 +8,7 @@ describe('auth project', () => {
     let f: Fixture
     beforeEach(async () => {
       f = await setUp()
-      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
+      await f.addApiKeyProfile({projectId: 'p1'})
     })
     afterEach(() => f.cleanup())
 
@@ -20,7 +20,7 @@ describe('auth project', () => {
 
     it("--profile NAME changes that profile's project with its own key, without making it current; the variables play no part", async () => {
       const other = f.server.addKey()
-      ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p1', '--name', 'other']))
+      await f.addApiKeyProfile({apiKey: other, name: 'other', projectId: 'p1'})
       const first = json(ok(await f.run(['auth', 'list', '--json']))).profiles.find((p: {name: string}) => p.name !== 'other').name
       ok(await f.run(['auth', 'switch', first]))
       const env = {LLAMA_AGENTS_PROJECT_ID: 'p1', LLAMA_CLOUD_API_KEY: f.key}
