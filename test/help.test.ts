@@ -160,6 +160,8 @@ describe('help', function () {
       for (const ex of c.examples ?? []) {
         const line = typeof ex === 'string' ? ex : ex.command
         if (!line.includes('<%= config.bin %> <%= command.id %>')) gaps.push(`${c.id}: example not run through config.bin/command.id: ${line}`)
+        // oclif prefixes `$ ` only to an example that starts with the bin; others must carry their own.
+        if (!line.startsWith('<%= config.bin %>') && !line.startsWith('$ ')) gaps.push(`${c.id}: example without its $ prompt: ${line}`)
       }
 
       for (const flag of Object.values(c.flags).filter((f) => !f.hidden))
