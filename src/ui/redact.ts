@@ -20,8 +20,15 @@ const WORD = /[\w*-]+/g
 const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g
 
 // A standard-base64 blob (a secret some server encodes): 32+ characters with a `+` or `=` padding,
-// which a path component or a word doesn't have.
+// which a word doesn't have. One with a `/` could be a path (`/home/me/C++/…`): only with its
+// `=` padding, and not starting like a path.
 const BASE64 = /^[A-Za-z\d+/]{32,}={0,2}$/
+
+/** Whether a whitespace-free run (quotes and punctuation around it removed) is a standard-base64 secret. */
+function isBase64Blob(bare: string): boolean {
+  if (!BASE64.test(bare) || !/[a-z]/.test(bare) || !/[A-Z]/.test(bare) || !/\d/.test(bare)) return false
+  return bare.includes('/') ? bare.endsWith('=') && !bare.startsWith('/') : /[+=]/.test(bare)
+}
 
 // A URL's userinfo password (`https://user:secret@host`).
 const USERINFO = /(\/\/[^\s/:@]*:)([^\s/@]+)@/g
@@ -66,7 +73,7 @@ export function redactKeys(text: string, known: readonly string[] = []): string 
 function redactRun(run: string): string {
   let out = run.replaceAll(JWT, (token) => redactKey(token))
   const bare = out.replace(/^["'`(<[]+|["'`)>\],.:;!?]+$/g, '')
-  if (BASE64.test(bare) && /[+=]/.test(bare) && /[a-z]/.test(bare) && /[A-Z]/.test(bare) && /\d/.test(bare)) return out.replace(bare, redactKey(bare))
+  if (isBase64Blob(bare)) return out.replace(bare, redactKey(bare))
   if (!out.includes('/') && !out.includes('\\')) return out.replaceAll(WORD, (word) => (looksLikeKey(word) ? redactKey(word) : word))
   out = out.replaceAll(USERINFO, (_, before: string, password: string) => `${before}${redactKey(password)}@`)
   const query = out.search(/[?#]/)

@@ -75,6 +75,7 @@ describe('redactKeys: paths and URLs stay readable, keys in them do not', () => 
         `config dir ${dir}.`,
         `file://${dir}/profiles.db`,
         `https://example.com/${random(30)}/deployments?page=2`,
+        `/home/me/Projects/C++Tools2024/${random(12)}/build`,
       ])
         expect(redactKeys(message), message).to.equal(message)
     }
