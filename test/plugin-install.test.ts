@@ -255,6 +255,13 @@ describe('installed into a host llamactl', function () {
     expect(plugins.stdout).to.match(/auth .*\(link\)/)
 
     await expectAuthTopic(host)
+    // Inside a host the host decides what an unknown command outside auth gets (here oclif's own message); under auth, the plugin answers.
+    const unknown = await host.llamactl(['nosuchtopic'])
+    expect(unknown.code).to.equal(2)
+    expect(unknown.stderr).to.match(/Error: command nosuchtopic not found/)
+    const typo = await host.llamactl(['auth', 'tokn'])
+    expect(typo.code).to.equal(2)
+    expect(typo.stderr).to.match(/^Error: "llamactl auth tokn" is not a llamactl command\. Did you mean `llamactl auth token`\?$/m)
     await expectSharedProfile(host, 'via-link')
     await expectUninstalled(host)
   })

@@ -10,6 +10,16 @@ describe('terminal-text', () => {
     expect(visible('\u0000\u007F\u0080\u009B\u009F')).to.equal(String.raw`\u0000\u007f\u0080\u009b\u009f`)
   })
 
+  it('makes the bidi embeddings, overrides and isolates and the line and paragraph separators visible too', () => {
+    for (const code of [0x20_2a, 0x20_2b, 0x20_2c, 0x20_2d, 0x20_2e, 0x20_66, 0x20_67, 0x20_68, 0x20_69, 0x20_28, 0x20_29]) {
+      const c = String.fromCodePoint(code)
+      expect(visible(`a${c}b`), code.toString(16)).to.equal(`a\\u${code.toString(16)}b`)
+    }
+
+    // "Trojan Source": an override that would make `p1` print reversed.
+    expect(visible('\u202Ep1\u202C')).to.equal(String.raw`\u202ep1\u202c`)
+  })
+
   it('keeps every printable character, ASCII or not', () => {
     const text = 'here: Zoë — 東京 ✓ \u00A0 ~ \uE000'
     expect(visible(text)).to.equal(text)

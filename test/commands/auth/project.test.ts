@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {KEYS, runInPty} from '../../support/pty.js'
+import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
@@ -40,6 +40,9 @@ describe('auth project', () => {
     it('lets a person choose from the server projects in a terminal', async () => {
       const result = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}]})
       expect(result.code, result.screen).to.equal(0)
+      // The answer line names the chosen project, not its index in the list.
+      expect(stripAnsi(result.screen)).to.match(/✔ Choose a project · [^\n]*p2/)
+      expect(stripAnsi(result.screen)).not.to.match(/Choose a project · \d+\s*$/m)
       expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p2')
     })
   })
