@@ -3,7 +3,7 @@
 // asks (even: an item's state, odd: whether the default collection is locked), and prints one
 // JSON line per answer with how long it took. Run in its own process with a small heap, so a
 // decoder that loops or allocates without bound fails the test instead of wedging the runner.
-import {defaultCollectionLocked, secretItemState} from '../../src/stores/secret-service.js'
+import {defaultCollectionLocked, secretItemState} from '../../src/net/secret-service.js'
 
 const count = Number(process.argv[2])
 for (let i = 0; i < count; i++) {
