@@ -29,7 +29,13 @@ export function looksLikeKey(word: string): boolean {
   return word.length >= 24 && /[a-z]/.test(word) && /[A-Z]/.test(word) && /\d/.test(word)
 }
 
-/** A message with every word that looks like a key (see looksLikeKey) replaced by its redacted form. */
-export function redactKeys(text: string): string {
-  return text.replaceAll(WORD, (word) => (looksLikeKey(word) ? redactKey(word) : word))
+/**
+ * A message with the `known` secrets (the keys and tokens in play, wherever they appear) and
+ * every word that looks like a key (see looksLikeKey) replaced by their redacted forms.
+ */
+export function redactKeys(text: string, known: readonly string[] = []): string {
+  let out = text
+  // Longest first, so a secret containing another is replaced whole.
+  for (const secret of [...known].filter((k) => k.length >= 8).sort((a, b) => b.length - a.length)) out = out.replaceAll(secret, redactKey(secret))
+  return out.replaceAll(WORD, (word) => (looksLikeKey(word) ? redactKey(word) : word))
 }
