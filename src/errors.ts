@@ -31,7 +31,7 @@ export class CliError extends Error {
   /** The underlying cause in words, when the message wraps one (see CliErrorOptions.detail). */
   readonly detail?: string
   readonly exit: number
-  /** Machine-readable kind: equal to `code`, or a finer kind within it (`keychain_failed` → `keychain_missing`). */
+  /** Machine-readable kind for handlers: `code` unless the thrower gave a finer kind within it. */
   readonly reason: string
   readonly suggestion?: string
 
