@@ -94,16 +94,12 @@ export class ProfileCredential {
     return new ProfileCredential(location, await resolved.secrets.get(secretAccount(location.profile)), resolved)
   }
 
-  /** A credential of the variables (or a key a host passed in): nothing to read, nothing to refresh. */
-  static ofKey(location: CredentialLocation): ProfileCredential {
-    return new ProfileCredential(location, null, null)
-  }
-
   /** The key in use now (after any repair); null for a key-less profile or when the secret store has none. */
   get apiKey(): null | string {
     return this.location.envKey ?? this.stored?.apiKey ?? null
   }
 
+  /** The control plane it authenticates with. */
   get apiUrl(): string {
     return this.location.apiUrl
   }
@@ -118,6 +114,7 @@ export class ProfileCredential {
     return [...this.seen]
   }
 
+  /** The profile record (null for the variables). */
   get profile(): null | ProfileRecord {
     return this.location.profile
   }
