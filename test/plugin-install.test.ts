@@ -11,7 +11,7 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'),
 const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
   .filter((c) => !c.hidden)
   .map((c) => c.id)
-const FALLBACK_WARNING = /No OS keychain can be used/g
+const FALLBACK_WARNING = /No OS keychain found/g
 
 /**
  * The plugin inside a larger llamactl (test/fixtures/host), installed for real: `npm pack` of a

@@ -110,7 +110,7 @@ export class DefaultServices implements Services {
         env: this.ctx.env,
         environments: this.environmentStore,
         profiles: this.profileStore,
-        profileService: () => this.profileService(),
+        secrets: async () => ({secrets: await this.secretStore(), session: () => this.loginSession()}),
         warn: this.ctx.warn,
       })
     })
@@ -203,7 +203,6 @@ export class DefaultServices implements Services {
       return new StatusService({
         credentials,
         environments: this.environmentStore,
-        profileService: () => this.profileService(),
         secretStore: () => this.secretStore(),
       })
     })

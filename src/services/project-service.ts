@@ -69,7 +69,7 @@ export class ProjectService {
   }
 
   private async projects(env: EnvironmentRecord, profile: null | ProfileRecord): Promise<Project[]> {
-    const auth = profile && profile.authType !== 'none' ? await this.deps.profileService.bearer(profile) : undefined
+    const auth = profile && profile.authType !== 'none' ? (await this.deps.profileService.credential(profile)).bearer() : undefined
     return this.deps.client(env.apiUrl).listProjects(auth)
   }
 }

@@ -59,6 +59,13 @@ describe('looksLikeKey / redactKeys', () => {
     )
     expect(redactKeys('failed with 500, request id 0123456789abcdef0123456789abcdef')).to.equal('failed with 500, request id 0123456789abcdef0123456789abcdef')
   })
+
+  it('redacts the known secrets in play wherever they appear, even when they have no key shape', () => {
+    const key = 'plainsecretvalue0000'
+    expect(redactKeys(`project ${key}, request id x${key}y`, [key])).to.equal('project plains****0000, request id xplains****0000y')
+    expect(redactKeys(`project ${key}`), 'without it, no key shape: left').to.equal(`project ${key}`)
+    expect(redactKeys('short abc', ['abc']), 'too short to be a secret: ignored').to.equal('short abc')
+  })
 })
 
 describe('redactKeys: paths and URLs stay readable, keys in them do not', () => {
