@@ -8,6 +8,8 @@ export type AuthType = 'api-key' | 'login' | 'none'
 /** A control plane and what probing it revealed. */
 export interface EnvironmentRecord {
   apiUrl: string
+  /** What the server's version document listed (e.g. `organizations`); absent until it was probed. */
+  capabilities?: string[]
   /** Name of the profile that is current in this environment, remembered across switches. */
   currentProfile: null | string
   minLlamactlVersion: null | string
@@ -83,6 +85,7 @@ const optional =
 /** The fields of each record and what they must hold; fields not listed are kept as they are. */
 const ENVIRONMENT_FIELDS: Record<string, [Check, string]> = {
   apiUrl: [nonEmptyString, 'a non-empty string'],
+  capabilities: [optional((value) => Array.isArray(value) && value.every((c) => typeof c === 'string')), 'a list of strings'],
   currentProfile: [stringOrNull, 'a string or null'],
   minLlamactlVersion: [stringOrNull, 'a string or null'],
   requiresAuth: [(value) => typeof value === 'boolean', 'true or false'],

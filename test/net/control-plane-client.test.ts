@@ -37,8 +37,8 @@ describe('ControlPlaneClient', () => {
   it('lists projects with the bearer key', async () => {
     const projects = await client.listProjects(key)
     expect(projects).to.deep.equal([
-      {deploymentCount: 3, projectId: 'p1', projectName: 'Demo'},
-      {deploymentCount: 0, projectId: 'p2', projectName: null},
+      {deploymentCount: 3, orgId: 'default', projectId: 'p1', projectName: 'Demo'},
+      {deploymentCount: 0, orgId: 'default', projectId: 'p2', projectName: null},
     ])
     expect(server.calls('list-projects')[0].authorization).to.equal(`Bearer ${key}`)
   })
