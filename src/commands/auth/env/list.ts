@@ -5,8 +5,6 @@ export default class AuthEnvList extends BaseCommand<EnvironmentListJson> {
   static override summary = 'List known environments'
   static override description =
     'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call.'
-  // The Python llamactl 0.10 name.
-  static override aliases = ['auth:env:get']
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   // Extra arguments are refused by BaseCommand.parse, redacted (see there).
   static override strict = false

@@ -9,8 +9,6 @@ export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override summary = 'Switch the current environment'
   static override description =
     "Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached."
-  // The Python llamactl 0.10 name.
-  static override aliases = ['auth:env:use']
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of a known environment (see `auth env list`)'})}
   static override flags = {interactive: interactiveFlag}
