@@ -7,6 +7,9 @@ import {visible} from '../ui/terminal-text.js'
 /** This package's name, to tell its own hook from other plugins' (package.json "name"). */
 const PLUGIN = '@llamactl/plugin-auth'
 
+/** The topics this package ships, whose unknown commands this hook answers. */
+const OWN_TOPICS = new Set(['auth', 'environments', 'organizations', 'projects'])
+
 /** The longest word a command or topic has; anything longer typed as one is shown redacted. */
 const LONGEST_WORD = 12
 
@@ -42,7 +45,7 @@ function closest(config: Interfaces.Config, typed: string[]): string | undefined
 }
 
 /**
- * oclif's "command not found", for ids under `auth:` without echoing what was typed: people
+ * oclif's "command not found", for ids under this package's topics (`auth:`, `projects:`, …) without echoing what was typed: people
  * paste an API key where a command belongs (`auth llx-…`, `auth tokn llx-…`), and oclif would
  * print it whole. One line on stderr (a `--json` error document on stdout with `--json`), the
  * closest command suggested, exit 2. Other ids are left to other plugins' hooks, or get oclif's
@@ -51,7 +54,7 @@ function closest(config: Interfaces.Config, typed: string[]): string | undefined
 const hook: Hook<'command_not_found'> = async function (options) {
   const {argv, config, id} = options
   const words = id.split(':')
-  if (words[0] !== 'auth') {
+  if (!OWN_TOPICS.has(words[0])) {
     const message = `command ${id} not found`
     // A hook that returns counts as having handled the command, so step aside by failing: with
     // no other hook this is oclif's own error (exit 2); otherwise it must not stop theirs.

@@ -48,7 +48,8 @@ const NEEDS_QUOTES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/
  * A JSON value as JSON (2-space indent, as Python's `json.dumps(indent=2)`) or YAML (the `yaml`
  * package, loaded only here). YAML is written as YAML 1.1 so that PyYAML reads `"yes"`/`"on"`
  * back as strings, and every string holding a control character is double-quoted with that
- * character escaped: output parses back to the same value and never drives a terminal.
+ * character escaped: output parses back to the same value and never drives a terminal. The
+ * document keeps its final line break, so the printed YAML ends with an empty line, as Python's.
  */
 export async function renderData(value: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return JSON.stringify(value, null, 2)
@@ -59,8 +60,5 @@ export async function renderData(value: unknown, format: 'json' | 'yaml'): Promi
       if (typeof node.value === 'string' && NEEDS_QUOTES.test(node.value)) node.type = 'QUOTE_DOUBLE'
     },
   })
-  return doc
-    .toString({lineWidth: 0})
-    .replace(YAML_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/\n$/, '')
+  return doc.toString({lineWidth: 0}).replace(YAML_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

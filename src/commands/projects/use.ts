@@ -19,6 +19,9 @@ export default class ProjectsUse extends BaseCommand<ProfileView> {
   async run(): Promise<ProfileView> {
     const {args, flags} = await this.parse(ProjectsUse)
     const env = await this.services.environmentStore.current()
+    // As in Python: the project already in use is not checked again, and nothing is said.
+    const current = await this.services.profileStore.current(env.apiUrl)
+    if (current && args.project_id !== undefined && current.projectId === args.project_id.trim()) return profileView(current, true)
     const projectService = await this.services.projectService()
     const profile = await projectService
       .setProject(env, args.project_id, {interactive: this.interactive(flags.interactive), org: flags.org, prompter: () => this.services.prompter()})
