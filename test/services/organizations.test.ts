@@ -88,3 +88,20 @@ describe('the project choice of auth token, on a server with organizations (in-p
     expect(outside.profile.projectId).to.equal('p3')
   })
 })
+
+describe('the project choice of projects use / auth project, on a server with organizations (in-process services)', () => {
+  let f: InProcess
+  afterEach(() => f.cleanup())
+
+  it("offers the default organization's projects, or --org's", async () => {
+    f = await inProcess({organizations: TWO_ORGANIZATIONS})
+    f.server.setProjects(f.key, ORG_PROJECTS)
+    const env = await f.services.environmentStore.current()
+    await (await f.services.profileService()).create({apiUrl: env.apiUrl, authType: 'api-key', name: 'work', projectId: 'p1'}, {apiKey: f.key})
+    const projects = await f.services.projectService()
+    const prompter = new ScriptedPrompter(['p2 (', 'Outside'])
+    expect((await projects.setProject(env, undefined, {interactive: true, prompter: prompter.factory})).projectId).to.equal('p2')
+    expect((await projects.setProject(env, undefined, {interactive: true, org: 'globex', prompter: prompter.factory})).projectId).to.equal('p3')
+    expect(prompter.asked.map((a) => a.choices)).to.deep.equal([['Demo — p1 (3 deployments)', 'p2 (0 deployments)'], ['Outside — p3 (1 deployment)']])
+  })
+})
