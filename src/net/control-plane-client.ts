@@ -1,16 +1,17 @@
 import {ApiError, requestRef} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
-import type {Project} from '../model.js'
+import type {Organization, Project} from '../model.js'
 
 export {ApiError} from './api-error.js'
 // The record lives in the model (the bottom layer); named here too as one of this client's answers.
-export type {Project} from '../model.js'
+export type {Organization, Project} from '../model.js'
 
 export const PATHS = {
   apiKeys: '/api/v1/api-keys',
   me: '/api/v1/auth/me',
   oidcDiscovery: '/api/v1/auth/oidc/discovery',
+  organizations: '/api/v1beta1/deployments/organizations',
   projects: '/api/v1beta1/deployments/list-projects',
   version: '/api/v1beta1/deployments-public/version',
 } as const
@@ -142,23 +143,53 @@ export class ControlPlaneClient {
     return {clientId, discoveryUrl: body.discovery_url}
   }
 
-  /** The projects a token may use; also how an API key is validated. */
-  async listProjects(auth?: Auth): Promise<Project[]> {
-    const {body: raw, requestId} = await this.request({auth, method: 'GET', path: PATHS.projects})
+  /**
+   * The projects a token may use (also how an API key is validated): `orgId`'s, or without it
+   * every project the token reaches, across organizations.
+   */
+  async listProjects(auth?: Auth, orgId?: string): Promise<Project[]> {
+    const path = orgId === undefined ? PATHS.projects : `${PATHS.projects}?${new URLSearchParams({org_id: orgId})}`
+    const {body: raw, requestId} = await this.request({auth, method: 'GET', path})
     const body = object(raw)
     if (!Array.isArray(body?.projects)) throw this.badBody(PATHS.projects, requestId)
     return body.projects.map((entry) => {
       const project = object(entry)
       const count = orDefault(project, 'deployment_count', 0)
+      const org = orDefault(project, 'org_id', 'default')
       if (
         typeof project?.project_id !== 'string' ||
         !nullableString(project.project_name) ||
+        typeof org !== 'string' ||
         typeof count !== 'number' ||
         !Number.isInteger(count) ||
         count < 0
       )
         throw this.badBody(PATHS.projects, requestId)
-      return {deploymentCount: count, projectId: project.project_id, projectName: project.project_name ?? null}
+      return {deploymentCount: count, orgId: org, projectId: project.project_id, projectName: project.project_name ?? null}
+    })
+  }
+
+  /**
+   * The organizations a token may use, in the server's order; null when the server has none
+   * (404). `{"organizations": [...]}` as documented, or the bare list some servers send.
+   */
+  async listOrganizations(auth?: Auth): Promise<null | Organization[]> {
+    let answer: Answer
+    try {
+      answer = await this.request({auth, method: 'GET', path: PATHS.organizations})
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
+
+    const list = Array.isArray(answer.body) ? answer.body : object(answer.body)?.organizations
+    if (!Array.isArray(list)) throw this.badBody(PATHS.organizations, answer.requestId)
+    return list.map((entry) => {
+      const org = object(entry)
+      const isDefault = orDefault(org, 'is_default', false)
+      if (typeof org?.org_id !== 'string' || typeof org.org_name !== 'string' || typeof isDefault !== 'boolean')
+        throw this.badBody(PATHS.organizations, answer.requestId)
+      return {isDefault, orgId: org.org_id, orgName: org.org_name}
     })
   }
 

@@ -18,19 +18,22 @@ export interface EnvironmentServiceDeps {
   warn: (message: string) => void
 }
 
-const fromProbe = (info: VersionInfo) => ({minLlamactlVersion: info.minLlamactlVersion, requiresAuth: info.requiresAuth})
+const fromProbe = (info: VersionInfo) => ({capabilities: info.capabilities, minLlamactlVersion: info.minLlamactlVersion, requiresAuth: info.requiresAuth})
 
 /** Adding, switching and deleting environments, with the server probes they involve. */
 export class EnvironmentService {
   constructor(private readonly deps: EnvironmentServiceDeps) {}
 
-  /** Probes the server and inserts or updates the environment; nothing is stored if the probe fails. */
-  async add(input: string): Promise<EnvironmentRecord> {
+  /**
+   * Probes the server and inserts or updates the environment; nothing is stored if the probe
+   * fails. `use` also makes it current with no current profile (`environments add`).
+   */
+  async add(input: string, options: {use?: boolean} = {}): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     const info = await this.probe(apiUrl)
     const url = new URL(apiUrl)
     if (!isSecureUrl(url)) this.deps.warn(`${apiUrl} uses plain http: API keys sent to it can be read on the network. Use https unless the network is trusted`)
-    return this.deps.environments.upsert(apiUrl, fromProbe(info))
+    return this.deps.environments.upsert(apiUrl, fromProbe(info), options)
   }
 
   /**

@@ -5,6 +5,7 @@ import type {ProfileStore} from '../stores/profile-store.js'
 import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
 import type {ControlPlaneClient, Project} from '../net/control-plane-client.js'
+import {OrganizationScope} from './organizations.js'
 import {ProfileCredential} from './profile-credential.js'
 import type {Prompter} from '../ui/prompter.js'
 import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
@@ -69,7 +70,9 @@ export class ProfileService {
     const apiKey = options.apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
     const projects = await this.validateKey(env.apiUrl, apiKey)
-    const projectId = await pickCredentialProject(projects, options, env.requiresAuth)
+    // A --project-id is found in any organization; the choices are the default organization's.
+    const choices = options.projectId === undefined ? await new OrganizationScope(this.deps.client(env.apiUrl), env).projectsToPick(apiKey) : projects
+    const projectId = await pickCredentialProject(choices, options, env.requiresAuth)
     return this.saveApiKeyProfile(env, apiKey, projectId, options.name)
   }
 
