@@ -473,7 +473,7 @@ export interface CompletionContext {
 }
 
 /** Where the CLI keeps things, as oclif computes it from the root's package.json and the environment. */
-export function directories(ctx: CompletionContext): {cacheDir: string; configDir: string; dataDir: string} {
+export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string; dataDir: string} {
   let pjson: {name?: string; oclif?: {bin?: string; dirname?: string}} = {}
   try {
     pjson = JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8'))
@@ -484,7 +484,7 @@ export function directories(ctx: CompletionContext): {cacheDir: string; configDi
   const bin = pjson.oclif?.bin ?? pjson.name ?? 'llamactl'
   const dirname = pjson.oclif?.dirname ?? pjson.name ?? bin
   const dir = (category: 'cache' | 'config' | 'data') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
-  return {cacheDir: dir('cache'), configDir: dir('config'), dataDir: dir('data')}
+  return {bin, cacheDir: dir('cache'), configDir: dir('config'), dataDir: dir('data')}
 }
 
 /** The next word of command ids that start with `prefix` (topics and commands), with descriptions. */
@@ -588,8 +588,11 @@ async function flagValues(command: CommandSpec, flag: FlagSpec, ctx: CompletionC
  * after the CLI's name): each a value for the whole current word, starting with it.
  */
 export async function complete(words: string[], current: string, ctx: CompletionContext): Promise<Candidate[]> {
-  const tree = loadCommandTree(ctx.root, directories(ctx).dataDir)
-  const startsWithCurrent = (list: Candidate[]) => list.filter((c) => c.value.startsWith(current))
+  const {bin, dataDir} = directories(ctx)
+  const tree = loadCommandTree(ctx.root, dataDir)
+  // Summaries may hold help templates (plugin-help's "Display help for <%= config.bin %>.").
+  const render = (description: string | undefined) => description?.replaceAll(/<%=\s*config\.bin\s*%>/g, bin).replaceAll(/<%[\s\S]*?%>/g, '')
+  const startsWithCurrent = (list: Candidate[]) => list.filter((c) => c.value.startsWith(current)).map((c) => ({...c, description: render(c.description)}))
 
   let depth = 0
   for (let k = words.length; k > 0; k--) {

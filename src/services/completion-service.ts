@@ -79,7 +79,9 @@ if [[ \${funcstack[1]-} == ${name} ]]; then ${name} "$@"; else compdef ${name} $
       return `${header}
 function ${name}_complete
     set -l words (commandline -opc)
-    ${call(fishQuote)} fish -- $words[2..-1] (commandline -ct | string collect --allow-empty) 2>/dev/null
+    # Quoted: exactly one argument, also when the current token is empty.
+    set -l current (commandline -ct)
+    ${call(fishQuote)} fish -- $words[2..-1] "$current" 2>/dev/null
 end
 complete -c ${fishQuote(target.bin)} -f -a '(${name}_complete)'
 `
