@@ -202,7 +202,8 @@ export function planZshrc(content: string): {actions: string[]; content: string}
   } else if (removedBlock) actions.push('remove a stale llamactl block')
 
   if (!updated.some((line) => liveCompinit(line))) {
-    if (updated.length > 0 && updated.at(-1) !== '') updated.push('')
+    // No blank line after our own block: a second run must find the same text.
+    if (updated.length > 0 && updated.at(-1) !== '' && updated.at(-1) !== ZSH_BLOCK_END) updated.push('')
     updated.push(`${ZSH_COMPINIT_LINE}  ${MARKER}`)
     actions.push('add compinit (none was configured)')
   } else if (removedCompinit) actions.push('remove a stale llamactl compinit line')
