@@ -150,7 +150,7 @@ describe('help', function () {
           .map((_, i, all) => all.slice(0, i + 1).join(':')),
       ),
     )
-    expect([...topics].sort()).to.deep.equal(['auth', 'auth:env'])
+    expect([...topics].sort()).to.deep.equal(['auth', 'auth:env', 'completion'])
     for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
   })
 
