@@ -8,6 +8,7 @@ import path from 'node:path'
 
 import {ROOT, runCli} from '../support/cli.js'
 import {TestControlPlane} from '../support/control-plane-server.js'
+import {keychainAvailable, keytar} from '../support/keychain.js'
 import {closeServer, listenOnLoopback, trackSockets} from '../support/loopback.js'
 
 const COMPLETER = path.join(ROOT, 'dist', 'completion', 'complete.js')
@@ -267,6 +268,22 @@ _llamactl`
       expect(cp.calls('list-projects').length).to.equal(before)
     })
 
+    it('a key in the real OS keychain (no LLAMACTL_SECRET_STORE): read for the profile on the line and sent as the bearer', async function () {
+      if (!(await keychainAvailable())) this.skip()
+      const kcKey = cp.addKey()
+      const id = `kc-${process.pid}-${Date.now()}`
+      await keytar().setPassword('llamactl', `profile:${id}`, JSON.stringify({apiKey: kcKey}))
+      try {
+        writeConfig(cp.url, [{apiUrl: cp.url, authType: 'api-key', id, name: 'keychained', projectId: null}])
+        const keychainEnv = {...env, LLAMACTL_SECRET_STORE: undefined}
+        delete keychainEnv.LLAMACTL_SECRET_STORE
+        expect(await bash('llamactl auth project --profile keychained ', keychainEnv)).to.have.members(['p1', 'p2'])
+        expect(cp.calls('list-projects').at(-1)?.authorization).to.equal(`Bearer ${kcKey}`)
+      } finally {
+        await keytar().deletePassword('llamactl', `profile:${id}`)
+      }
+    })
+
     it('a server that never answers: nothing, within the 2 s bound, nothing on stderr', async () => {
       cp.fail({fault: {kind: 'hang'}, path: 'list-projects', times: 1})
       const result = await run(process.execPath, [COMPLETER, ROOT, 'bash', 'llamactl auth project ', ''], env)
@@ -370,6 +387,33 @@ os.write(fd, b'exit\\n'); read(0.5)
     const result = await run('python3', ['-c', driver, scripts.bash, 'llamactl auth use my', 'llamactl auth env switch http://localhost:80'], env, 30_000)
     const printed = [...result.stdout.matchAll(/^\[(.*)\]\r?$/gm)].map((m) => m[1])
     expect(printed).to.include.members(['llamactl', 'auth', 'use', 'my profile', 'switch', 'http://localhost:8080'])
+  })
+
+  it('zsh through zle in a real terminal (zpty): names with a space, quotes and non-ASCII, and a URL with a port, inserted whole', async () => {
+    const driver = `
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'bindkey -e; PS1="> "; autoload -Uz compinit; compinit -u -D; source '\${(q)1}
+sleep 1
+for line in "\${@[2,-1]}"; do
+  zpty -w -n z "$line"$'\\t'
+  sleep 2.5
+  zpty -w z $'\\x01printf "[%s]" \\x05; echo'
+  sleep 1
+done
+zpty -w z exit
+sleep 0.3
+while zpty -r -t z out; do print -rn -- "$out"; done
+zpty -d z`
+    const lines = ['llamactl auth use my', 'llamactl auth use it', "llamactl auth use 'Z", 'llamactl auth env switch http://localhost:']
+    const result = await run('zsh', ['-f', '-c', driver, 'drive', scripts.zsh, ...lines], env, 40_000)
+    const printed = [...result.stdout.matchAll(/^(\[.*\])\r?$/gm)].map((m) => m[1])
+    expect(printed).to.deep.equal([
+      '[llamactl][auth][use][my profile]',
+      `[llamactl][auth][use][it's "quoted"]`,
+      '[llamactl][auth][use][Zoë]',
+      '[llamactl][auth][env][switch][http://localhost:8080]',
+    ])
   })
 
   it('answers through stdout only: the completer writes nothing else, spawned as the shell spawns it', async () => {
