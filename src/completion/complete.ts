@@ -6,7 +6,8 @@ import {pathToFileURL} from 'node:url'
 /**
  * The completer behind the shell scripts of `completion generate`, run by the shell at each TAB:
  *   node complete.js ROOT bash LINE WORDBREAKS     (the line up to the cursor; bash's own words split URLs)
- *   node complete.js ROOT zsh|fish|powershell -- WORD... CURRENT
+ *   node complete.js ROOT zsh|fish -- WORD... CURRENT
+ *   node complete.js ROOT powershell -- :CURRENT WORD...
  * It prints one completion per line (bash: the text readline inserts; the others: value TAB
  * description) and nothing else: no error ever reaches the prompt, and a server-backed completion
  * that takes longer than 2 s ends with nothing.
@@ -641,10 +642,20 @@ async function main(argv: string[]): Promise<string[]> {
     return candidates.map((c) => bashReplacement(c.value, line))
   }
 
-  const words = rest[0] === '--' ? rest.slice(1) : rest
-  // fish hands over the current token as typed: its quotes and escapes are removed the same way.
-  const current = shell === 'fish' ? splitBashLine(words.at(-1) ?? '', '').current : (words.at(-1) ?? '')
-  const candidates = await complete(words.slice(0, -1), current, ctx)
+  let words = rest[0] === '--' ? rest.slice(1) : rest
+  let current: string
+  if (shell === 'powershell') {
+    // Windows PowerShell drops an empty argument to a native program: the current word comes
+    // first, behind a ':' that keeps it non-empty.
+    current = (words[0] ?? ':').slice(1)
+    words = words.slice(1)
+  } else {
+    // fish hands over the current token as typed: its quotes and escapes are removed the same way.
+    current = shell === 'fish' ? splitBashLine(words.at(-1) ?? '', '').current : (words.at(-1) ?? '')
+    words = words.slice(0, -1)
+  }
+
+  const candidates = await complete(words, current, ctx)
   return candidates.map((c) => (c.description ? `${c.value}\t${c.description}` : c.value))
 }
 

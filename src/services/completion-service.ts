@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBl
     $elements = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | Select-Object -Skip 1)
     if ($wordToComplete -and $elements.Count -gt 0) { $elements = @($elements | Select-Object -SkipLast 1) }
     $words = @($elements | ForEach-Object { if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $_.Value } else { $_.Extent.Text } })
-    & ${call(psQuote)} powershell -- @words $wordToComplete 2>$null | ForEach-Object {
+    & ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null | ForEach-Object {
         $value, $description = $_ -split "\`t", 2
         $text = if ($value -match '[\\s''"\`$;(){}@,|&<>#]') { "'" + ($value -replace "'", "''") + "'" } else { $value }
         [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $(if ($description) { $description } else { $value }))

@@ -226,8 +226,8 @@ _llamactl`
       const script = readFileSync(scripts.powershell, 'utf8')
       expect(script).to.include("Register-ArgumentCompleter -Native -CommandName 'llamactl'")
       expect(script).to.include(`'${COMPLETER}'`)
-      expect(script).to.include(' powershell -- @words $wordToComplete')
-      const result = await run(process.execPath, [COMPLETER, ROOT, 'powershell', '--', 'auth', 'use', 'my'], env)
+      expect(script).to.include(' powershell -- ":$wordToComplete" @words')
+      const result = await run(process.execPath, [COMPLETER, ROOT, 'powershell', '--', ':my', 'auth', 'use'], env)
       expect(result.stdout).to.equal('my profile\tapi-key\n')
     })
 
