@@ -557,6 +557,8 @@ function flagCandidates(command: CommandSpec, state: LineState): Candidate[] {
     if (flag.allowNo) out.push({description: flag.summary, value: `--no-${flag.name}`})
   }
 
+  // oclif answers --help for every command without declaring it.
+  if (!command.flags.some((f) => f.name === 'help')) out.push({description: 'Show help', value: '--help'})
   return out
 }
 

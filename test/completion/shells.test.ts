@@ -178,7 +178,7 @@ _llamactl`
       try {
         expect(await bash('llamactl de')).to.deep.equal(['deploy'])
         expect(await bash('llamactl deploy ')).to.deep.equal(['now'])
-        expect(await fish('llamactl deploy now --')).to.deep.equal(['--force'])
+        expect(await fish('llamactl deploy now --')).to.deep.equal(['--force', '--help\tShow help'])
         writeFileSync(path.join(dataDir, 'package.json'), JSON.stringify({oclif: {plugins: [], schema: 1}, private: true}))
         expect(await bash('llamactl de')).to.deep.equal([])
       } finally {
