@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {execFile, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
@@ -414,6 +414,13 @@ zpty -d z`
       '[llamactl][auth][use][Zoë]',
       '[llamactl][auth][env][switch][http://localhost:8080]',
     ])
+  })
+
+  it('the completer answers when called through a symlink (a linked plugin, a symlinked install dir)', async () => {
+    const link = path.join(tmp, 'linked-complete.js')
+    symlinkSync(COMPLETER, link)
+    const result = await run(process.execPath, [link, ROOT, 'bash', 'llamactl auth u', ''], env)
+    expect(result).to.include({code: 0, stderr: '', stdout: 'use\n'})
   })
 
   it('answers through stdout only: the completer writes nothing else, spawned as the shell spawns it', async () => {
