@@ -77,6 +77,15 @@ describe('the completer (in process, built manifest, temp config)', () => {
         expect(readConfig(tmp) !== undefined).to.equal(cliAccepts)
       })
 
+    it('LLAMACTL_CONFIG_DIR with a leading ~ is in the home directory (as the Python llamactl reads it)', async () => {
+      mkdirSync(path.join(tmp, 'cfg'))
+      const profile = {apiUrl: 'https://a', authType: 'none', id: 'i', name: 'tilde', projectId: null}
+      const doc = {currentEnvironment: 'https://a', environments: [{apiUrl: 'https://a', currentProfile: null}], profiles: [profile], schemaVersion: 1}
+      writeFileSync(path.join(tmp, 'cfg', 'config.json'), JSON.stringify(doc))
+      const found = await complete(['auth', 'use'], '', {env: {LLAMACTL_CONFIG_DIR: '~/cfg', XDG_DATA_HOME: path.join(tmp, 'd')}, home: tmp, root: ROOT})
+      expect(found.map((c) => c.value)).to.deep.equal(['tilde'])
+    })
+
     it('no config dir: a fresh config; a directory where the file should be: nothing', () => {
       expect(readConfig(path.join(tmp, 'absent'))).to.deep.include({environments: [], profiles: []})
       mkdirSync(path.join(tmp, 'config.json'))
