@@ -182,7 +182,7 @@ describe('help', function () {
           .map((_, i, all) => all.slice(0, i + 1).join(':')),
       ),
     )
-    expect([...topics].sort()).to.deep.equal(['auth', 'auth:env', 'environments', 'organizations', 'projects'])
+    expect([...topics].sort()).to.deep.equal(['auth', 'auth:env', 'completion', 'environments', 'organizations', 'projects'])
     for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
   })
 
