@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
-import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
+import {isSecureUrl, normalizeApiUrl} from '../api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
 import {credentialOf, ProfileCredential, showAs} from './profile-credential.js'
 import type {ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'

@@ -1,4 +1,4 @@
-import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
+import {isSecureUrl, normalizeApiUrl} from '../api-url.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import {compareVersions} from './version.js'
 import type {ControlPlaneClient, VersionInfo} from '../net/control-plane-client.js'

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import {normalizeApiUrl} from '../net/api-url.js'
+import {normalizeApiUrl} from '../api-url.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'

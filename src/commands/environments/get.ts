@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {CliError} from '../../errors.js'
-import {normalizeApiUrl} from '../../net/api-url.js'
+import {normalizeApiUrl} from '../../api-url.js'
 import {OutputCommand} from '../../output-command.js'
 import {type Column, outputFlag, renderTable} from '../../ui/output.js'
 import {environmentView, type EnvironmentView, yesNo} from '../../ui/views.js'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {normalizeApiUrl} from '../../net/api-url.js'
+import {normalizeApiUrl} from '../../api-url.js'
 import {CliError} from '../../errors.js'
 import {interactiveFlag} from '../../flags.js'
 import {pickEnvironment} from '../../ui/pickers.js'
