@@ -8,6 +8,7 @@ import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {AuthType, ProfileRecord} from '../stores/schema.js'
 import type {ProfileService} from './profile-service.js'
+import {booleanVariable, readVariable} from '../variables.js'
 
 /** The variables of the Python llamactl 0.10 that name a credential (credentials.md). */
 export const CREDENTIAL_VARIABLES = {
@@ -64,7 +65,6 @@ export interface CredentialServiceDeps {
   warned?: Set<string>
 }
 
-const TRUE = /^(1|true|yes)$/i
 const processWarnings = new Set<string>()
 
 /** The one line a command needing a credential fails with when there is none (credentials.md, step 4). */
@@ -223,10 +223,10 @@ export class CredentialService {
   private fromVariables(current: null | ProfileRecord): CredentialLocation | null {
     const {env} = this.deps
     const V = CREDENTIAL_VARIABLES
-    if (TRUE.test(env[V.useProfile]?.trim() ?? '')) return null
-    const apiKey = env[V.apiKey]?.trim()
+    if (booleanVariable(env, V.useProfile)) return null
+    const apiKey = readVariable(env, V.apiKey)?.trim()
     if (!apiKey) return null
-    const projectId = env[V.projectId]?.trim()
+    const projectId = readVariable(env, V.projectId)?.trim()
     if (!projectId) {
       this.warnOnce(`${V.apiKey} is set but ${V.projectId} is missing, so the key from the environment is not used. Set both to use it`)
       return null
@@ -241,7 +241,7 @@ export class CredentialService {
   /** LLAMA_CLOUD_BASE_URL: unset or empty means the default control plane; a trailing `/` is dropped. */
   private baseUrl(): string {
     const name = CREDENTIAL_VARIABLES.baseUrl
-    const raw = this.deps.env[name]?.trim()
+    const raw = readVariable(this.deps.env, name)?.trim()
     if (!raw) return DEFAULT_API_URL
     let apiUrl: string
     try {
