@@ -4,6 +4,7 @@ import {format} from 'node:util'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
+import {llamactlVersion} from './services/version.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
 import {visible, visibleLines} from './ui/terminal-text.js'
@@ -67,7 +68,7 @@ export abstract class BaseCommand<T> extends Command {
     this.servicesInstance ??= (this.constructor as typeof BaseCommand).servicesFactory({
       configDir: this.config.configDir,
       env: process.env,
-      version: this.config.version,
+      version: llamactlVersion(this.config),
       warn: (message) => this.warn(message),
     })
     return this.servicesInstance
