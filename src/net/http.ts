@@ -5,7 +5,7 @@ import {checkServerIdentity, type PeerCertificate} from 'node:tls'
 
 import got, {type Got, type Method, type RequestError, type RequestFunction} from 'got'
 
-import {ApiError, requestRef} from './api-error.js'
+import {ApiError, boundedRequestId, requestRef} from './api-error.js'
 import {proxyFor, proxyLabel, type ProxyChoice} from './proxy.js'
 import {nativeTlsCertificates, nativeTlsEnabled} from './system-ca.js'
 
@@ -59,7 +59,7 @@ export interface HttpResponse {
   /** The whole body, at most `maxBodyBytes`, decompressed. */
   body: Buffer
   headers: IncomingHttpHeaders
-  /** The server's `x-request-id`, shortened to something printable in a line. */
+  /** The server's `x-request-id` (else `x-correlation-id`), shortened to something printable in a line. */
   requestId?: string
   status: number
 }
@@ -113,11 +113,9 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-/** The request id a server sent, bounded so a hostile one can't flood a line. */
+/** The request id a server sent in its headers: `x-request-id`, else `x-correlation-id` (both read by the Python llamactl). */
 export function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
-  const id = first(headers['x-request-id'])?.trim()
-  if (!id) return undefined
-  return id.length > 64 ? `${id.slice(0, 64)}…` : id
+  return boundedRequestId(first(headers['x-request-id'])) ?? boundedRequestId(first(headers['x-correlation-id']))
 }
 
 /** Where a redirect pointed, as a normalised absolute URL (parsing escapes what isn't printable). */

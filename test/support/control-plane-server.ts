@@ -42,6 +42,12 @@ export interface ControlPlaneOptions {
    * pass, so this is how a control sequence reaches an error line through a header.
    */
   requestId?: string
+  /**
+   * Where answers carry their request id: the `x-request-id` header (default), the
+   * `x-correlation-id` header, or, as the open-source control plane does, no header and a 5xx
+   * body of `{"detail": "Internal server error", "correlation_id": …}`.
+   */
+  requestIdIn?: 'body' | 'x-correlation-id' | 'x-request-id'
   version?: string
 }
 
@@ -145,9 +151,12 @@ export class TestControlPlane {
 
     this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname})
     const requestId = this.options.requestId ?? `req-${this.requests.length}`
+    const idIn = this.options.requestIdIn ?? 'x-request-id'
+    const idHeader = idIn === 'body' ? {} : {[idIn]: requestId}
     const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, {'content-type': 'application/json', 'x-request-id': requestId})
-      res.end(payload === undefined ? '' : JSON.stringify(payload))
+      res.writeHead(status, {'content-type': 'application/json', ...idHeader})
+      const body = idIn === 'body' && status >= 500 ? {correlation_id: requestId, detail: 'Internal server error'} : payload
+      res.end(body === undefined ? '' : JSON.stringify(body))
     }
 
     const rule = this.faults.find((f) => (!f.path || url.pathname.includes(f.path)) && (!f.method || f.method === req.method))
@@ -155,7 +164,7 @@ export class TestControlPlane {
       if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
       switch (rule.fault.kind) {
         case 'badJson': {
-          res.writeHead(200, {'content-type': 'application/json', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'application/json', ...idHeader})
           res.end('{"projects": [')
           return
         }
@@ -165,7 +174,7 @@ export class TestControlPlane {
         }
 
         case 'notVersionDocument': {
-          res.writeHead(200, {'content-type': 'text/html', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'text/html', ...idHeader})
           res.end('<html>hello</html>')
           return
         }
