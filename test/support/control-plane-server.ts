@@ -212,7 +212,8 @@ export class TestControlPlane {
     const identity = await this.authenticate(req)
     if (req.method === 'GET' && pathname === '/api/v1beta1/deployments/list-projects') {
       if (identity) return send(200, {projects: identity.projects})
-      if (!requiresAuth && !req.headers.authorization) return send(200, {projects: this.options.publicProjects ?? DEMO_PROJECTS})
+      // Like the open-source control plane: without auth, no key is checked, any key "works".
+      if (!requiresAuth) return send(200, {projects: this.options.publicProjects ?? DEMO_PROJECTS})
       return send(401, {detail: 'Invalid or expired token'})
     }
 
