@@ -67,8 +67,20 @@ export interface CredentialServiceDeps {
 
 const processWarnings = new Set<string>()
 
-/** The one line a command needing a credential fails with when there is none (credentials.md, step 4). */
-export function noCredentials(apiUrl: string): CliError {
+/**
+ * The one line a command needing a credential fails with when there is none (credentials.md,
+ * step 4). When the environment has profiles but none is current (after switching to it, say),
+ * it names them and the command that makes one current instead of sending the user to log in.
+ */
+export function noCredentials(apiUrl: string, profiles: string[] = []): CliError {
+  if (profiles.length > 0) {
+    const names = profiles.length > 3 ? `${profiles.slice(0, 3).join(', ')}, …` : profiles.join(', ')
+    return new CliError(`No credentials: no profile is current in ${apiUrl} (it has ${names}) and ${CREDENTIAL_VARIABLES.apiKey} is not set`, {
+      code: 'no_credentials',
+      suggestion: `Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`), or set ${CREDENTIAL_VARIABLES.apiKey} and ${CREDENTIAL_VARIABLES.projectId}`,
+    })
+  }
+
   return new CliError(`No credentials: no profile is current in ${apiUrl} and ${CREDENTIAL_VARIABLES.apiKey} is not set`, {
     code: 'no_credentials',
     suggestion: `Run \`llamactl auth login\` or \`llamactl auth token\`, or set ${CREDENTIAL_VARIABLES.apiKey} and ${CREDENTIAL_VARIABLES.projectId}`,
@@ -134,7 +146,16 @@ export class CredentialService {
   async locate(request: CredentialRequest = {}): Promise<CredentialLocation> {
     const location = await this.find(request)
     if (location) return location
-    throw noCredentials((await this.deps.environments.current()).apiUrl)
+    throw await this.noCredentials()
+  }
+
+  /** The "no credentials" error for the current environment, naming its profiles when it has some. */
+  async noCredentials(): Promise<CliError> {
+    const {apiUrl} = await this.deps.environments.current()
+    return noCredentials(
+      apiUrl,
+      (await this.deps.profiles.list(apiUrl)).map((p) => p.name),
+    )
   }
 
   /**

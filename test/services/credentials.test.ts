@@ -144,13 +144,13 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     expect(warnings).to.deep.equal([])
   })
 
-  it('4. nothing: one line naming auth login, auth token and both variables', async () => {
+  it('4. nothing: one line naming the profiles there and auth use (none is current), and both variables', async () => {
     await services.profileStore.setCurrent(CP, null)
     for (const env of [{}, {LLAMA_CLOUD_API_KEY: 'llx-env'}, {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env', LLAMA_CLOUD_USE_PROFILE: '1'}]) {
       const error = await failure(resolve(env))
       expect(error.code).to.equal('no_credentials')
       expect(error.line).to.equal(
-        `No credentials: no profile is current in ${CP} and LLAMA_CLOUD_API_KEY is not set. Run \`llamactl auth login\` or \`llamactl auth token\`, or set LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID`,
+        `No credentials: no profile is current in ${CP} (it has ci, other) and LLAMA_CLOUD_API_KEY is not set. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`), or set LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID`,
       )
     }
   })
