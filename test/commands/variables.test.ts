@@ -6,6 +6,7 @@ import path from 'node:path'
 import {currentCredentials} from '../../src/index.js'
 import {runCli, RunOptions, tempConfigDir} from '../support/cli.js'
 import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
+import {ForwardProxy} from '../support/forward-proxy.js'
 import {answersVersion, HostileServer, randomLoopbackAddress, selfSignedCertificate, sendJson} from '../support/hostile-server.js'
 import {buildProfilesDb, PY_DEFAULT_API_URL} from '../support/python-profiles-db.js'
 
@@ -204,6 +205,19 @@ describe('LLAMACTL_NATIVE_TLS and --native-tls', function () {
     expect(json(viaFlag)).to.include({apiUrl: server.url})
     // A false value is no native TLS.
     fails(await run(['auth', 'env', 'add', server.url], {...systemBundle, LLAMACTL_NATIVE_TLS: 'off'}), 1, /^Error: TLS error talking to/)
+  })
+
+  it('holds through an HTTPS_PROXY tunnel: the certificate is checked against the system bundle (stood in for by SSL_CERT_FILE)', async () => {
+    const {cert, server} = await tlsServer()
+    const proxy = await new ForwardProxy().start()
+    try {
+      const env = {HTTPS_PROXY: proxy.url, NO_PROXY: '', SSL_CERT_FILE: cert.certFile}
+      fails(await run(['auth', 'env', 'add', server.url], env), 1, /^Error: TLS error talking to https:\/\/[\d.]+:\d+ through the proxy/)
+      ok(await run(['auth', 'env', 'add', server.url, '--native-tls'], env))
+      expect(proxy.seen.map((r) => r.method)).to.include('CONNECT')
+    } finally {
+      await proxy.stop()
+    }
   })
 
   it('adds to NODE_EXTRA_CA_CERTS rather than replacing it (the system bundle stood in for by SSL_CERT_FILE)', async () => {

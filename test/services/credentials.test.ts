@@ -117,11 +117,13 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     expect(warnings.find((w) => w.startsWith('LLAMA_CLOUD_BASE_URL is http://cp.internal, plain http'))).to.be.a('string')
   })
 
-  it('2. LLAMA_CLOUD_USE_PROFILE true (1, true, yes, any case) keeps the profile; other values do not', async () => {
+  it('2. LLAMA_CLOUD_USE_PROFILE true (pydantic: 1, true, t, yes, y, on, any case) keeps the profile; false or empty does not; anything else is a usage error', async () => {
     const env = {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env'}
-    for (const value of ['1', 'true', 'TRUE', 'Yes', ' yes '])
+    for (const value of ['1', 'true', 'TRUE', 'Yes', ' yes ', 't', 'Y', 'on'])
       expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('profile')
-    for (const value of ['0', 'false', 'no', '']) expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
+    for (const value of ['0', 'false', 'no', '', 'f', 'N', 'OFF'])
+      expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
+    expect((await failure(resolve({...env, LLAMA_CLOUD_USE_PROFILE: 'maybe'}))).code).to.equal('usage')
     expect(warnings.every((w) => w === OVERRIDE('ci'))).to.equal(true)
   })
 
