@@ -148,7 +148,7 @@ describe('installed into a host llamactl', function () {
     await expectUninstalled(host)
   })
 
-  it("the host's own command (deployments list), written only against the library: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
+  it("the host's own command (deployments list), written only against the library: current profile, --profile, the variables, a repaired login key, no credentials; the version check uses the host's version", async () => {
     const host = newHost('library')
     const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
     expect(installed.code, installed.stderr).to.equal(0)
@@ -169,12 +169,19 @@ describe('installed into a host llamactl', function () {
       const help = await llamactl(['deployments', 'list', '--help'])
       expect(help.stdout).to.include('--profile=<name>').and.include('--project-id=<value>')
 
+      // min_llamactl_version is compared with the host's version (1.0.0): no warning; standalone with the implemented 0.10.3.
+      cp.options.minLlamactlVersion = '0.10.4'
+      const added = await llamactl(['auth', 'env', 'add', cp.url])
+      expect(added.code, added.stderr).to.equal(0)
+      expect(added.stderr)
+        .to.match(/^Added /)
+        .and.not.include('requires llamactl')
+      const standaloneAdd = await host.standalone(['auth', 'env', 'add', cp.url])
+      expect(standaloneAdd.stderr).to.include(`Warning: ${cp.url} requires llamactl 0.10.4 or newer; this is 0.10.3. Upgrade llamactl before using it`)
+      cp.options.minLlamactlVersion = null
+
       // No credentials at all: exit 1, one line.
-      for (const args of [
-        ['auth', 'env', 'add', cp.url],
-        ['auth', 'env', 'switch', cp.url],
-      ])
-        expect((await llamactl(args)).code).to.equal(0)
+      expect((await llamactl(['auth', 'env', 'switch', cp.url])).code).to.equal(0)
       const none = await llamactl(['deployments', 'list'])
       expect(none.code).to.equal(1)
       expect(none.stderr).to.equal(

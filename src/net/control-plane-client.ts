@@ -1,4 +1,4 @@
-import {ApiError, requestRef} from './api-error.js'
+import {ApiError, boundedRequestId, requestRef} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
 import type {Organization, Project} from '../model.js'
@@ -76,6 +76,16 @@ interface Answer {
 
 function object(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+}
+
+/** The `correlation_id` of a JSON error body (`{"detail": …, "correlation_id": …}`), bounded like a header's id. */
+function correlationIdOf(body: Buffer): string | undefined {
+  try {
+    const id = object(JSON.parse(body.toString('utf8')))?.correlation_id
+    return typeof id === 'string' ? boundedRequestId(id) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const nullableString = (value: unknown): value is null | string | undefined => value === null || value === undefined || typeof value === 'string'
@@ -295,9 +305,15 @@ export class ControlPlaneClient {
     return {body, requestId}
   }
 
-  /** Turns a status that isn't 2xx into an error carrying the request id (redirects never get here). */
+  /**
+   * Turns a status that isn't 2xx into an error carrying the request id (redirects never get
+   * here): the headers' (http.ts), else the `correlation_id` of the error body, which is where
+   * the open-source control plane puts it.
+   */
   private checkStatus(response: HttpResponse, path: string): void {
-    const {requestId, status} = response
+    const {status} = response
+    if (status >= 200 && status < 300) return
+    const requestId = response.requestId ?? correlationIdOf(response.body)
     const ref = requestRef(requestId)
     if (status === 401)
       throw new ApiError(`${this.apiUrl} rejected the credentials (401${ref})`, 401, requestId, 'unauthorized', 'Check the API key, or log in again')

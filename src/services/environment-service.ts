@@ -55,7 +55,10 @@ export class EnvironmentService {
     return {apiUrl, currentEnvironment, removedProfiles: removed.length}
   }
 
-  /** Makes a known environment current, refreshing its settings when the server answers. */
+  /**
+   * Makes a known environment current, refreshing its settings when the server answers. When it
+   * has profiles but none is current, a warning says how to choose one.
+   */
   async switch(input: string): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     // Fail on an unknown URL before touching the network.
@@ -67,7 +70,16 @@ export class EnvironmentService {
       this.deps.warn(`Switched, but could not refresh the settings of ${apiUrl}: ${(error as Error).message}`)
     }
 
-    return this.deps.environments.switch(apiUrl, info && fromProbe(info))
+    const env = await this.deps.environments.switch(apiUrl, info && fromProbe(info))
+    if (!env.currentProfile) {
+      const names = (await this.deps.profiles.list(apiUrl)).map((p) => p.name)
+      if (names.length > 0)
+        this.deps.warn(
+          `No profile is current in ${apiUrl}; it has ${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')}. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`)`,
+        )
+    }
+
+    return env
   }
 
   private async probe(apiUrl: string): Promise<VersionInfo> {

@@ -5,7 +5,7 @@ import {isatty} from 'node:tty'
 import {CliError} from '../errors.js'
 
 /**
- * Runs `argv` with `variables` set (null: removed) on top of `env`, stdin, stdout and stderr
+ * Runs `argv` with `variables` set (null: removed; in every spelling of the name) on top of `env`, stdin, stdout and stderr
  * passed through, and resolves with its exit status: its own, or 128 + the number of the
  * signal that killed it. SIGTERM, and SIGINT, are forwarded to it while it runs; SIGINT only
  * when no standard stream is a terminal, because Ctrl-C in a terminal already reaches every
@@ -14,9 +14,11 @@ import {CliError} from '../errors.js'
  */
 export async function runWithVariables(argv: string[], variables: ReadonlyArray<readonly [string, null | string]>, env: NodeJS.ProcessEnv): Promise<number> {
   const childEnv = {...env}
-  for (const [name, value] of variables)
-    if (value === null) delete childEnv[name]
-    else childEnv[name] = value
+  for (const [name, value] of variables) {
+    // Every spelling goes: the Python llamactl reads these names in any case (variables.ts).
+    for (const key of Object.keys(childEnv)) if (key.toLowerCase() === name.toLowerCase()) delete childEnv[key]
+    if (value !== null) childEnv[name] = value
+  }
 
   const [command, ...args] = argv
   const terminal = [0, 1, 2].some((fd) => isatty(fd))

@@ -55,6 +55,14 @@ export interface ProfileServiceDeps {
   warn?: (message: string) => void
 }
 
+/** What `auth token` says where the server doesn't check keys: nothing was validated, and an unlisted project is taken on trust. */
+function unchecked(apiUrl: string, projectId: string, projects: Project[]): string {
+  const line = `${apiUrl} does not require an API key, so it takes any key: this one was not checked`
+  if (projects.some((p) => p.projectId === projectId)) return line
+  const listed = projects.length > 0 ? `it lists ${projects.map((p) => p.projectId).join(', ')}` : 'it lists none'
+  return `${line}, and project ${projectId} is not one it lists (${listed}; a server without auth lists only projects with a deployment)`
+}
+
 /** Creating and deleting profiles together with their secrets: never one without the other. */
 export class ProfileService {
   constructor(private readonly deps: ProfileServiceDeps) {}
@@ -62,7 +70,8 @@ export class ProfileService {
   /**
    * `auth token`: validates the key with the server, picks its project (the requested one, the
    * only one, or a prompt) and saves the API-key profile as current. Adding a key that already
-   * has a profile here updates that profile and keeps its name.
+   * has a profile here updates that profile and keeps its name. An environment without auth
+   * takes any key and any project id (pickCredentialProject): a warning says so.
    */
   async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
     // Before the server is asked anything: a bad name is the user's to fix.
@@ -73,6 +82,7 @@ export class ProfileService {
     // A --project-id is found in any organization; the choices are the default organization's.
     const choices = options.projectId === undefined ? await new OrganizationScope(this.deps.client(env.apiUrl), env).projectsToPick(apiKey) : projects
     const projectId = await pickCredentialProject(choices, options, env.requiresAuth)
+    if (!env.requiresAuth) this.deps.warn?.(unchecked(env.apiUrl, projectId, projects))
     return this.saveApiKeyProfile(env, apiKey, projectId, options.name)
   }
 

@@ -1,6 +1,6 @@
 import {CliError} from '../errors.js'
 import {ApiError} from '../net/control-plane-client.js'
-import {CREDENTIAL_VARIABLES, noCredentials} from './credentials.js'
+import {CREDENTIAL_VARIABLES} from './credentials.js'
 import {sessionExpired} from './login-session.js'
 import {redactKey, redactKeys} from '../ui/redact.js'
 import type {CredentialRequest, CredentialService} from './credentials.js'
@@ -66,7 +66,7 @@ export class StatusService {
       return {
         apiUrl,
         authType: null,
-        check: check('no_credentials', noCredentials(apiUrl).line),
+        check: check('no_credentials', (await this.deps.credentials.noCredentials()).line),
         keyHint: null,
         keychainUnavailable: null,
         login: null,

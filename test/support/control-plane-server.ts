@@ -56,6 +56,12 @@ export interface ControlPlaneOptions {
    * pass, so this is how a control sequence reaches an error line through a header.
    */
   requestId?: string
+  /**
+   * Where answers carry their request id: the `x-request-id` header (default), the
+   * `x-correlation-id` header, or, as the open-source control plane does, no header and a 5xx
+   * body of `{"detail": "Internal server error", "correlation_id": …}`.
+   */
+  requestIdIn?: 'body' | 'x-correlation-id' | 'x-request-id'
   version?: string
 }
 
@@ -174,9 +180,12 @@ export class TestControlPlane {
 
     this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname, query: url.search})
     const requestId = this.options.requestId ?? `req-${this.requests.length}`
+    const idIn = this.options.requestIdIn ?? 'x-request-id'
+    const idHeader = idIn === 'body' ? {} : {[idIn]: requestId}
     const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, {'content-type': 'application/json', 'x-request-id': requestId})
-      res.end(payload === undefined ? '' : JSON.stringify(payload))
+      res.writeHead(status, {'content-type': 'application/json', ...idHeader})
+      const body = idIn === 'body' && status >= 500 ? {correlation_id: requestId, detail: 'Internal server error'} : payload
+      res.end(body === undefined ? '' : JSON.stringify(body))
     }
 
     const rule = this.faults.find((f) => (!f.path || url.pathname.includes(f.path)) && (!f.method || f.method === req.method))
@@ -184,7 +193,7 @@ export class TestControlPlane {
       if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
       switch (rule.fault.kind) {
         case 'badJson': {
-          res.writeHead(200, {'content-type': 'application/json', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'application/json', ...idHeader})
           res.end('{"projects": [')
           return
         }
@@ -194,7 +203,7 @@ export class TestControlPlane {
         }
 
         case 'notVersionDocument': {
-          res.writeHead(200, {'content-type': 'text/html', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'text/html', ...idHeader})
           res.end('<html>hello</html>')
           return
         }
@@ -234,13 +243,14 @@ export class TestControlPlane {
       const orgId = url.searchParams.get('org_id')
       const inOrg = (projects: WireProject[]) => (orgId === null ? projects : projects.filter((p) => (p.org_id ?? 'default') === orgId))
       if (identity) return send(200, {projects: inOrg(identity.projects)})
-      if (!requiresAuth && !req.headers.authorization) return send(200, {projects: inOrg(this.options.publicProjects ?? DEMO_PROJECTS)})
+      // Like the open-source control plane: without auth, no key is checked, any key "works".
+      if (!requiresAuth) return send(200, {projects: inOrg(this.options.publicProjects ?? DEMO_PROJECTS)})
       return send(401, {detail: 'Invalid or expired token'})
     }
 
     if (req.method === 'GET' && pathname === '/api/v1beta1/deployments/organizations') {
       if (!this.options.organizations) return send(404, {detail: 'Not Found'})
-      if (identity || (!requiresAuth && !req.headers.authorization)) return send(200, {organizations: this.options.organizations})
+      if (identity || !requiresAuth) return send(200, {organizations: this.options.organizations})
       return send(401, {detail: 'Invalid or expired token'})
     }
 
