@@ -145,7 +145,7 @@ export class ControlPlaneClient {
     return {clientId, discoveryUrl: body.discovery_url}
   }
 
-  /** The projects a token may use; also how an API key is validated. */
+  /** The projects a token may use; also how an API key is validated. A project id that is not printable text of sane length is a bad answer. */
   async listProjects(auth?: Auth): Promise<Project[]> {
     const {body: raw, requestId} = await this.request({auth, method: 'GET', path: PATHS.projects})
     const body = object(raw)
@@ -155,6 +155,7 @@ export class ControlPlaneClient {
       const count = orDefault(project, 'deployment_count', 0)
       if (
         typeof project?.project_id !== 'string' ||
+        !projectIdText(project.project_id) ||
         !nullableString(project.project_name) ||
         typeof count !== 'number' ||
         !Number.isInteger(count) ||
@@ -279,4 +280,13 @@ export class ControlPlaneClient {
     if (status < 200 || status >= 300)
       throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
   }
+}
+
+/**
+ * A project id llamactl takes over (from a server, a flag, an import): 1 to 200 characters, no
+ * control characters, invisible format characters or line separators. It ends up on terminals,
+ * in config.json and in .env files that shells source.
+ */
+export function projectIdText(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
 }

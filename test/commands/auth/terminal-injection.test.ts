@@ -142,6 +142,7 @@ describe('--name must be printable and non-empty (auth token, auth login)', func
     ['a line break that fakes a second current row', 'x\n*  forged'],
     ['ESC', `x${CLEAR}`],
     ['a C1 control', `x${C1_CSI}2J`],
+    ['over 200 characters', 'n'.repeat(201)],
   ]
 
   for (const [what, name] of badNames)
