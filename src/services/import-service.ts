@@ -178,7 +178,7 @@ class Interruption {
 }
 
 /** At most this many warning lines for skipped rows; more are summed up in one. */
-const MAX_WARNING_LINES = 5
+const MAX_WARNING_LINES = 10
 
 /** A plan's warnings as printed: one line each, or for many a single line counting them by reason. */
 export function warningLines(plan: ImportPlan): string[] {
