@@ -192,14 +192,18 @@ export function warningLines(plan: ImportPlan): string[] {
 /**
  * Why a profiles.db is not one to import without being asked: it (or the link to it) belongs to
  * another user, or group or others can write to it. In a shared config dir anyone could plant
- * one that makes their control plane current. Undefined for the user's own private file.
+ * one that makes their control plane current. Undefined for the user's own private file. Group
+ * write is fine in the user's private group (gid = uid, the user's own primary group: where
+ * useradd makes one group per user, a umask of 002 gives every file of theirs mode 0664).
  */
 async function notOwnFile(file: string): Promise<string | undefined> {
   if (process.platform === 'win32') return undefined
   const uid = process.getuid?.()
+  const privateGroup = (gid: number) => gid === uid && gid === process.getgid?.()
   for (const stat of await Promise.all([fs.lstat(file), fs.stat(file)])) {
     if (stat.uid !== uid) return `it belongs to another user (uid ${stat.uid})`
-    if (!stat.isSymbolicLink() && (stat.mode & 0o022) !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
+    const writers = stat.mode & (privateGroup(stat.gid) ? 0o002 : 0o022)
+    if (!stat.isSymbolicLink() && writers !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
   }
 
   return undefined

@@ -128,6 +128,22 @@ describe('taking over the Python llamactl: profiles.db', function () {
         expect(json(ok(await run(['auth', 'list', '--json']))).environment).to.equal('https://evil.example')
       })
 
+    it("a profiles.db 0664 in the user's private group (gid = uid: one group per user, umask 002) is imported on a first run; 0664 in another group is not", async function () {
+      if (process.getuid?.() !== process.getgid?.()) this.skip()
+      buildProfilesDb(source, V2)
+      chmodSync(source, 0o664)
+      const imported = ok(await run(['auth', 'list', '--json']))
+      expect(lines(imported.stderr)[0]).to.match(SUMMARY)
+      expect(json(imported).profiles).to.have.length(2)
+      if (process.getuid?.() !== 0) return
+      rmSync(path.join(dir, 'config.json'))
+      rmSync(path.join(dir, 'secrets.json'))
+      chownSync(source, 0, 65_534) // group nogroup: nobody may write it
+      const refused = ok(await run(['auth', 'list', '--json']))
+      expect(lines(refused.stderr)).to.have.length(1)
+      expect(lines(refused.stderr)[0]).to.match(/was not imported: other users can write to it \(mode 0664\)/)
+    })
+
     it('imports once when two CLI processes start at once (under the config lock)', async () => {
       for (let round = 0; round < 3; round++) {
         if (round > 0) {
