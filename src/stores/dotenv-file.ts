@@ -168,9 +168,9 @@ function sharedFile(file: string, target: string, stat: {mode: number; uid: numb
  * Sets and removes variables in a dotenv file (see setDotenvVariables) atomically: a temp file
  * next to the real file (through symlinks: the link stays a link), flushed, then renamed over
  * it, under a lock next to it, which also removes the temp files of writers that died (they may
- * hold a key). A new file is created 0600; an existing one keeps its mode. With `secret`, a file
- * that another user owns or others can read is refused (one line naming the real file) unless
- * `allowShared`.
+ * hold a key). A new file is created 0600; an existing one keeps its mode (and, written by root,
+ * its owner). With `secret`, a file that another user owns or others can read is refused (one
+ * line naming the real file) unless `allowShared`.
  */
 export async function updateDotenvFile(file: string, values: DotenvValues, options: DotenvWriteOptions = {}): Promise<DotenvWrite> {
   const target = await followLinks(file)
@@ -185,6 +185,7 @@ export async function updateDotenvFile(file: string, values: DotenvValues, optio
     async () => {
       let text = ''
       let mode: number | undefined
+      let owner: {gid: number; uid: number} | undefined
       try {
         const stat = await fs.stat(target)
         if (!stat.isFile()) throw new CliError(`${file} is not a regular file`, {code: 'env_file', suggestion: 'Point --env-file at a dotenv file'})
@@ -196,12 +197,13 @@ export async function updateDotenvFile(file: string, values: DotenvValues, optio
           })
         if (shared) options.warn?.(`${shared} and now holds an API key (--allow-shared-file)`)
         mode = stat.mode & 0o7777
+        owner = {gid: stat.gid, uid: stat.uid}
         text = (await fs.readFile(target)).toString('latin1')
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asCliError(error, file)
       }
 
-      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {error: (error) => asCliError(error, file), mode})
+      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {error: (error) => asCliError(error, file), mode, owner})
       return {created: mode === undefined, mode: mode ?? 0o600}
     },
     {configDir: false},

@@ -125,6 +125,8 @@ export interface AtomicWriteOptions {
   error?: (cause: Error) => CliError
   /** The file's mode (default 0600), set on the temp file before it is renamed into place. */
   mode?: number
+  /** The file's owner, kept when root replaces another user's file (others can't give files away). */
+  owner?: {gid: number; uid: number}
 }
 
 /**
@@ -142,6 +144,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     opened = true
     try {
       await handle.writeFile(data)
+      if (options.owner && process.getuid?.() === 0) await handle.chown(options.owner.uid, options.owner.gid)
       if (options.mode !== undefined && options.mode !== FILE_MODE) await handle.chmod(options.mode)
       await handle.sync()
     } finally {

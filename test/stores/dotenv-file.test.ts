@@ -228,6 +228,7 @@ describe('updateDotenvFile (real files in a temp dir)', () => {
     await updateDotenvFile(link, THREE, {allowShared: true, secret: true, warn: (m) => warnings.push(m)})
     expect(readFileSync(target, 'utf8')).to.match(/^THEIRS=1\nLLAMA_CLOUD_API_KEY=llx-new\n/)
     expect(warnings).to.deep.equal([`${target} (where ${link} leads) belongs to another user (uid 65534) and now holds an API key (--allow-shared-file)`])
+    expect([statSync(target).uid, statSync(target).mode & 0o777], 'written by root, it keeps its owner and mode').to.deep.equal([65_534, 0o666])
   })
 
   it('a key into a file of ones own that others can read: refused (its mode named); allowShared keeps its mode; a write without a secret is not refused', async () => {

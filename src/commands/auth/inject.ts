@@ -20,7 +20,7 @@ export default class AuthInject extends BaseCommand<InjectJson> {
   static override strict = false
   static override flags = {
     'allow-shared-file': Flags.boolean({
-      description: 'Write the key even into a file that another user owns or that others can read (it keeps its mode)',
+      description: 'Write the key even into a file that another user owns or that others can read (it keeps its mode, and its owner when you are root)',
     }),
     'env-file': Flags.string({
       aliases: ['file'],
