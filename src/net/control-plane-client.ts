@@ -155,7 +155,8 @@ export class ControlPlaneClient {
 
   /**
    * The projects a token may use (also how an API key is validated): `orgId`'s, or without it
-   * every project the token reaches, across organizations.
+   * every project the token reaches, across organizations. A project id that is not printable
+   * text of sane length is a bad answer.
    */
   async listProjects(auth?: Auth, orgId?: string): Promise<Project[]> {
     const path = orgId === undefined ? PATHS.projects : `${PATHS.projects}?${new URLSearchParams({org_id: orgId})}`
@@ -168,6 +169,7 @@ export class ControlPlaneClient {
       const org = orDefault(project, 'org_id', 'default')
       if (
         typeof project?.project_id !== 'string' ||
+        !projectIdText(project.project_id) ||
         !nullableString(project.project_name) ||
         typeof org !== 'string' ||
         typeof count !== 'number' ||
@@ -323,4 +325,13 @@ export class ControlPlaneClient {
     if (status < 200 || status >= 300)
       throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
   }
+}
+
+/**
+ * A project id llamactl takes over (from a server, a flag, an import): 1 to 200 characters, no
+ * control characters, invisible format characters or line separators. It ends up on terminals,
+ * in config.json and in .env files that shells source.
+ */
+export function projectIdText(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
 }

@@ -174,22 +174,20 @@ export class CredentialService {
 
   /**
    * `auth inject`: writes the credential in effect into a dotenv file (see updateDotenvFile),
-   * warning when others can read a file that now holds a key. Returns the file's absolute path
+   * refusing a file another user owns or others can read unless `allowSharedFile`. Returns the file's absolute path
    * and the names written and unset, never the values.
    */
   async writeEnvFile(
     file: string,
     request: CredentialRequest = {},
+    options: {allowSharedFile?: boolean} = {},
   ): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
     const credentials = await this.resolve(request)
     const values = this.variables(credentials)
     const {updateDotenvFile} = await import('../stores/dotenv-file.js')
     const envFile = path.resolve(file)
-    const {created, mode} = await updateDotenvFile(envFile, values)
-    if (!created && credentials.apiKey !== null && (mode & 0o044) !== 0)
-      this.deps.warn(
-        `${envFile} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and now holds an API key. Make it private: chmod 600 ${envFile}`,
-      )
+    // Where the file may be (whose, who can read it) is dotenv-file's to check.
+    await updateDotenvFile(envFile, values, {allowShared: options.allowSharedFile, secret: credentials.apiKey !== null, warn: this.deps.warn})
     return {
       credentials,
       envFile,

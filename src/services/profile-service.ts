@@ -29,6 +29,7 @@ export function checkProfileName(name: string): void {
   const fix = 'Choose a --name of printable characters'
   if (!name.trim()) throw new UsageError('The profile name is empty', fix)
   if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
+  if (name.length > 200) throw new UsageError('The profile name is longer than 200 characters', fix)
   const bad = firstUnprintable(name)
   if (bad) {
     const code = bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')

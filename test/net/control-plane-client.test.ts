@@ -160,6 +160,18 @@ describe('ControlPlaneClient', () => {
     expect(e401.line).to.match(/\(401, request id req-\d+\)/)
   })
 
+  it('a project id with a control, format or line-separator character, empty or over 200 characters, is a bad answer (one line, bad_response), never taken over', async () => {
+    for (const projectId of ["p'\u001b]0;x\u0007", 'p\nCheck: ok', 'p\u202e', 'p\u2028', '', 'p'.repeat(201)]) {
+      server.setProjects(key, [{deployment_count: 0, project_id: projectId, project_name: null}])
+      const error = await failure(client.listProjects(key))
+      expect(error.code, JSON.stringify(projectId)).to.equal('bad_response')
+      expect(error.line).to.not.include(projectId || 'p'.repeat(201))
+    }
+
+    server.setProjects(key, [{deployment_count: 0, project_id: "p'`touch x`'" + 'p'.repeat(188), project_name: null}])
+    expect(await client.listProjects(key), 'printable, 200 characters: taken (the .env writer decides what it can write)').to.have.length(1)
+  })
+
   it('reads a wrong type in an answer as bad_response, never as a default: requires_auth "yes" is not "no auth"', async () => {
     let version: unknown
     let projects: unknown
