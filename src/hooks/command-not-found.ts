@@ -8,7 +8,7 @@ import {visible} from '../ui/terminal-text.js'
 const PLUGIN = '@llamactl/plugin-auth'
 
 /** The topics this package ships, whose unknown commands this hook answers inside a host. */
-const OWN_TOPICS = new Set(['auth', 'environments', 'organizations', 'projects'])
+const OWN_TOPICS = new Set(['auth', 'completion', 'environments', 'organizations', 'projects'])
 
 /** Edit distance between two short strings (command ids), for "Did you mean". */
 function distance(a: string, b: string): number {
