@@ -97,10 +97,10 @@ describe('the completer (in process, built manifest, temp config)', () => {
     const ctx = () => ({env: {LLAMACTL_CONFIG_DIR: tmp, XDG_CACHE_HOME: path.join(tmp, 'c'), XDG_DATA_HOME: path.join(tmp, 'd')}, home: tmp, root: ROOT})
     const values = async (words: string[], current: string) => (await complete(words, current, ctx())).map((c) => c.value)
 
-    it('aliases complete like their command; one without arguments offers its flags, not names', async () => {
+    it('a subcommand completes from its prefix; one without arguments offers its flags, not names', async () => {
       expect(await values(['auth'], 'u')).to.deep.equal(['use'])
       expect(await values(['auth', 'get'], '-')).to.include('--json')
-      expect(await values(['auth', 'get'], '')).to.include('--json')
+      expect(await values(['auth', 'list'], '')).to.include('--json')
     })
 
     it('flags: --no- forms, --help, values a flag lists, and none after a flag that takes its value inline', async () => {

@@ -32,8 +32,6 @@ export default class EnvironmentsUse extends BaseCommand<EnvironmentView> {
       throw new CliError(`Environment '${apiUrl}' not found`, {code: 'unknown_environment', suggestion: `Add it with \`llamactl environments add ${apiUrl}\``})
     const env = await (await this.services.environmentService()).switch(apiUrl)
     this.say(`switched environment ${env.apiUrl}`)
-    if (env.currentProfile === null && (await this.services.profileStore.list(apiUrl)).length > 0)
-      this.say('no profile is current here; choose one with: llamactl auth use')
     return environmentView(env, true)
   }
 }

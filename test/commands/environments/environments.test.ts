@@ -57,8 +57,9 @@ describe('environments', () => {
     expect(json(ok(await f.run(['config', '-o', 'json']))).profile).to.equal('one')
 
     ok(await f.run(['environments', 'add', f.server.url]))
+    // The environment service says it (the same line for auth env switch), naming the profiles.
     expect(ok(await f.run(['environments', 'use', f.server.url])).stderr).to.equal(
-      `switched environment ${f.server.url}\nno profile is current here; choose one with: llamactl auth use\n`,
+      `Warning: No profile is current in ${f.server.url}; it has one. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`)\nswitched environment ${f.server.url}\n`,
     )
   })
 

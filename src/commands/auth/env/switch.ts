@@ -27,8 +27,6 @@ export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
     const environmentService = await this.services.environmentService()
     const env = await environmentService.switch(apiUrl)
     this.say(`Switched to ${env.apiUrl}${env.currentProfile ? ` (profile ${env.currentProfile})` : ''}.`)
-    if (env.currentProfile === null && (await this.services.profileStore.list(apiUrl)).length > 0)
-      this.say('No profile is current here; choose one with `llamactl auth use` (or `llamactl auth switch`).')
     return environmentJson(env, true)
   }
 }
