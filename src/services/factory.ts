@@ -47,7 +47,7 @@ export interface Services {
   readonly profileStore: ProfileStore
   /** Adding, switching and deleting environments (probes the server). */
   environmentService(): Promise<EnvironmentService>
-  /** Taking over the Python llamactl's profiles.db; loads SQLite (sql.js), so only `auth import` and a first run ask for it. */
+  /** Taking over the Python llamactl's profiles.db; loads the SQLite reader, so only `auth import` and a first run ask for it. */
   importService(): Promise<ImportService>
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
