@@ -5,7 +5,7 @@ import path from 'node:path'
 import {TestControlPlane} from './support/control-plane-server.js'
 import {approvingBrowser} from './support/login-session.js'
 import {ALICE, TestOidcProvider} from './support/oidc-provider.js'
-import {addLibraryCommand, cleanEnv, copyHost, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
+import {addLibraryCommand, cleanEnv, compileHostCommand, copyHost, HOST_FIXTURE, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
 const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
@@ -144,11 +144,13 @@ describe('installed into a host llamactl', function () {
     await expectUninstalled(host)
   })
 
-  it("the host's own command (deployments list), written only against the library: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
+  it("the host's own TypeScript command (deployments list, the README's example), compiled with tsc --strict against the installed package's types, then run: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
     const host = newHost('library')
     const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
     expect(installed.code, installed.stderr).to.equal(0)
-    addLibraryCommand(host.host, path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth'))
+    const compiled = await addLibraryCommand(host.host, path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth'))
+    expect(compiled.code, `tsc --strict failed:\n${compiled.stdout}${compiled.stderr}`).to.equal(0)
+    expect(existsSync(path.join(host.host, 'commands', 'deployments', 'list.js'))).to.equal(true)
     const cp = await new TestControlPlane().start()
     const op = await new TestOidcProvider().start()
     op.attach(cp)
@@ -240,6 +242,18 @@ describe('installed into a host llamactl', function () {
         expect(r.stdout + r.stderr)
           .to.not.include(after.apiKey)
           .and.not.include(ciKey)
+
+      // The control: the declarations are real types, not `any`: misuses of them don't compile.
+      const source = readFileSync(path.join(HOST_FIXTURE, 'library', 'deployments', 'list.ts'), 'utf8')
+      const misuse = source.replace(
+        '    const {projectId} = client.credentials\n',
+        '    const {projectId} = client.credentials\n    const port: number = client.credentials.apiUrl\n    this.log(flags.profile.toUpperCase(), port)\n',
+      )
+      expect(misuse).to.not.equal(source)
+      const refused = await compileHostCommand(host.host, misuse)
+      expect(refused.code).to.not.equal(0)
+      expect(refused.stdout).to.match(/error TS2322: Type 'string' is not assignable to type 'number'/)
+      expect(refused.stdout).to.match(/error TS18048: 'flags.profile' is possibly 'undefined'/)
     } finally {
       await op.stop()
       await cp.stop()
