@@ -25,7 +25,7 @@ const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
  * bin/run.js lets oclif sort the manifest's commands by code unit instead of localeCompare, whose
  * first call builds ICU's collator (start-up time, see bench/). These hold it to what it claims.
  */
-describe('start-up: bin/run.js and localeCompare', function () {
+describe('start-up path: bin/run.js, localeCompare, what read-only commands load', function () {
   this.timeout(30_000)
 
   it('sorts every command id and alias of the manifest the same by code unit as by localeCompare', () => {
