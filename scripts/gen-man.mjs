@@ -207,7 +207,14 @@ function topicPage(ctx, topic) {
       ...subtopics.map((t) => [`\`${shown(bin, t.id)}\` *COMMAND*`, `${md(t.description)}. See **${pageName(bin, t.id)}**(1).`]),
     ]),
   )
-  lines.push(`Every command takes \`--json\` (one JSON document on stdout) and \`--help\`.`, '')
+  // Said from the manifest: `auth exec` has no --json (its output is the command's).
+  const below = ctx.commands.filter((c) => c.id.startsWith(`${topic.id}:`))
+  const noJson = below.filter((c) => !c.flags?.json).map((c) => `\`${shown(bin, c.id)}\``)
+  const json = '`--json` (one JSON document on stdout)'
+  lines.push(
+    noJson.length === 0 ? `Every command takes ${json} and \`--help\`.` : `Every command takes \`--help\`, and all but ${noJson.join(', ')} take ${json}.`,
+    '',
+  )
   lines.push('## EXAMPLES', '')
   for (const c of children) {
     const [first] = c.examples ?? []

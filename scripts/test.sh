@@ -67,8 +67,14 @@ if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then
 fi
 
 preflight
+# Each step says what it does: the first ones print nothing of their own for a while.
+echo "npm test: building (tsc to dist/, oclif.manifest.json, man pages)"
 npm run --silent build
-npx oclif manifest >/dev/null
+# The oclif tool's own update check would print "oclif update available" in the test log.
+OCLIF_SKIP_NEW_VERSION_CHECK=true npx oclif manifest >/dev/null
 node scripts/gen-man.mjs
+echo "npm test: type-checking the tests"
 npx tsc -p test/tsconfig.json
-LLAMACTL_TEST_IN_DBUS=1 exec dbus-run-session -- bash "$0" "$@"
+echo "npm test: mocha, in a private D-Bus session with an unlocked gnome-keyring"
+# The daemon through scripts/session-bus-daemon.sh, so a root run in a container doesn't log a harmless fd-limit warning.
+LLAMACTL_TEST_IN_DBUS=1 exec dbus-run-session --dbus-daemon="$PWD/scripts/session-bus-daemon.sh" -- bash "$0" "$@"

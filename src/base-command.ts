@@ -6,9 +6,10 @@ import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
-import {visible, visibleLines} from './ui/terminal-text.js'
-import type {EnvironmentRecord} from './stores/schema.js'
+import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
+import type {EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
+import type {ProfileCredential} from './services/profile-credential.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,6 +62,7 @@ export abstract class BaseCommand<T> extends Command {
   /** Builds the services for a command run. Tests replace it per test and restore it after. */
   static servicesFactory: (ctx: ServiceContext) => Services = (ctx) => new DefaultServices(ctx)
 
+  private readonly credentialsRead = new Map<string, Promise<ProfileCredential>>()
   private servicesInstance?: Services
 
   protected get services(): Services {
@@ -93,7 +95,22 @@ export abstract class BaseCommand<T> extends Command {
    * key as bearer token, and for login profiles refresh-on-401 and the replacement of a rejected key.
    */
   protected async controlPlane(request: CredentialRequest = {}): Promise<CredentialClient> {
-    return (await this.services.credentialService()).client(request)
+    return (await this.services.credentialService()).clientOf(await this.credential(request))
+  }
+
+  /**
+   * The credential object in effect for this command (see ProfileCredential): read once per
+   * request, shared by `credentials` and `controlPlane`, updated in place by a refresh.
+   */
+  protected async credential(request: CredentialRequest = {}): Promise<ProfileCredential> {
+    const key = JSON.stringify([request.profile, request.projectId])
+    let found = this.credentialsRead.get(key)
+    if (!found) {
+      found = this.services.credentialService().then((service) => service.credential(request))
+      this.credentialsRead.set(key, found)
+    }
+
+    return found
   }
 
   /**
@@ -102,7 +119,7 @@ export abstract class BaseCommand<T> extends Command {
    * replaces only the project. No credential at all is the one-line "no credentials" error.
    */
   protected async credentials(request: CredentialRequest = {}): Promise<Credentials> {
-    return (await this.services.credentialService()).resolve(request)
+    return (await this.credential(request)).credentials()
   }
 
   /**
@@ -160,6 +177,11 @@ export abstract class BaseCommand<T> extends Command {
   /** Text on stdout (tables), each line with control characters made visible; nothing with --json. */
   override log(message = '', ...args: unknown[]): void {
     super.log(visibleLines(format(message, ...args)))
+  }
+
+  /** `--json` output (a command's result or an error document): exact data, but no raw DEL or C1 control a terminal would run. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${jsonText(json)}\n`)
   }
 
   /** A message for people: one line on stderr, and nothing at all with --json. */

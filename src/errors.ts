@@ -9,21 +9,38 @@ export const ExitCode = {
 export interface CliErrorOptions {
   /** Stable machine-readable code, shown in `--json` error documents. */
   code?: string
+  /**
+   * The underlying cause in a few words (a provider's refusal, the keychain library's error), so
+   * that code rewording the error uses this field instead of taking the message apart.
+   */
+  detail?: string
   exit?: number
+  /** Machine-readable kind for code that handles the error; refines `code` (default: `code`). */
+  reason?: string
   /** What the user can do next; appended to the message on the same line. */
   suggestion?: string
 }
 
-/** An error the user can cause: rendered as one line, never with a stack trace. */
+/**
+ * An error the user can cause: rendered as one line, never with a stack trace. Code that handles
+ * one decides by `code` or `reason` (and `detail` for rewording), never by its message text.
+ */
 export class CliError extends Error {
+  /** Stable machine-readable code: the `code` of the `--json` error document (README, "Errors"). */
   readonly code: string
+  /** The underlying cause in words, when the message wraps one (see CliErrorOptions.detail). */
+  readonly detail?: string
   readonly exit: number
+  /** Machine-readable kind for handlers: `code` unless the thrower gave a finer kind within it. */
+  readonly reason: string
   readonly suggestion?: string
 
   constructor(message: string, options: CliErrorOptions = {}) {
     super(message)
     this.name = 'CliError'
     this.code = options.code ?? 'failed'
+    this.reason = options.reason ?? this.code
+    this.detail = options.detail
     this.exit = options.exit ?? ExitCode.failure
     this.suggestion = options.suggestion
   }

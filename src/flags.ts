@@ -20,3 +20,10 @@ export const projectIdFlag: OptionFlag<string | undefined> = Flags.string({
   aliases: ['project'],
   description: "Project to use instead of the credential's own (alias: --project)",
 })
+
+/** `--interactive/--no-interactive`, for commands that may prompt (see `isInteractive` in ui/interactive.ts). */
+export const interactiveFlag = Flags.boolean({
+  allowNo: true,
+  description: 'Prompt for what is missing (default: when stdin and stdout are terminals and CI is not set).',
+  helpGroup: 'GLOBAL',
+})

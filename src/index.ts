@@ -1,4 +1,6 @@
 import {DefaultServices} from './services/factory.js'
+import {showAs} from './services/profile-credential.js'
+import {redactKey} from './ui/redact.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 export {BaseCommand} from './base-command.js'
@@ -8,6 +10,7 @@ export {ApiError} from './net/control-plane-client.js'
 export type {Me, Project} from './net/control-plane-client.js'
 export {CREDENTIAL_VARIABLES, CredentialClient} from './services/credentials.js'
 export type {CredentialRequest, Credentials, CredentialSource, RequestOptions} from './services/credentials.js'
+export {ProfileCredential} from './services/profile-credential.js'
 
 /** Where the library finds the config, and how it talks to a person. */
 export interface LibraryOptions {
@@ -46,7 +49,8 @@ export async function resolveCredentials(options: ResolveCredentialsOptions): Pr
 /**
  * A control-plane client made from resolved credentials: the bearer key, timeouts, proxy and CA
  * settings and one-line errors with request ids; for login profiles the refresh-on-401 and the
- * replacement of a rejected key that the auth commands use.
+ * replacement of a rejected key that the auth commands use. Credentials from resolveCredentials
+ * bring their credential object along, so nothing is read again; others are looked up.
  */
 export async function createControlPlaneClient(credentials: Credentials, options: LibraryOptions): Promise<CredentialClient> {
   return (await services(options).credentialService()).clientFor(credentials)
@@ -71,15 +75,11 @@ export async function currentCredentials(
   configDir: string,
   options: {env?: NodeJS.ProcessEnv; version?: string; warn?: (message: string) => void} = {},
 ): Promise<CurrentCredentials | null> {
-  const services = new DefaultServices({
-    configDir,
-    env: options.env ?? process.env,
-    version: options.version ?? '0.0.0',
-    warn: options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)),
-  })
-  const env = await services.environmentStore.current()
-  const profile = await services.profileStore.current(env.apiUrl)
+  const built = services({...options, configDir})
+  const env = await built.environmentStore.current()
+  const profile = await built.profileStore.current(env.apiUrl)
   if (!profile) return null
-  const secrets = profile.authType === 'none' ? null : await (await services.profileService()).secretsOf(profile)
-  return {apiKey: secrets?.apiKey ?? null, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}
+  const {apiKey} = await (await built.credentialService()).ofProfile(profile)
+  const current: CurrentCredentials = {apiKey, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}
+  return showAs(current, () => ({...current, apiKey: apiKey === null ? null : redactKey(apiKey)}))
 }

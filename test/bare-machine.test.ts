@@ -70,12 +70,17 @@ describe('a newcomer on a bare machine', function () {
         expect(token.code, token.stderr).to.equal(0)
         const warnings = token.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
         expect(warnings).to.have.length(1)
+        // One short line naming the file and how to silence it; the cause is auth status's to show.
         expect(warnings[0])
-          .to.include('keytar could not be loaded')
-          .and.include(path.join(tmp, 'config', 'secrets.json'))
+          .to.include(path.join(tmp, 'config', 'secrets.json'))
+          .and.include('LLAMACTL_SECRET_STORE=file')
+          .and.not.include('keytar')
         const list = await run(process.execPath, [bin, 'auth', 'list'], {env})
         expect(list.code, list.stderr).to.equal(0)
         expect(list.stdout).to.include('newcomer')
+        const status = await run(process.execPath, [bin, 'auth', 'status', '--offline'], {env})
+        expect(status.code, status.stderr).to.equal(0)
+        expect(status.stdout).to.match(/^Secret store: +file \(no OS keychain: keytar could not be loaded: /m)
       } finally {
         await server.stop()
       }

@@ -3,10 +3,10 @@ import {captureOutput} from '@oclif/test'
 import {expect} from 'chai'
 
 import {BaseCommand} from '../src/base-command.js'
+import {interactiveFlag} from '../src/flags.js'
 import {CancelledError, CliError, UsageError} from '../src/errors.js'
 import {DefaultServices, ServiceContext, Services} from '../src/services/factory.js'
 import {DEFAULT_API_URL} from '../src/stores/schema.js'
-import {interactiveFlag} from '../src/ui/interactive.js'
 import {ROOT, tempConfigDir} from './support/cli.js'
 import {ScriptedPrompter} from './support/scripted-prompter.js'
 

@@ -121,6 +121,36 @@ describe('help', function () {
     }
   })
 
+  it('takes -h as --help for the CLI, every topic and every command (and no command has a -h flag of its own)', async function () {
+    this.timeout(180_000)
+    const topics = [
+      ...new Set(
+        commands.flatMap((c) =>
+          c.id
+            .split(':')
+            .slice(0, -1)
+            .map((_, i, all) => all.slice(0, i + 1).join(':')),
+        ),
+      ),
+    ]
+    // The same text as --help for the CLI, its topics and a command; every other command answers -h with its usage.
+    for (const id of ['', ...topics, 'auth:token']) {
+      const words = id ? id.split(':') : []
+      const [short, long] = await Promise.all([commandModulesLoaded([...words, '-h'], 'short-help'), commandModulesLoaded([...words, '--help'], 'long-help')])
+      expect(short.code, `${id} -h: ${short.stderr}`).to.equal(0)
+      expect(short.stdout, `${id} -h`).to.equal(long.stdout).and.match(/USAGE/)
+    }
+
+    for (const c of commands) {
+      const short = await commandModulesLoaded([...c.id.split(':'), '-h'], 'short-help')
+      expect(short.code, `${c.id} -h: ${short.stderr}`).to.equal(0)
+      expect(short.stdout, `${c.id} -h`).to.include(`$ llamactl ${c.id.replaceAll(':', ' ')}`)
+    }
+
+    for (const c of commands)
+      for (const flag of Object.values(c.flags) as Array<{char?: string; name: string}>) expect(flag.char, `${c.id} --${flag.name}`).to.not.equal('h')
+  })
+
   it('gives every command a summary, a description, examples and help for each flag and argument', () => {
     const gaps: string[] = []
     for (const c of commands) {
@@ -130,6 +160,8 @@ describe('help', function () {
       for (const ex of c.examples ?? []) {
         const line = typeof ex === 'string' ? ex : ex.command
         if (!line.includes('<%= config.bin %> <%= command.id %>')) gaps.push(`${c.id}: example not run through config.bin/command.id: ${line}`)
+        // oclif prefixes `$ ` only to an example that starts with the bin; others must carry their own.
+        if (!line.startsWith('<%= config.bin %>') && !line.startsWith('$ ')) gaps.push(`${c.id}: example without its $ prompt: ${line}`)
       }
 
       for (const flag of Object.values(c.flags).filter((f) => !f.hidden))

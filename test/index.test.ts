@@ -1,7 +1,9 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
+import {rmSync} from 'node:fs'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
+import {inspect} from 'node:util'
 
 import {ApiError, CliError, createControlPlaneClient, currentCredentials, resolveCredentials} from '../src/index.js'
 import {ROOT} from './support/cli.js'
@@ -106,6 +108,33 @@ describe('the library API of credentials.md (resolveCredentials, createControlPl
 
     expect(usage?.code).to.equal('usage')
   })
+
+  it('JSON.stringify and util.inspect of the credentials, the client and currentCredentials show the key redacted, while apiKey stays readable', async () => {
+    const credentials = await resolveCredentials(options())
+    const client = await createControlPlaneClient(credentials, options())
+    const current = (await currentCredentials(f.dir, options()))!
+    const redacted = `${f.key.slice(0, 6)}****${f.key.slice(-4)}`
+    expect(credentials.apiKey).to.equal(f.key)
+    expect(current.apiKey).to.equal(f.key)
+    expect(client.credentials.apiKey).to.equal(f.key)
+    for (const value of [credentials, client, client.credentials, client.credential, current]) {
+      for (const shown of [JSON.stringify(value), inspect(value, {depth: 5, showHidden: true}), `${JSON.stringify({value})}`]) {
+        expect(shown).to.not.include(f.key)
+        expect(shown).to.include(redacted)
+      }
+    }
+
+    expect(JSON.parse(JSON.stringify(credentials))).to.deep.equal({apiKey: redacted, apiUrl: f.server.url, profile: 'ci', projectId: 'p1', source: 'profile'})
+  })
+
+  it('createControlPlaneClient of resolved credentials uses their credential object: nothing is read again', async () => {
+    const credentials = await resolveCredentials(options())
+    const client = await createControlPlaneClient(credentials, options())
+    // The secrets file goes away: a client that read again would fail with secrets_missing.
+    rmSync(path.join(f.dir, 'secrets.json'))
+    expect((await client.listProjects()).map((p) => p.projectId)).to.deep.equal(['p1', 'p2'])
+    expect(client.credentials.apiKey).to.equal(f.key)
+  })
 })
 
 describe('currentCredentials with a real gnome-keyring that is locked (its own D-Bus session)', function () {
@@ -125,7 +154,7 @@ describe('currentCredentials with a real gnome-keyring that is locked (its own D
   const readInChild = (): Promise<{code?: string; creds?: unknown}> =>
     new Promise((resolve, reject) => {
       const script = `import {currentCredentials} from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/index.js')).href)}
-currentCredentials(${JSON.stringify(f.dir)}).then((creds) => console.log(JSON.stringify({creds})), (e) => console.log(JSON.stringify({code: e.code})))`
+currentCredentials(${JSON.stringify(f.dir)}).then((creds) => console.log(JSON.stringify({creds: {...creds}})), (e) => console.log(JSON.stringify({code: e.code})))`
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         env: {...process.env, DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS},
         stdio: ['ignore', 'pipe', 'inherit'],

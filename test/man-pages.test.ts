@@ -143,6 +143,22 @@ describe('man pages', function () {
       expect(section(rendered.get(pageOf(id))!, 'OPTIONS'), id).to.match(/--project-id[\s\S]*alias:\s+--project\)/)
   })
 
+  it('says which commands take --json as the manifest has it, and shows every example with its $ prompt', () => {
+    const noJson = commands.filter((c) => !(c as {flags: Record<string, unknown>}).flags.json).map((c) => c.id.replaceAll(':', ' '))
+    expect(noJson, 'the positive control: auth exec has no --json').to.include('auth exec')
+    const topic = rendered.get(pageOf('auth'))!.replaceAll(/\s+/g, ' ')
+    expect(topic).not.to.include('Every command takes --json')
+    for (const id of noJson) expect(topic).to.include(`all but llamactl ${id}`)
+    for (const c of commands) {
+      const examples = section(rendered.get(pageOf(c.id))!, 'EXAMPLES')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.includes('llamactl '))
+      expect(examples, c.id).to.not.be.empty
+      for (const line of examples) expect(line, `${c.id}: ${line}`).to.match(/^\$ /)
+    }
+  })
+
   it('ships the pages built by the build (man/ is what npm packs)', () => {
     expect(existsSync(path.join(ROOT, 'man')), 'man/ missing: scripts/test.sh runs scripts/gen-man.mjs').to.equal(true)
     expect(readdirSync(path.join(ROOT, 'man')).sort()).to.deep.equal(readdirSync(out).sort())

@@ -12,7 +12,7 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'),
 const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
   .filter((c) => !c.hidden)
   .map((c) => c.id)
-const FALLBACK_WARNING = /No OS keychain can be used/g
+const FALLBACK_WARNING = /No OS keychain found/g
 
 /**
  * The plugin inside a larger llamactl (test/fixtures/host), installed for real: `npm pack` of a
@@ -338,6 +338,13 @@ describe('installed into a host llamactl', function () {
     expect(plugins.stdout).to.match(/auth .*\(link\)/)
 
     await expectAuthTopic(host)
+    // Inside a host the host decides what an unknown command outside auth gets (here oclif's own message); under auth, the plugin answers.
+    const unknown = await host.llamactl(['nosuchtopic'])
+    expect(unknown.code).to.equal(2)
+    expect(unknown.stderr).to.match(/Error: command nosuchtopic not found/)
+    const typo = await host.llamactl(['auth', 'tokn'])
+    expect(typo.code).to.equal(2)
+    expect(typo.stderr).to.match(/^Error: "llamactl auth tokn" is not a llamactl command\. Did you mean `llamactl auth token`\?$/m)
     await expectSharedProfile(host, 'via-link')
     await expectUninstalled(host)
   })

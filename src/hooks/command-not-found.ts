@@ -7,9 +7,6 @@ import {visible} from '../ui/terminal-text.js'
 /** This package's name, to tell its own hook from other plugins' (package.json "name"). */
 const PLUGIN = '@llamactl/plugin-auth'
 
-/** The longest word a command or topic has; anything longer typed as one is shown redacted. */
-const LONGEST_WORD = 12
-
 /** Edit distance between two short strings (command ids), for "Did you mean". */
 function distance(a: string, b: string): number {
   let row = Array.from({length: b.length + 1}, (_, j) => j)
@@ -41,17 +38,53 @@ function closest(config: Interfaces.Config, typed: string[]): string | undefined
   return best && best.d <= 2 ? best.id : undefined
 }
 
+/** Whether this plugin is the whole CLI (its own bin/run.js), not a plugin inside a host llamactl. */
+export function standalone(config: Interfaces.Config): boolean {
+  return config.pjson.name === PLUGIN
+}
+
 /**
- * oclif's "command not found", for ids under `auth:` without echoing what was typed: people
- * paste an API key where a command belongs (`auth llx-…`, `auth tokn llx-…`), and oclif would
- * print it whole. One line on stderr (a `--json` error document on stdout with `--json`), the
- * closest command suggested, exit 2. Other ids are left to other plugins' hooks, or get oclif's
- * own message.
+ * The one line for a command id that names no command: the typed words (the first unknown one
+ * redacted when it looks like a key or is longer than any command word: people paste an API key
+ * where a command belongs), and the closest command, or the help of the nearest topic. Every
+ * suggestion comes from config.commandIDs, so new topics are suggested without a change here.
+ */
+export function unknownCommandLine(config: Interfaces.Config, id: string): string {
+  const words = id.split(':').filter(Boolean)
+  // `auth env tokn x y`: the known topic words, then the first unknown word; the rest are arguments.
+  let known = 0
+  while (known < words.length && config.findTopic(words.slice(0, known + 1).join(':'))) known++
+  const typo = words[known] ?? ''
+  const longestWord = Math.max(0, ...config.commandIDs.flatMap((c) => c.split(':').map((w) => w.length)))
+  const shownTypo = looksLikeKey(typo) || typo.length > longestWord ? redactKey(typo) : typo
+  let typedWords = [...words.slice(0, known), shownTypo]
+  let suggestion: string | undefined
+  if (typo === shownTypo) {
+    // `authh list`: the typo and the next word may be one typo away from a command; else match the typo alone.
+    const next = words[known + 1]
+    const pair = next && !looksLikeKey(next) && next.length <= longestWord ? closest(config, [...typedWords, next]) : undefined
+    if (pair) typedWords = [...typedWords, next]
+    suggestion = pair ?? closest(config, typedWords)
+  }
+
+  const typed = typedWords.filter(Boolean).join(' ')
+
+  const topic = words.slice(0, known).join(' ')
+  const next = suggestion
+    ? `Did you mean \`${config.bin} ${suggestion.replaceAll(':', ' ')}\`?`
+    : `See \`${[config.bin, topic, '--help'].filter(Boolean).join(' ')}\``
+  return `"${config.bin} ${typed}" is not a ${config.bin} command. ${next}`
+}
+
+/**
+ * oclif's "command not found", without echoing what was typed (see unknownCommandLine): one line
+ * on stderr (a `--json` error document on stdout with `--json`), exit 2. Standalone this plugin is
+ * the whole CLI and answers every id; inside a host it answers ids under `auth:` and leaves the
+ * rest to the host (other plugins' hooks, or oclif's own message).
  */
 const hook: Hook<'command_not_found'> = async function (options) {
   const {argv, config, id} = options
-  const words = id.split(':')
-  if (words[0] !== 'auth') {
+  if (id.split(':')[0] !== 'auth' && !standalone(config)) {
     const message = `command ${id} not found`
     // A hook that returns counts as having handled the command, so step aside by failing: with
     // no other hook this is oclif's own error (exit 2); otherwise it must not stop theirs.
@@ -59,16 +92,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
     throw Object.assign(new Error(message), {bang: '›', ...(othersHook ? {} : {oclif: {exit: 2}})})
   }
 
-  // `auth env tokn x y`: the known topic words, then the first unknown word; the rest are arguments.
-  let known = 1
-  while (known < words.length && config.findTopic(words.slice(0, known + 1).join(':'))) known++
-  const typo = words[known] ?? ''
-  const shownTypo = looksLikeKey(typo) || typo.length > LONGEST_WORD ? redactKey(typo) : typo
-  const typed = [...words.slice(0, known), shownTypo].filter(Boolean).join(' ')
-  const suggestion = typo === shownTypo ? closest(config, [...words.slice(0, known), typo]) : undefined
-  const topic = words.slice(0, known).join(' ')
-  const next = suggestion ? `Did you mean \`${config.bin} ${suggestion.replaceAll(':', ' ')}\`?` : `See \`${config.bin} ${topic} --help\``
-  const line = `"${config.bin} ${typed}" is not a ${config.bin} command. ${next}`
+  const line = unknownCommandLine(config, id)
   if (argv?.includes('--json')) process.stdout.write(`${JSON.stringify({error: {code: 'usage', message: line}}, null, 2)}\n`)
   process.stderr.write(`Error: ${visible(line)}\n`)
   this.exit(2)

@@ -1,8 +1,11 @@
 import {ApiError, requestRef} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
+import type {Project} from '../model.js'
 
 export {ApiError} from './api-error.js'
+// The record lives in the model (the bottom layer); named here too as one of this client's answers.
+export type {Project} from '../model.js'
 
 export const PATHS = {
   apiKeys: '/api/v1/api-keys',
@@ -17,12 +20,6 @@ export interface VersionInfo {
   minLlamactlVersion: null | string
   requiresAuth: boolean
   version: string
-}
-
-export interface Project {
-  deploymentCount: number
-  projectId: string
-  projectName: null | string
 }
 
 export interface OidcDiscovery {

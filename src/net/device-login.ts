@@ -120,7 +120,10 @@ export class DeviceLogin {
     try {
       return this.tokens(await this.oidc.refreshTokenGrant(this.config, refreshToken, {scope: LOGIN_SCOPES}))
     } catch (error) {
-      throw ours(error) ?? fail(`The login session expired (${describe(error)})`, 'Run `llamactl auth login` again', 'session_expired')
+      const why = describe(error)
+      throw (
+        ours(error) ?? new CliError(`The login session expired (${why})`, {code: 'session_expired', detail: why, suggestion: 'Run `llamactl auth login` again'})
+      )
     }
   }
 

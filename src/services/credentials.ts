@@ -3,11 +3,12 @@ import path from 'node:path'
 import {CliError, UsageError} from '../errors.js'
 import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
-import type {Auth, ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'
+import {credentialOf, ProfileCredential, showAs} from './profile-credential.js'
+import type {ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {ProfileStore} from '../stores/profile-store.js'
-import type {AuthType, ProfileRecord} from '../stores/schema.js'
-import type {ProfileService} from './profile-service.js'
+import type {ProfileRecord} from '../stores/schema.js'
+import type {CredentialLocation, Credentials, ProfileCredentialDeps} from './profile-credential.js'
 
 /** The variables of the Python llamactl 0.10 that name a credential (credentials.md). */
 export const CREDENTIAL_VARIABLES = {
@@ -17,38 +18,12 @@ export const CREDENTIAL_VARIABLES = {
   useProfile: 'LLAMA_CLOUD_USE_PROFILE',
 } as const
 
-/** Where the credential in effect came from: `--profile`, the variables, or the current profile. */
-export type CredentialSource = 'env' | 'flag' | 'profile'
-
-/** What a llamactl command needs to call the control plane (the library API of credentials.md). */
-export interface Credentials {
-  /** The bearer token to send; null for a key-less profile (environments without auth). */
-  apiKey: null | string
-  apiUrl: string
-  /** The profile's name; null when the credential came from the variables. */
-  profile: null | string
-  projectId: null | string
-  source: CredentialSource
-}
+export type {CredentialLocation, Credentials, CredentialSource} from './profile-credential.js'
 
 /** What a command asks for: `--profile` and `--project-id`, when given. */
 export interface CredentialRequest {
   profile?: string
   projectId?: string
-}
-
-/** The credential in effect before its secret is read: enough to report on it or build a client. */
-export interface CredentialLocation {
-  apiUrl: string
-  authType: AuthType
-  /** The key, when the variables hold it (source `env`). */
-  envKey?: string
-  /** The current profile the variables override (source `env`), or null. */
-  overrides: null | string
-  /** The profile (sources `flag` and `profile`). */
-  profile: null | ProfileRecord
-  projectId: null | string
-  source: CredentialSource
 }
 
 export interface CredentialServiceDeps {
@@ -57,8 +32,8 @@ export interface CredentialServiceDeps {
   env: NodeJS.ProcessEnv
   environments: EnvironmentStore
   profiles: ProfileStore
-  /** Loaded only when a secret is read or a client is built. */
-  profileService: () => Promise<ProfileService>
+  /** The secret store and the login session; loaded only when a profile's secret is read. */
+  secrets: () => Promise<ProfileCredentialDeps>
   warn: (message: string) => void
   /** Warnings already given by this process: each is given once per process. Tests pass their own. */
   warned?: Set<string>
@@ -89,16 +64,22 @@ export class CredentialService {
 
   /** A control-plane client authenticated as the credential in effect (see CredentialClient). */
   async client(request: CredentialRequest = {}): Promise<CredentialClient> {
-    return this.clientAt(await this.locate(request))
+    return this.clientOf(await this.credential(request))
   }
 
-  /** A client for a location found earlier (by `find`). */
-  async clientAt(location: CredentialLocation): Promise<CredentialClient> {
-    return this.build(location, await this.resolveAt(location))
+  /** A client for the command's credential: it shares (and updates) that one object. */
+  async clientOf(credential: ProfileCredential): Promise<CredentialClient> {
+    if (credential.keyed) await credential.requireKey()
+    return new CredentialClient(credential, this.deps.client(credential.apiUrl))
   }
 
-  /** A client for credentials resolved earlier (`resolveCredentials`): their profile is looked up again. */
+  /**
+   * A client for credentials resolved earlier (`resolveCredentials`): the credential object they
+   * came from when they are ours (nothing read again), else their profile and its secrets are read.
+   */
   async clientFor(credentials: Credentials): Promise<CredentialClient> {
+    const own = credentialOf(credentials)
+    if (own) return this.clientOf(own)
     const location: CredentialLocation =
       credentials.source === 'env' || credentials.profile === null
         ? {
@@ -111,7 +92,12 @@ export class CredentialService {
             source: credentials.source,
           }
         : {...this.fromProfile(await this.deps.profiles.get(credentials.apiUrl, credentials.profile), credentials.source), projectId: credentials.projectId}
-    return this.build(location, credentials)
+    return this.clientOf(await this.open(location))
+  }
+
+  /** The credential in effect as one object (see ProfileCredential): its secrets read once. No credential is the "no credentials" error. */
+  async credential(request: CredentialRequest = {}): Promise<ProfileCredential> {
+    return this.open(await this.locate(request))
   }
 
   /**
@@ -137,28 +123,19 @@ export class CredentialService {
     throw noCredentials((await this.deps.environments.current()).apiUrl)
   }
 
-  /**
-   * The profile a profile-changing command (`auth project`) works on: `--profile NAME`, else the
-   * current one, else null. The variables don't apply: they never change the config directory.
-   */
-  async profileFor(request: Pick<CredentialRequest, 'profile'>): Promise<null | ProfileRecord> {
-    const env = await this.deps.environments.current()
-    if (request.profile !== undefined) return this.deps.profiles.get(env.apiUrl, request.profile)
-    return this.deps.profiles.current(env.apiUrl)
+  /** The credential object of a location found earlier (by `find`): a profile's secrets are read here, once. */
+  async open(location: CredentialLocation): Promise<ProfileCredential> {
+    return ProfileCredential.read(location, this.deps.secrets)
+  }
+
+  /** The credential object of a profile record (`auth project --profile`, logout's revocation): no variables apply. */
+  async ofProfile(profile: ProfileRecord): Promise<ProfileCredential> {
+    return this.open(this.fromProfile(profile, 'flag'))
   }
 
   /** `resolveCredentials` of the library API: the credential in effect, its key read from the secret store. */
   async resolve(request: CredentialRequest = {}): Promise<Credentials> {
-    return this.resolveAt(await this.locate(request))
-  }
-
-  /** The credentials of a location: the variables' key, or the profile's key from the secret store. */
-  async resolveAt(location: CredentialLocation): Promise<Credentials> {
-    if (location.envKey !== undefined || !location.profile || location.authType === 'none') return this.credentialsOf(location, location.envKey ?? null)
-    const profileService = await this.deps.profileService()
-    const secrets = await profileService.secretsOf(location.profile)
-    if (!secrets?.apiKey) throw await profileService.secretsMissing(location.profile)
-    return this.credentialsOf(location, secrets.apiKey)
+    return (await this.credential(request)).credentials()
   }
 
   /**
@@ -198,21 +175,6 @@ export class CredentialService {
       unset: values.filter(([, value]) => value === null).map(([name]) => name),
       variables: values.filter(([, value]) => value !== null).map(([name]) => name),
     }
-  }
-
-  /** What a client sends: the variables' key, a profile's key (refreshing and repairing login profiles), or nothing. */
-  private async auth(location: CredentialLocation): Promise<Auth | undefined> {
-    if (location.envKey !== undefined) return location.envKey
-    if (!location.profile || location.authType === 'none') return undefined
-    return (await this.deps.profileService()).bearer(location.profile)
-  }
-
-  private async build(location: CredentialLocation, credentials: Credentials): Promise<CredentialClient> {
-    return new CredentialClient(credentials, location, this.deps.client(location.apiUrl), await this.auth(location), this.deps.profileService)
-  }
-
-  private credentialsOf(location: CredentialLocation, apiKey: null | string): Credentials {
-    return {apiKey, apiUrl: location.apiUrl, profile: location.profile?.name ?? null, projectId: location.projectId, source: location.source}
   }
 
   private fromProfile(profile: ProfileRecord, source: 'flag' | 'profile'): CredentialLocation {
@@ -271,25 +233,33 @@ export interface RequestOptions {
 }
 
 /**
- * A control-plane client made from resolved credentials: it sends the key as the bearer token
- * (with the control-plane client's timeouts, retries and one-line errors carrying the request
- * id), and for login profiles it refreshes the session after a 401 and replaces the rejected
- * key (ProfileService.bearer, the same code every auth command uses).
+ * A control-plane client for the command's credential (ProfileCredential): it sends the key as
+ * the bearer token (with the control-plane client's timeouts, retries and one-line errors
+ * carrying the request id), and for login profiles it refreshes the session after a 401 and
+ * replaces the rejected key, updating that credential in place.
  */
 export class CredentialClient {
   constructor(
-    /** The credentials it was made from (the key as it was then). */
-    readonly credentials: Credentials,
-    /** Where they came from, for reports. */
-    readonly location: CredentialLocation,
+    /** The command's one credential object, shared with whoever else uses it. */
+    readonly credential: ProfileCredential,
     private readonly client: ControlPlaneClient,
-    private readonly auth: Auth | undefined,
-    private readonly profileService: () => Promise<ProfileService>,
-  ) {}
+  ) {
+    showAs(this, () => ({credential: credential.toJSON()}))
+  }
+
+  /** The credentials it sends as, with the key in use now (a replaced key after a repair). */
+  get credentials(): Credentials {
+    return this.credential.snapshot()
+  }
+
+  /** Where the credential came from, for reports. */
+  get location(): CredentialLocation {
+    return this.credential.location
+  }
 
   /** The projects the credential may use (`GET /api/v1beta1/deployments/list-projects`). */
   async listProjects(): Promise<Project[]> {
-    return this.client.listProjects(this.auth)
+    return this.client.listProjects(this.credential.bearer())
   }
 
   /** Who the credential belongs to (`GET /api/v1/auth/me`). */
@@ -305,7 +275,7 @@ export class CredentialClient {
   async request<T = unknown>(method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<T> {
     if (!path.startsWith('/') || path.startsWith('//')) throw new UsageError(`A control-plane path must start with a single /, not ${JSON.stringify(path)}`)
     const query = options.query ? `?${new URLSearchParams(options.query)}` : ''
-    return (await this.client.call({auth: this.auth, body: options.body, method, path: `${path}${query}`})) as T
+    return (await this.client.call({auth: this.credential.bearer(), body: options.body, method, path: `${path}${query}`})) as T
   }
 
   /**
@@ -313,17 +283,17 @@ export class CredentialClient {
    * refreshed after a 401 without replacing the key); null for other credentials.
    */
   async sessionOwner(): Promise<Me | null> {
-    const {profile} = this.location
-    if (profile?.authType !== 'login') return null
-    return this.client.me(await (await this.profileService()).session(profile))
+    const session = await this.credential.session()
+    return session ? this.client.me(session) : null
   }
 
-  private requireAuth(): Auth {
-    if (this.auth === undefined)
-      throw new CliError(`Profile ${this.credentials.profile ?? ''} has no API key`, {
+  private requireAuth() {
+    const auth = this.credential.bearer()
+    if (auth === undefined)
+      throw new CliError(`Profile ${this.credential.profile?.name ?? ''} has no API key`, {
         code: 'no_credentials',
         suggestion: 'Use a profile with a key (`llamactl auth token` or `llamactl auth login`)',
       })
-    return this.auth
+    return auth
   }
 }

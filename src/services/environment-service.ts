@@ -4,7 +4,7 @@ import {compareVersions} from './version.js'
 import type {ControlPlaneClient, VersionInfo} from '../net/control-plane-client.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {ProfileService} from './profile-service.js'
-import type {EnvironmentRecord} from '../stores/schema.js'
+import type {EnvironmentRecord} from '../model.js'
 import type {EnvironmentDeleteJson} from '../ui/views.js'
 
 export interface EnvironmentServiceDeps {

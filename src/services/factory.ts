@@ -23,8 +23,6 @@ export const PYTHON_PROFILES_DB = 'profiles.db'
 export interface ServiceContext {
   configDir: string
   env: NodeJS.ProcessEnv
-  /** Prints a line for people on stderr (default: straight to stderr). */
-  inform?: (message: string) => void
   /** The llamactl version (the host CLI's when installed as a plugin). */
   version: string
   /** Prints a warning line on stderr. */
@@ -112,7 +110,7 @@ export class DefaultServices implements Services {
         env: this.ctx.env,
         environments: this.environmentStore,
         profiles: this.profileStore,
-        profileService: () => this.profileService(),
+        secrets: async () => ({secrets: await this.secretStore(), session: () => this.loginSession()}),
         warn: this.ctx.warn,
       })
     })
@@ -205,7 +203,6 @@ export class DefaultServices implements Services {
       return new StatusService({
         credentials,
         environments: this.environmentStore,
-        profileService: () => this.profileService(),
         secretStore: () => this.secretStore(),
       })
     })
@@ -238,8 +235,7 @@ export class DefaultServices implements Services {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return
       const {importSummary} = await import('./import-service.js')
-      const inform = this.ctx.inform ?? ((message: string) => process.stderr.write(`${message}\n`))
-      inform(importSummary(report))
+      process.stderr.write(`${importSummary(report)}\n`)
     } catch (error) {
       const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
       this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)

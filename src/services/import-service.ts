@@ -3,7 +3,8 @@ import path from 'node:path'
 import {normalizeApiUrl} from '../net/api-url.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
-import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord, type StateDocument} from '../stores/schema.js'
+import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
+import type {StateDocument} from '../stores/schema.js'
 import {mayExist} from '../stores/json-file.js'
 import type {StateStore} from '../stores/state-store.js'
 import {redactKey} from '../ui/redact.js'
@@ -278,7 +279,8 @@ function mapProfile(row: PythonProfileRow, apiUrl: string, name: string): string
   if (projectId === undefined) return `its project id ${show(row.project_id)} is not printable text`
   const apiKey = typeof row.api_key === 'string' ? row.api_key.trim() || null : null
   // It goes into an Authorization header: a value that can't be one is damage, not a key.
-  if ((row.api_key !== null && typeof row.api_key !== 'string') || (apiKey && /[\s\p{C}]/u.test(apiKey))) return 'its API key is not a key (not printable text)'
+  if ((row.api_key !== null && typeof row.api_key !== 'string') || (apiKey && (/\s/.test(apiKey) || !isPrintable(apiKey))))
+    return 'its API key is not a key (not printable text)'
   const base = {apiUrl, id: globalThis.crypto.randomUUID(), name, projectId}
 
   if (row.device_oidc === null) {
@@ -350,7 +352,7 @@ function apiUrlOf(value: SqlValue): string | undefined {
 
 /** Printable text of sane length, or undefined: names and ids end up on terminals and in tables. */
 function text(value: SqlValue): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT || /\p{C}/u.test(value)) return undefined
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT || !isPrintable(value)) return undefined
   return value
 }
 

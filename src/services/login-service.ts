@@ -8,7 +8,7 @@ import type {DeviceLogin, OidcTokens} from '../net/device-login.js'
 import {cliKeyName} from './login-session.js'
 import {checkProfileName, printableName, type ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
-import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import type {EnvironmentRecord, ProfileRecord} from '../model.js'
 
 export interface LoginServiceDeps {
   client: (apiUrl: string) => ControlPlaneClient

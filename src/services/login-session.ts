@@ -32,18 +32,27 @@ export function cliKeyName(who: string, hostname = os.hostname()): string {
   return `${who} llamactl on ${hostname}`
 }
 
-const expired = (profile: ProfileRecord, why: string) =>
-  new CliError(`The login session of ${profile.name} expired (${why})`, {
+/**
+ * The error for a login profile whose session can't be refreshed; `why` is kept as its `detail`.
+ * `lead` starts the sentence (`auth status` says "The API key works, but the").
+ */
+export function sessionExpired(profile: Pick<ProfileRecord, 'name'>, why: string, lead = 'The'): CliError {
+  return new CliError(`${lead} login session of ${profile.name} expired (${why})`, {
     code: 'session_expired',
+    detail: why,
     suggestion: 'Run `llamactl auth login` again',
   })
+}
 
-const reason = (error: unknown) => (error instanceof CliError ? error.message : (error as Error).message)
+const expired = (profile: ProfileRecord, why: string) => sessionExpired(profile, why)
+
+/** An error's message, for a warning that names what failed. */
+const whyOf = (error: unknown) => (error as Error).message
 
 /**
  * What keeps a browser-login profile working after the server rejects its key (401): the OIDC
  * refresh grant, spent once across processes, and a new key in place of the rejected one, so
- * that the next command works with no refresh at all. ProfileService.bearer calls it; nothing else does.
+ * that the next command works with no refresh at all. ProfileCredential (the command's one credential object) calls it; nothing else does.
  */
 export class LoginSession {
   constructor(private readonly deps: LoginSessionDeps) {}
@@ -75,8 +84,7 @@ export class LoginSession {
         tokens = await login.refresh(current.refreshToken)
       } catch (error) {
         // Said again with the profile's name: several login profiles may exist.
-        if (error instanceof CliError && error.code === 'session_expired')
-          throw expired(profile, /\((.*)\)$/.exec(error.message)?.[1] ?? 'the refresh was refused')
+        if (error instanceof CliError && error.reason === 'session_expired') throw expired(profile, error.detail ?? 'the refresh was refused')
         throw error
       }
 
@@ -88,39 +96,50 @@ export class LoginSession {
         idToken: tokens.idToken ?? current.idToken,
         refreshToken: tokens.refreshToken ?? current.refreshToken,
       }
-      // Stored before anything else: the provider may have rotated the refresh token.
-      await secrets.set(account, next)
-      return options.repairKey === false ? next : this.replaceKey(profile, next)
+      if (options.repairKey === false) {
+        await secrets.set(account, next)
+        return next
+      }
+
+      return this.replaceKey(profile, next)
     })
   }
 
   /**
-   * Mints a key in place of the rejected one (named as at login), stores it (the secret first,
-   * then the key id in the config in one atomic update) and revokes the old id, best effort.
-   * Called under the refresh lock with freshly refreshed tokens. When no key can be minted, the
-   * command goes on with the access token, and a warning says so.
+   * Mints a key in place of the rejected one (named as at login), stores it with the refreshed
+   * tokens in one write (then the key id in the config in one atomic update) and revokes the
+   * old id, best effort. Called under the refresh lock with freshly refreshed tokens, not yet
+   * stored: whatever happens, they are stored before this returns or throws, since the provider
+   * may have rotated the refresh token. When no key can be minted, the command goes on with the
+   * access token, and a warning says so.
    */
   private async replaceKey(profile: ProfileRecord, tokens: ProfileSecrets): Promise<ProfileSecrets> {
     const {profiles, warn} = this.deps
-    if (!tokens.accessToken) return tokens
+    const account = secretAccount(profile)
+    if (!tokens.accessToken) {
+      await this.deps.secrets.set(account, tokens)
+      return tokens
+    }
+
     const client = this.deps.client(profile.apiUrl)
     let minted
     try {
       minted = await client.createApiKey(tokens.accessToken, cliKeyName(profile.email ?? profile.sub ?? profile.name, this.deps.hostname?.()))
     } catch (error) {
-      warn(`The CLI API key of ${profile.name} was rejected and no new one could be minted (${reason(error)}); this command goes on with the login session`)
+      await this.deps.secrets.set(account, tokens)
+      warn(`The CLI API key of ${profile.name} was rejected and no new one could be minted (${whyOf(error)}); this command goes on with the login session`)
       return tokens
     }
 
     const next: ProfileSecrets = {...tokens, apiKey: minted.secret}
-    await this.deps.secrets.set(secretAccount(profile), next)
+    await this.deps.secrets.set(account, next)
     let oldKeyId: string | undefined
     try {
       // The id in the file now, not in `profile`: this process may have read the config before another replaced the key.
       oldKeyId = await profiles.setKeyId(profile.id, minted.id)
     } catch (error) {
       warn(
-        `The CLI API key of ${profile.name} was replaced, but its id could not be recorded (${reason(error)}); revoke key ${minted.id} in the web console after logging out`,
+        `The CLI API key of ${profile.name} was replaced, but its id could not be recorded (${whyOf(error)}); revoke key ${minted.id} in the web console after logging out`,
       )
       return next
     }
@@ -131,7 +150,7 @@ export class LoginSession {
         await client.deleteApiKey(tokens.accessToken, oldKeyId)
         revoked = ` and revoked the old one (${oldKeyId})`
       } catch (error) {
-        revoked = `; the old one (${oldKeyId}) could not be revoked (${reason(error)}): revoke it in the web console`
+        revoked = `; the old one (${oldKeyId}) could not be revoked (${whyOf(error)}): revoke it in the web console`
       }
 
     warn(`The server rejected the CLI API key of ${profile.name}: replaced it with a new one (${minted.id})${revoked}`)

@@ -1,9 +1,11 @@
 import {CliError, UsageError} from '../errors.js'
+import {escapeUnprintable, firstUnprintable} from '../model.js'
 import {pickCredentialProject} from '../ui/pickers.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
-import type {ControlPlaneClient, Project, TokenSource} from '../net/control-plane-client.js'
+import type {ControlPlaneClient, Project} from '../net/control-plane-client.js'
+import {ProfileCredential} from './profile-credential.js'
 import type {Prompter} from '../ui/prompter.js'
 import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
@@ -17,11 +19,6 @@ export interface AddApiKeyOptions {
   prompter: () => Promise<Prompter>
 }
 
-// Control characters (C0, DEL, C1: `\p{Cc}`, tab included), invisible format characters such as
-// bidi overrides and zero-width spaces (`\p{Cf}`), and the Unicode line and paragraph separators.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u
-const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
-
 /**
  * Checks a profile name a person chose (`--name`): printable and non-empty, with no space at
  * either end, so every name shows as itself on one line (`auth list` can't be given a forged
@@ -31,9 +28,9 @@ export function checkProfileName(name: string): void {
   const fix = 'Choose a --name of printable characters'
   if (!name.trim()) throw new UsageError('The profile name is empty', fix)
   if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
-  const bad = UNPRINTABLE.exec(name)
+  const bad = firstUnprintable(name)
   if (bad) {
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    const code = bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     throw new UsageError(`The profile name contains an unprintable character (U+${code})`, fix)
   }
 }
@@ -43,7 +40,7 @@ export function checkProfileName(name: string): void {
  * characters spelled out as `\u` escapes, so it passes checkProfileName and shows as itself.
  */
 export function printableName(raw: string): string {
-  const name = raw.replace(UNPRINTABLE_ALL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).trim()
+  const name = escapeUnprintable(raw).trim()
   return name || 'login'
 }
 
@@ -105,56 +102,13 @@ export class ProfileService {
   }
 
   /**
-   * The bearer token of a profile: its API key. For login profiles this is where refresh-on-401
-   * happens: the control-plane client calls `refresh` after a 401, which runs LoginSession.refresh
-   * (once, across processes). That also replaces the rejected key with a newly minted one, which
-   * the retry (and every later command) uses; where no key could be minted, the retry uses the
-   * fresh OIDC access token. `repairKey: false` (revoking the key on logout) only refreshes.
+   * The credential object of a profile (`auth project --profile`, logout's revocation): its
+   * secrets read once; for login profiles refresh-on-401 and the replacement of a rejected key.
    */
-  async bearer(profile: ProfileRecord, options: {repairKey?: boolean} = {}): Promise<TokenSource> {
-    let secrets = await this.secretsOf(profile)
-    if (!secrets?.apiKey) throw await this.secretsMissing(profile)
-    const apiKey = secrets.apiKey
-    const {session} = this.deps
-    if (profile.authType !== 'login' || !session) return {token: async () => apiKey}
-    const repairKey = options.repairKey ?? true
-    return {
-      async refresh() {
-        const seen = secrets!
-        secrets = await (await session()).refresh(profile, seen, {repairKey})
-        // A key replaced here or by another process is the one to use; otherwise the session's token.
-        return secrets.apiKey && secrets.apiKey !== seen.apiKey ? secrets.apiKey : (secrets.accessToken ?? null)
-      },
-      token: async () => apiKey,
-    }
-  }
-
-  /**
-   * A login profile's OIDC session: its access token, refreshed after a 401 (without replacing
-   * the API key). `auth status` checks the session with it.
-   */
-  async session(profile: ProfileRecord): Promise<TokenSource> {
-    const {session} = this.deps
-    let secrets = await this.secretsOf(profile)
-    if (!secrets?.accessToken) throw await this.secretsMissing(profile)
-    const accessToken = secrets.accessToken
-    return {
-      refresh: session
-        ? async () => {
-            secrets = await (await session()).refresh(profile, secrets!, {repairKey: false})
-            return secrets.accessToken ?? null
-          }
-        : undefined,
-      token: async () => accessToken,
-    }
-  }
-
-  /** The error for a profile whose secrets are gone from the secret store. */
-  async secretsMissing(profile: ProfileRecord): Promise<CliError> {
-    return new CliError(`The secrets of profile ${profile.name} are missing from the ${await this.deps.secrets.backend()} store`, {
-      code: 'secrets_missing',
-      suggestion: `Log out (\`llamactl auth logout ${profile.name}\`) and sign in again`,
-    })
+  async credential(profile: ProfileRecord): Promise<ProfileCredential> {
+    const {secrets, session} = this.deps
+    const location = {apiUrl: profile.apiUrl, authType: profile.authType, overrides: null, profile, projectId: profile.projectId, source: 'flag' as const}
+    return ProfileCredential.read(location, async () => ({secrets, session}))
   }
 
   /** Creates (or updates) a profile for an API key that the server has already accepted. */
@@ -254,11 +208,12 @@ export class ProfileService {
   private async revokeMintedKey(profile: ProfileRecord): Promise<void> {
     try {
       // A dead key is not replaced just to be revoked: a 401 only refreshes the session.
-      await this.deps.client(profile.apiUrl).deleteApiKey(await this.bearer(profile, {repairKey: false}), profile.keyId!)
+      const auth = (await this.credential(profile)).bearer({repairKey: false})
+      await this.deps.client(profile.apiUrl).deleteApiKey(auth!, profile.keyId!)
     } catch (error) {
       // A locked keychain is not a failed revocation: nothing may be deleted then (see remove).
       if (error instanceof CliError && error.code === 'keychain_locked') throw error
-      const why = error instanceof CliError ? error.message : (error as Error).message
+      const why = (error as Error).message
       this.deps.warn?.(`Could not revoke the CLI API key ${profile.keyId} on ${profile.apiUrl} (${why}); revoke it in the web console`)
     }
   }

@@ -1,10 +1,10 @@
 import {CliError, UsageError} from '../errors.js'
 import {pickProject} from '../ui/pickers.js'
-import type {ControlPlaneClient, Project} from '../net/control-plane-client.js'
+import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
-import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import type {EnvironmentRecord, ProfileRecord, Project} from '../model.js'
 
 /** Name of the key-less profile created in environments that don't require auth. */
 export const NO_AUTH_PROFILE = 'default'
@@ -69,7 +69,7 @@ export class ProjectService {
   }
 
   private async projects(env: EnvironmentRecord, profile: null | ProfileRecord): Promise<Project[]> {
-    const auth = profile && profile.authType !== 'none' ? await this.deps.profileService.bearer(profile) : undefined
+    const auth = profile && profile.authType !== 'none' ? (await this.deps.profileService.credential(profile)).bearer() : undefined
     return this.deps.client(env.apiUrl).listProjects(auth)
   }
 }

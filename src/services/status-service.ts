@@ -1,17 +1,17 @@
 import {CliError} from '../errors.js'
 import {ApiError} from '../net/control-plane-client.js'
 import {CREDENTIAL_VARIABLES, noCredentials} from './credentials.js'
-import {redactKey} from '../ui/redact.js'
-import type {CredentialLocation, CredentialRequest, CredentialService} from './credentials.js'
+import {sessionExpired} from './login-session.js'
+import {redactKey, redactKeys} from '../ui/redact.js'
+import type {CredentialRequest, CredentialService} from './credentials.js'
+import type {ProfileCredential} from './profile-credential.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
-import type {ProfileService} from './profile-service.js'
-import type {ProfileSecrets, SecretStore} from '../stores/secret-store.js'
+import type {SecretStore} from '../stores/secret-store.js'
 import type {CheckResult, StatusJson} from '../ui/views.js'
 
 export interface StatusServiceDeps {
   credentials: CredentialService
   environments: EnvironmentStore
-  profileService: () => Promise<ProfileService>
   secretStore: () => Promise<SecretStore>
 }
 
@@ -20,7 +20,8 @@ type Check = StatusJson['check']
 const check = (result: CheckResult, message: string, requestId: null | string = null): Check => ({message, requestId, result})
 
 /** Where a control-plane failure leaves the credential, for `auth status`. */
-function checkOfError(error: CliError, location: CredentialLocation): Check {
+function checkOfError(error: CliError, credential: ProfileCredential): Check {
+  const {location} = credential
   const requestId = error instanceof ApiError ? (error.requestId ?? null) : null
   const ref = requestId ? `, request id ${requestId}` : ''
   const fix =
@@ -29,12 +30,19 @@ function checkOfError(error: CliError, location: CredentialLocation): Check {
       : location.authType === 'login'
         ? 'Run `llamactl auth login` again'
         : 'Create a new key in the web console and add it with `llamactl auth token`'
-  if (error.code === 'session_expired') return check('session_expired', error.line, requestId)
+  if (error.reason === 'session_expired') return check('session_expired', error.line, requestId)
   if (error instanceof ApiError && error.status === 401) return check('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
   if (error instanceof ApiError && error.status === 403)
     return check(
       'forbidden',
       `${location.apiUrl} accepted the API key but refused it the project list (403${ref}). Check the key's permissions in the web console`,
+      requestId,
+    )
+  // The server answered: it is reachable, and retrying won't help until it is fixed.
+  if (error instanceof ApiError && error.status !== undefined && error.status >= 500)
+    return check(
+      'server_error',
+      `${location.apiUrl} answered the project list with an error (${error.status}${ref}). The server failed, not the credential: report it to the server's operators with the request id`,
       requestId,
     )
   return check('unreachable', error.line, requestId)
@@ -43,12 +51,14 @@ function checkOfError(error: CliError, location: CredentialLocation): Check {
 /**
  * `auth status`: explains the credential in effect (where it came from, where its secret is kept,
  * for login profiles the session) and, unless offline, whether the server accepts it for its
- * project. It never prints or returns a secret, and never prompts.
+ * project. It reads the credential once (ProfileCredential) and reports what that object holds
+ * after the check, a refreshed session or a replaced key included. It never prints or returns
+ * a secret (every server string is redacted, the keys in play by value), and never prompts.
  */
 export class StatusService {
   constructor(private readonly deps: StatusServiceDeps) {}
 
-  /** The report of credentials.md; `offline` makes no network call at all. */
+  /** The report of `auth status` (README); `offline` makes no network call at all. */
   async status(request: CredentialRequest & {offline: boolean}): Promise<StatusJson> {
     const location = await this.deps.credentials.find(request)
     if (!location) {
@@ -58,6 +68,7 @@ export class StatusService {
         authType: null,
         check: check('no_credentials', noCredentials(apiUrl).line),
         keyHint: null,
+        keychainUnavailable: null,
         login: null,
         overrides: null,
         profile: null,
@@ -67,26 +78,27 @@ export class StatusService {
       }
     }
 
-    const secrets = await this.secrets(location)
-    const report = await this.describe(location, secrets)
-    if (location.authType !== 'none' && !report.keyHint) {
-      const missing = await (await this.deps.profileService()).secretsMissing(location.profile!)
-      return {...report, check: check('no_credentials', missing.line)}
+    const credential = await this.deps.credentials.open(location)
+    if (credential.keyed && !credential.apiKey) return {...(await this.describe(credential)), check: check('no_credentials', (await credential.missing()).line)}
+    if (request.offline) return {...(await this.describe(credential)), check: check('skipped', 'Not checked with the server (--offline)')}
+    const result = await this.check(credential)
+    // Described after the check: a login profile may have had its key replaced and its session refreshed meanwhile.
+    const redact = (text: string) => redactKeys(text, credential.known)
+    return {
+      ...(await this.describe(credential)),
+      check: {message: redact(result.message), requestId: result.requestId === null ? null : redact(result.requestId), result: result.result},
     }
-
-    if (request.offline) return {...report, check: check('skipped', 'Not checked with the server (--offline)')}
-    const result = await this.check(location)
-    // A login profile may have had its rejected key replaced and its session refreshed meanwhile.
-    return {...(location.authType === 'login' ? await this.describe(location, await this.secrets(location)) : report), check: result}
   }
 
   /** Lists the projects with the credential (its key, refreshed and repaired as any command would), then checks a login session. */
-  private async check(location: CredentialLocation): Promise<Check> {
-    const client = await this.deps.credentials.clientAt(location)
+  private async check(credential: ProfileCredential): Promise<Check> {
+    const client = await this.deps.credentials.clientOf(credential)
+    const {apiUrl, projectId} = credential.location
     try {
       const projects = await client.listProjects()
-      const {apiUrl, projectId} = location
-      if (location.authType === 'none') return check('ok', `${apiUrl} answered without a key (it does not require auth)`)
+      if (!credential.keyed) return check('ok', `${apiUrl} answered without a key (it does not require auth)`)
+      if (!(await this.requiresAuth(apiUrl)))
+        return check('ok', `${apiUrl} answered, but it does not require an API key (requires_auth is false), so the key was not checked`)
       if (projectId !== null && !projects.some((p) => p.projectId === projectId)) {
         const listed = projects.length > 0 ? `its projects: ${projects.map((p) => p.projectId).join(', ')}` : 'it has none'
         return check(
@@ -97,29 +109,29 @@ export class StatusService {
 
       const accepted = `${apiUrl} accepted the API key${projectId === null ? '' : ` for project ${projectId}`}`
       const owner = await client.sessionOwner().catch((error: unknown) => {
-        if (error instanceof CliError && error.code === 'session_expired')
-          throw new CliError(`The API key works, but ${error.message.replace(/^The login session/, 'the login session')}`, {
-            code: error.code,
-            suggestion: error.suggestion,
-          })
+        if (error instanceof CliError && error.reason === 'session_expired' && credential.profile)
+          throw sessionExpired(credential.profile, error.detail ?? 'the refresh was refused', 'The API key works, but the')
         throw error
       })
       return check('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)
     } catch (error) {
-      if (!(error instanceof CliError) || !(error instanceof ApiError || error.code === 'session_expired')) throw error
-      return checkOfError(error, location)
+      if (!(error instanceof CliError) || !(error instanceof ApiError || error.reason === 'session_expired')) throw error
+      return checkOfError(error, credential)
     }
   }
 
-  private async describe(location: CredentialLocation, secrets: null | ProfileSecrets): Promise<StatusJson> {
+  /** What the object holds now: where it came from, the key's redacted form, the session's state. */
+  private async describe(credential: ProfileCredential): Promise<StatusJson> {
+    const {location, secrets} = credential
     const {profile} = location
-    const apiKey = location.envKey ?? secrets?.apiKey
-    const keyed = location.authType !== 'none'
+    const {apiKey} = credential
+    const store = location.source === 'env' || !credential.keyed ? null : await this.deps.secretStore()
     return {
       apiUrl: location.apiUrl,
       authType: location.authType,
       check: check('skipped', ''),
       keyHint: apiKey ? redactKey(apiKey) : null,
+      keychainUnavailable: store?.fallbackCause ?? null,
       login:
         location.authType === 'login'
           ? {
@@ -131,13 +143,14 @@ export class StatusService {
       overrides: location.overrides,
       profile: profile?.name ?? null,
       projectId: location.projectId,
-      secretStore: location.source === 'env' ? 'env' : keyed ? await (await this.deps.secretStore()).backend() : null,
+      secretStore: location.source === 'env' ? 'env' : store ? await store.backend() : null,
       source: location.source,
     }
   }
 
-  private async secrets(location: CredentialLocation): Promise<null | ProfileSecrets> {
-    if (!location.profile || location.authType === 'none') return null
-    return (await this.deps.profileService()).secretsOf(location.profile)
+  /** The environment record's requires_auth; a URL that is no known environment (the variables' own) counts as requiring auth. */
+  private async requiresAuth(apiUrl: string): Promise<boolean> {
+    const {environments} = await this.deps.environments.list()
+    return environments.find((env) => env.apiUrl === apiUrl)?.requiresAuth ?? true
   }
 }

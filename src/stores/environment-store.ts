@@ -1,5 +1,5 @@
 import {CliError} from '../errors.js'
-import {DEFAULT_API_URL, EnvironmentRecord, ProfileRecord} from './schema.js'
+import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord} from '../model.js'
 import {StateStore} from './state-store.js'
 
 export interface EnvironmentUpdate {

@@ -1,5 +1,6 @@
 import {CliError} from '../errors.js'
-import {ProfileRecord, StateDocument} from './schema.js'
+import type {ProfileRecord} from '../model.js'
+import type {StateDocument} from './schema.js'
 import {StateStore} from './state-store.js'
 
 /** Profiles in the config, always within one environment, and the current one per environment. */

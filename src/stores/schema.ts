@@ -1,36 +1,11 @@
 import {CliError} from '../errors.js'
+import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord} from '../model.js'
 
-export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
 export const SCHEMA_VERSION = 1
 
-export type AuthType = 'api-key' | 'login' | 'none'
-
-/** A control plane and what probing it revealed. */
-export interface EnvironmentRecord {
-  apiUrl: string
-  /** Name of the profile that is current in this environment, remembered across switches. */
-  currentProfile: null | string
-  minLlamactlVersion: null | string
-  requiresAuth: boolean
-}
-
-/** A login profile. Never holds a secret: those live in the secret store under `profile:<id>`. */
-export interface ProfileRecord {
-  apiUrl: string
-  authType: AuthType
-  /** Login profiles: the email the provider reported. */
-  email?: null | string
-  /** Stable internal id; names the profile's secret in the secret store. */
-  id: string
-  /** API-key profiles: the key's redacted form, to find a profile already holding the same key. */
-  keyHint?: string
-  /** Login profiles: id of the API key minted for the CLI, to revoke on logout. */
-  keyId?: string
-  name: string
-  projectId: null | string
-  /** Login profiles: the OpenID subject, so logging in again updates the same profile. */
-  sub?: string
-}
+// The records live in the model (the bottom layer); named here too for the stores and services that read them with the config's other types.
+export {DEFAULT_API_URL} from '../model.js'
+export type {AuthType, EnvironmentRecord, ProfileRecord} from '../model.js'
 
 export interface StateDocument {
   currentEnvironment: string

@@ -1,11 +1,12 @@
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
+import {KEYCHAIN_SERVICE} from '../model.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
 /** Keychain service name (docs/formats.md). */
-export const KEYCHAIN_SERVICE = 'llamactl'
+export {KEYCHAIN_SERVICE} from '../model.js'
 export const SECRETS_FILE = 'secrets.json'
 /** The lock file name behind `exclusive`. */
 export const REFRESH_LOCK = 'oidc-refresh'
@@ -38,8 +39,10 @@ export interface SecretStoreOptions {
   loadKeytar?: () => Promise<Keytar>
   mode?: SecretStoreMode
   timeoutMs?: number
-  /** Receives the one warning per command about the file fallback. */
+  /** Receives the one warning per process about the file fallback. */
   warn: (message: string) => void
+  /** Warnings already given by this process: each is given once per process. Tests pass their own. */
+  warned?: Set<string>
 }
 
 /** Reads LLAMACTL_SECRET_STORE; anything else than keychain/file is a usage error. */
@@ -64,6 +67,14 @@ function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliErr
   )
 }
 
+/** Whether DEBUG asks for llamactl's diagnostics: `*`, `llamactl*`, `llamactl:*`, `llamactl` or `1` among its comma-separated names. */
+export function debugEnabled(debug: string | undefined): boolean {
+  return (debug ?? '').split(/[\s,]+/).some((name) => name === '*' || name === '1' || /^llamactl(:?\*)?$/.test(name))
+}
+
+// The fallback warning is given once per process, however many stores a command builds.
+const processWarnings = new Set<string>()
+
 async function defaultLoadKeytar(): Promise<Keytar> {
   const mod = (await import('keytar')) as unknown as {default?: Keytar} & Keytar
   return mod.default ?? mod
@@ -77,6 +88,10 @@ async function defaultLoadKeytar(): Promise<Keytar> {
 export class SecretStore {
   readonly file: string
   private backendPromise?: Promise<'file' | Keytar>
+  /** Why the keychain is not used, once auto mode fell back to the file. */
+  private cause: null | string = null
+  /** Whether the keychain has answered a call: until then a failing call is the probe that decides on the fallback. */
+  private confirmed = false
   private readonly mode: SecretStoreMode
   private readonly timeoutMs: number
 
@@ -86,8 +101,15 @@ export class SecretStore {
     this.timeoutMs = options.timeoutMs ?? 5000
   }
 
-  /** Which backend holds secrets in this process: `keychain` or `file`. */
+  /** Why no OS keychain is used when auto mode fell back to the file (keytar's load error, the D-Bus message); else null. For `auth status`. */
+  get fallbackCause(): null | string {
+    return this.cause
+  }
+
+  /** Which backend holds secrets in this process: `keychain` or `file` (probing the keychain if nothing has used it yet). */
   async backend(): Promise<'file' | 'keychain'> {
+    if ((await this.resolveBackend()) !== 'file' && !this.confirmed)
+      await this.onKeychain('read', '__probe__', (keytar) => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
     return (await this.resolveBackend()) === 'file' ? 'file' : 'keychain'
   }
 
@@ -105,29 +127,21 @@ export class SecretStore {
    * keychain keeps because it is locked is a `keychain_locked` error, never "nothing to remove".
    */
   async delete(account: string): Promise<boolean> {
-    const backend = await this.resolveBackend()
-    let removed = false
-    if (backend !== 'file') {
-      removed = await this.call('delete', () => backend.deletePassword(KEYCHAIN_SERVICE, account))
-      if (!removed) await this.assertNotLocked(account, 'delete')
-    }
-
+    const fromKeychain = await this.onKeychain('delete', account, (keytar) => keytar.deletePassword(KEYCHAIN_SERVICE, account))
+    if (fromKeychain?.value === false) await this.assertNotLocked(account, 'delete')
     const fromFile = await this.removeFromFile(account)
-    return removed || fromFile
+    return fromKeychain?.value === true || fromFile
   }
 
   /**
    * A profile's secrets, or null when none are stored. An entry the keychain holds but won't
-   * give (locked) is a `keychain_locked` error, never "none stored".
+   * give (locked) is a `keychain_locked` error, never "none stored". The first call is also the
+   * keychain's probe: no separate read is made to find out whether it works.
    */
   async get(account: string): Promise<null | ProfileSecrets> {
-    const backend = await this.resolveBackend()
-    let value: null | string = null
-    if (backend !== 'file') {
-      value = await this.call('read', () => backend.getPassword(KEYCHAIN_SERVICE, account))
-      if (value === null) await this.assertNotLocked(account, 'read')
-    }
-
+    const fromKeychain = await this.onKeychain('read', account, (keytar) => keytar.getPassword(KEYCHAIN_SERVICE, account))
+    let value = fromKeychain?.value ?? null
+    if (fromKeychain && value === null) await this.assertNotLocked(account, 'read')
     // Secrets written by the file fallback stay readable after a keychain appears.
     if (value === null) value = (await this.readFile())[account] ?? null
     if (value === null) return null
@@ -145,20 +159,20 @@ export class SecretStore {
   /** Stores a profile's secrets, replacing what was there. */
   async set(account: string, secrets: ProfileSecrets): Promise<void> {
     const value = JSON.stringify(secrets)
-    const backend = await this.resolveBackend()
-    if (backend === 'file') {
+    let stored
+    try {
+      stored = await this.onKeychain('write', account, (keytar) => keytar.setPassword(KEYCHAIN_SERVICE, account, value))
+    } catch (error) {
+      // gnome-keyring refuses to create an item in a locked collection; say so rather than "failed".
+      if (error instanceof CliError && error.reason === 'keychain_failed' && (await this.defaultCollectionLocked())) throw lockedError(account, 'store')
+      throw error
+    }
+
+    if (!stored) {
       await this.updateFile((all) => {
         all[account] = value
       })
       return
-    }
-
-    try {
-      await this.call('write', () => backend.setPassword(KEYCHAIN_SERVICE, account, value))
-    } catch (error) {
-      // gnome-keyring refuses to create an item in a locked collection; say so rather than "failed".
-      if (error instanceof CliError && error.code === 'keychain_failed' && (await this.defaultCollectionLocked())) throw lockedError(account, 'store')
-      throw error
     }
 
     // A copy left in the fallback file from an earlier keychain-less run is now stale.
@@ -172,7 +186,7 @@ export class SecretStore {
    */
   private async assertNotLocked(account: string, what: 'delete' | 'read'): Promise<void> {
     if (process.platform !== 'linux') return
-    const {secretItemState} = await import('./secret-service.js')
+    const {secretItemState} = await import('../net/secret-service.js')
     if ((await secretItemState({account, service: KEYCHAIN_SERVICE}, {timeoutMs: this.timeoutMs})) === 'locked') throw lockedError(account, what)
   }
 
@@ -195,8 +209,10 @@ export class SecretStore {
       return await Promise.race([op(), timeout])
     } catch (error) {
       if (error instanceof CliError) throw error
-      throw new CliError(`The OS keychain failed to ${what} a secret: ${(error as Error).message}`, {
+      const detail = (error as Error).message
+      throw new CliError(`The OS keychain failed to ${what} a secret: ${detail}`, {
         code: 'keychain_failed',
+        detail,
         suggestion: 'Check that your keychain is unlocked, or set LLAMACTL_SECRET_STORE=file',
       })
     } finally {
@@ -204,50 +220,65 @@ export class SecretStore {
     }
   }
 
-  /** Probes the keychain once per process: load keytar and make one harmless call. */
-  private async probeKeychain(): Promise<'file' | Keytar> {
-    if (this.mode === 'file') return 'file'
-    const probe = await this.loadWorkingKeytar()
-    if (typeof probe !== 'string') return probe
-    const reason = probe
-    if (this.mode === 'keychain') {
-      throw new CliError(`No OS keychain can be used: ${reason}`, {
+  /**
+   * Where auto mode goes when the keychain can't be used: the file, with one short warning per
+   * process; the cause only under DEBUG (and in `auth status`). LLAMACTL_SECRET_STORE=keychain
+   * makes it an error instead.
+   */
+  private fallBack(cause: string): 'file' {
+    if (this.mode === 'keychain')
+      throw new CliError(`No OS keychain can be used: ${cause}`, {
         code: 'keychain_unavailable',
+        detail: cause,
         suggestion: 'Start your keychain (Secret Service on Linux), or unset LLAMACTL_SECRET_STORE=keychain',
       })
+    this.cause = cause
+    if (debugEnabled(process.env.DEBUG)) process.stderr.write(`llamactl: no OS keychain: ${cause}\n`)
+    const warning = `No OS keychain found: secrets go to ${this.file}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`
+    const warned = this.options.warned ?? processWarnings
+    if (!warned.has(warning)) {
+      warned.add(warning)
+      this.options.warn(warning)
     }
 
-    this.options.warn(
-      `No OS keychain can be used (${reason}); secrets go to ${this.file}, readable only by you. ` +
-        'LLAMACTL_SECRET_STORE=file chooses that without this warning.',
-    )
     return 'file'
   }
 
-  /** keytar when it loads and the keychain answers; otherwise why not. */
-  private async loadWorkingKeytar(): Promise<Keytar | string> {
-    let keytar: Keytar
+  /** keytar, loaded once per store; the file when the mode says so or keytar doesn't load. */
+  private async loadBackend(): Promise<'file' | Keytar> {
+    if (this.mode === 'file') return 'file'
     try {
-      keytar = await (this.options.loadKeytar ?? defaultLoadKeytar)()
+      return await (this.options.loadKeytar ?? defaultLoadKeytar)()
     } catch (error) {
-      return `keytar could not be loaded: ${(error as Error).message.split('\n')[0]}`
+      return this.fallBack(`keytar could not be loaded: ${(error as Error).message.split('\n')[0]}`)
     }
+  }
 
+  /**
+   * Runs a keytar call, or returns null when secrets go to the file. The first call is the
+   * probe: when keytar fails it (no D-Bus, no Secret Service), auto mode falls back to the file
+   * for this store; a keychain that is there but doesn't answer (timeout) or is locked is an
+   * error, never a quiet fallback to a file.
+   */
+  private async onKeychain<T>(what: 'delete' | 'read' | 'write', account: string, op: (keytar: Keytar) => Promise<T>): Promise<null | {value: T}> {
+    const backend = await this.resolveBackend()
+    if (backend === 'file') return null
     try {
-      await this.call('read', () => keytar.getPassword(KEYCHAIN_SERVICE, '__probe__'))
-      return keytar
+      const value = await this.call(what, () => op(backend))
+      this.confirmed = true
+      return {value}
     } catch (error) {
-      // A keychain that is there but doesn't answer (locked, waiting for an unlock prompt) is
-      // not "no keychain": fail rather than quietly write secrets to a file.
-      if (error instanceof CliError && error.code === 'keychain_timeout') throw error
-      return error instanceof CliError ? error.message.replace(/^The OS keychain failed to read a secret: /, '') : String(error)
+      if (this.confirmed || !(error instanceof CliError) || error.reason !== 'keychain_failed') throw error
+      if (await this.defaultCollectionLocked()) throw lockedError(account, what === 'write' ? 'store' : what)
+      this.backendPromise = Promise.resolve(this.fallBack(error.detail ?? error.message))
+      return null
     }
   }
 
   /** Whether the Secret Service says the collection new entries go to is locked. */
   private async defaultCollectionLocked(): Promise<boolean> {
     if (process.platform !== 'linux') return false
-    const {defaultCollectionLocked} = await import('./secret-service.js')
+    const {defaultCollectionLocked} = await import('../net/secret-service.js')
     return (await defaultCollectionLocked({timeoutMs: this.timeoutMs})) === true
   }
 
@@ -257,7 +288,7 @@ export class SecretStore {
   }
 
   private resolveBackend(): Promise<'file' | Keytar> {
-    this.backendPromise ??= this.probeKeychain()
+    this.backendPromise ??= this.loadBackend()
     return this.backendPromise
   }
 

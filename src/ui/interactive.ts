@@ -1,13 +1,4 @@
-import {Flags} from '@oclif/core'
-
 import {UsageError} from '../errors.js'
-
-/** `--interactive/--no-interactive`, for commands that may prompt. */
-export const interactiveFlag = Flags.boolean({
-  allowNo: true,
-  description: 'Prompt for what is missing (default: when stdin and stdout are terminals and CI is not set).',
-  helpGroup: 'GLOBAL',
-})
 
 export interface Terminal {
   ci: boolean

@@ -1,9 +1,8 @@
 import {CliError} from '../errors.js'
 import {missing} from './interactive.js'
-import type {Project} from '../net/control-plane-client.js'
 import type {Prompter} from './prompter.js'
 import {visible} from './terminal-text.js'
-import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import type {EnvironmentRecord, ProfileRecord, Project} from '../model.js'
 
 export interface PickProjectOptions {
   /** Environments without auth accept any project id, listed or not. */

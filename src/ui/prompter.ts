@@ -16,6 +16,13 @@ export interface Prompter {
   select<T>(message: string, choices: Choice<T>[], options?: {initial?: number}): Promise<T>
 }
 
+/** What enquirer's select prompt is, as far as our `format` reads it. */
+interface SelectState {
+  selected?: {message: string}
+  state: {cancelled: boolean; submitted: boolean}
+  styles: {primary: (text: string) => string}
+}
+
 export interface PromptStreams {
   stdin?: Readable
   stdout?: Writable
@@ -42,6 +49,10 @@ export class EnquirerPrompter implements Prompter {
     const names = choices.map((_, i) => String(i))
     const picked = await this.ask<string>({
       choices: choices.map((c, i) => ({message: visible(c.label), name: names[i]})),
+      // Once answered, enquirer shows the choice's name, here its index: show its label instead.
+      format(this: SelectState) {
+        return this.state.submitted && !this.state.cancelled && this.selected ? this.styles.primary(this.selected.message) : ''
+      },
       initial: options.initial ?? 0,
       message,
       type: 'select',

@@ -1,16 +1,16 @@
-// C0 controls except tab (ESC among them), DEL, and C1 controls (U+0080–U+009F; U+009B is a
-// one-character CSI on terminals that honour C1). Anything here could move the cursor, clear
-// the screen, retitle the window or break a line.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g
+import {escapeUnprintable} from '../model.js'
+
+// What a terminal executes that JSON.stringify leaves raw: DEL and the C1 controls.
+const RAW_IN_JSON = /[\u007F-\u009F]/g
 
 /**
- * Text for a terminal with every control character made visible as a `\u001b`-style escape
- * (lower-case hex, as JSON spells it). For anything from a server or a user on its way to
- * text output; one line stays one line. Applying it twice changes nothing more.
+ * Text for a terminal with every character that isn't printable (src/model.ts: control characters,
+ * ESC among them, invisible format characters such as bidi overrides, line separators) made
+ * visible as a `\u001b`-style escape. For anything from a server or a user on its way to text
+ * output; one line stays one line. Applying it twice changes nothing more.
  */
 export function visible(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return escapeUnprintable(text)
 }
 
 /** Text of several lines that we put together ourselves (a table): each line made visible, the breaks between them kept. */
@@ -19,4 +19,12 @@ export function visibleLines(text: string): string {
     .split('\n')
     .map((line) => visible(line))
     .join('\n')
+}
+
+/**
+ * A value as pretty-printed JSON that is safe on a terminal: the same data, with DEL and C1
+ * controls (which JSON.stringify leaves raw) written as `\u` escapes.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

@@ -1,4 +1,4 @@
-import {AuthType, EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
+import type {AuthType, EnvironmentRecord, ProfileRecord} from '../model.js'
 import {visible} from './terminal-text.js'
 
 /** A profile as `--json` shows it (docs/formats.md); never a secret. */
@@ -60,8 +60,9 @@ export interface EnvironmentDeleteJson {
   removedProfiles: number
 }
 
-/** What `auth status` found out about the credential it checked (credentials.md). */
-export type CheckResult = 'forbidden' | 'no_credentials' | 'ok' | 'rejected' | 'session_expired' | 'skipped' | 'unknown_project' | 'unreachable'
+/** What `auth status` found out about the credential it checked (README, "auth status results"). */
+export type CheckResult =
+  'forbidden' | 'no_credentials' | 'ok' | 'rejected' | 'server_error' | 'session_expired' | 'skipped' | 'unknown_project' | 'unreachable'
 
 /** `auth status --json` (credentials.md): where the credential in effect comes from and whether it works. No secret. */
 export interface StatusJson {
@@ -69,6 +70,8 @@ export interface StatusJson {
   authType: AuthType | null
   check: {message: string; requestId: null | string; result: CheckResult}
   keyHint: null | string
+  /** Why the OS keychain is not used, when secrets fell back to the file (LLAMACTL_SECRET_STORE unset); else null. */
+  keychainUnavailable: null | string
   login: null | {accessTokenExpiresAt: null | string; email: null | string; refreshable: boolean}
   overrides: null | string
   profile: null | string
@@ -80,7 +83,11 @@ export interface StatusJson {
 /** Whether `auth status` exits 0: a credential was found and (unless --offline) the server accepted it. */
 export const statusOk = (status: StatusJson): boolean => status.check.result === 'ok' || status.check.result === 'skipped'
 
-/** `auth status` as text: one `Label: value` line per fact, then the check. */
+/**
+ * `auth status` as text: one `Label: value` line per fact, then the check. Each value is made
+ * visible on its own (src/ui/terminal-text.ts), so a line break in a server's project id can't
+ * add a row. A failed check is only named here: its message is the command's one Error line.
+ */
 export function statusText(status: StatusJson): string {
   const source = {
     env: `LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID${status.overrides ? ` (overriding profile '${status.overrides}')` : ''}`,
@@ -88,6 +95,7 @@ export function statusText(status: StatusJson): string {
     none: 'none',
     profile: `profile ${status.profile} (the current profile)`,
   }[status.source]
+  const store = status.secretStore === 'env' ? 'environment variable' : (status.secretStore ?? '-')
   const rows: Array<[string, string]> = [
     ['Credential', source],
     ['Environment', status.apiUrl],
@@ -96,7 +104,7 @@ export function statusText(status: StatusJson): string {
     rows.push(
       ['Project', status.projectId ?? '-'],
       ['Auth type', status.authType ?? '-'],
-      ['Secret store', status.secretStore === 'env' ? 'environment variable' : (status.secretStore ?? '-')],
+      ['Secret store', status.keychainUnavailable ? `${store} (no OS keychain: ${status.keychainUnavailable})` : store],
       ['API key', status.keyHint ?? '-'],
     )
   if (status.login)
@@ -110,9 +118,9 @@ export function statusText(status: StatusJson): string {
       ],
       ['Refresh token', status.login.refreshable ? 'held' : 'none'],
     )
-  rows.push(['Check', `${status.check.result}: ${status.check.message}`])
+  rows.push(['Check', statusOk(status) ? `${status.check.result}: ${status.check.message}` : status.check.result])
   // One column for every report, whichever rows it has: the widest label is "Refresh token:".
-  return rows.map(([label, value]) => `${`${label}:`.padEnd(14)}  ${value}`).join('\n')
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(14)}  ${visible(value)}`).join('\n')
 }
 
 /** `auth inject --json` (credentials.md): the file and the names written, never the values. */

@@ -27,7 +27,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
       env,
       environments: services.environmentStore,
       profiles: services.profileStore,
-      profileService: () => services.profileService(),
+      secrets: async () => ({secrets: await services.secretStore()}),
       warn: (message) => warnings.push(message),
       warned,
     })
@@ -178,7 +178,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
         env,
         environments: bare.environmentStore,
         profiles: bare.profileStore,
-        profileService: () => bare.profileService(),
+        secrets: async () => ({secrets: await bare.secretStore()}),
         warn: () => {},
         warned: new Set(),
       })

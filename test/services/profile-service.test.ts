@@ -3,7 +3,7 @@ import {mkdirSync, rmSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
-import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
+import {ControlPlaneClient, type TokenSource} from '../../src/net/control-plane-client.js'
 import type {LoginSession} from '../../src/services/login-session.js'
 import {ProfileService} from '../../src/services/profile-service.js'
 import type {ProfileRecord} from '../../src/stores/schema.js'
@@ -272,10 +272,10 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
     })
   })
 
-  describe('bearer, secretsOf, find', () => {
+  describe('credential, secretsOf, find', () => {
     it('an API-key profile’s bearer is its key and offers no refresh', async () => {
       const {profile} = await service.create(apiKeyProfile('work'), {apiKey: f.key})
-      const source = await service.bearer(profile)
+      const source = (await service.credential(profile)).bearer() as TokenSource
       expect(await source.token()).to.equal(f.key)
       expect(source.refresh).to.equal(undefined)
       f.server.revokeKey(f.key)
@@ -286,7 +286,7 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
     it('missing secrets are secrets_missing, naming the store and how to recover', async () => {
       const {profile} = await service.create(apiKeyProfile('work'), {apiKey: f.key})
       await (await f.services.secretStore()).delete(secretAccount(profile))
-      const error = await rejection<CliError>(service.bearer(profile))
+      const error = await rejection<CliError>((await service.credential(profile)).requireKey())
       expect(error.code).to.equal('secrets_missing')
       expect(error.line).to.equal('The secrets of profile work are missing from the file store. Log out (`llamactl auth logout work`) and sign in again')
     })
@@ -311,7 +311,7 @@ describe('ProfileService (real stores in a temp dir, file secret store, test con
         warn: (m) => f.warnings.push(m),
       })
 
-      const projects = await new ControlPlaneClient(f.env.apiUrl).listProjects(await withSession.bearer(profile))
+      const projects = await new ControlPlaneClient(f.env.apiUrl).listProjects((await withSession.credential(profile)).bearer())
       expect(projects.map((p) => p.projectId)).to.deep.equal(['via-refresh'])
       expect(refreshed).to.deep.equal([[profile, secrets]])
       expect(f.server.calls('list-projects').map((c) => c.authorization)).to.deep.equal([`Bearer ${secrets.apiKey}`, 'Bearer fresh-access-token'])

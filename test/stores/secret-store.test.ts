@@ -3,7 +3,7 @@ import {promises as fs, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
-import {KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../../src/stores/secret-store.js'
+import {debugEnabled, KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../../src/stores/secret-store.js'
 import {tempConfigDir} from '../support/cli.js'
 import {keychainAvailable, keytar} from '../support/keychain.js'
 
@@ -77,6 +77,52 @@ describe('SecretStore', () => {
       expect(await store.delete('profile:a')).to.equal(true)
       expect(await store.get('profile:a')).to.equal(null)
       expect(await store.get('profile:b')).to.deep.equal({apiKey: 'k2'})
+    })
+
+    it('[fake: keytar whose calls fail, as without D-Bus] the first real call is the probe: the file, one short warning once per process, the cause kept for status and DEBUG', async () => {
+      const calls: string[] = []
+      const noBus = async () => ({
+        async deletePassword(): Promise<boolean> {
+          throw new Error('unused')
+        },
+        async getPassword(_service: string, account: string): Promise<null> {
+          calls.push(account)
+          throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')
+        },
+        async setPassword(): Promise<void> {
+          throw new Error('unused')
+        },
+      })
+      const warned = new Set<string>()
+      const stderr: string[] = []
+      const write = process.stderr.write.bind(process.stderr)
+      const debug = process.env.DEBUG
+      process.env.DEBUG = 'llamactl*'
+      process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write
+      try {
+        const store = new SecretStore({dir, loadKeytar: noBus, warn: (m) => warnings.push(m), warned})
+        expect(await store.get('profile:a')).to.equal(null)
+        await store.set('profile:a', {apiKey: 'k1'})
+        expect(await store.get('profile:a')).to.deep.equal({apiKey: 'k1'})
+        expect(await store.backend()).to.equal('file')
+        // A second store of the same process (another service of the command) says nothing more.
+        await new SecretStore({dir, loadKeytar: noBus, warn: (m) => warnings.push(m), warned}).get('profile:a')
+        expect(calls, 'no separate probe: the first read was it').to.deep.equal(['profile:a', 'profile:a'])
+        expect(warnings).to.deep.equal([
+          `No OS keychain found: secrets go to ${store.file}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`,
+        ])
+        expect(store.fallbackCause).to.equal('Cannot autolaunch D-Bus without X11 $DISPLAY')
+        expect(stderr.join('')).to.include('llamactl: no OS keychain: Cannot autolaunch D-Bus without X11 $DISPLAY')
+      } finally {
+        process.stderr.write = write
+        if (debug === undefined) delete process.env.DEBUG
+        else process.env.DEBUG = debug
+      }
+    })
+
+    it('debugEnabled: DEBUG=llamactl*, llamactl:*, * or 1 among its names; nothing else', () => {
+      for (const on of ['llamactl*', 'llamactl:*', '*', 'express,llamactl*', '1', 'llamactl']) expect(debugEnabled(on), on).to.equal(true)
+      for (const off of [undefined, '', 'express', 'llamactlx', '0']) expect(debugEnabled(off), String(off)).to.equal(false)
     })
 
     it('[fake: keytar load failure] LLAMACTL_SECRET_STORE=keychain makes it an error', async () => {

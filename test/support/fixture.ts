@@ -2,10 +2,21 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {CliResult, runCli, RunOptions, tempConfigDir} from './cli.js'
+import type {ProfileRecord} from '../../src/model.js'
+import {DefaultServices} from '../../src/services/factory.js'
+import {secretAccount} from '../../src/stores/secret-store.js'
+import {redactKey} from '../../src/ui/redact.js'
+import {CliResult, ROOT, runCli, RunOptions, tempConfigDir} from './cli.js'
 import {ControlPlaneOptions, TestControlPlane} from './control-plane-server.js'
 
 export interface Fixture {
+  /**
+   * What `auth token --api-key KEY --project-id ID [--name NAME]` leaves behind, written in-process:
+   * the API-key profile in config.json, current, its key in the secret store (the real one, as
+   * the CLI would use it). For tests whose subject is another command; `auth token` itself is
+   * tested through the CLI in token.test.ts.
+   */
+  addApiKeyProfile(options: {apiKey?: string; name?: string; projectId: string}): Promise<ProfileRecord>
   cleanup(): Promise<void>
   /** The config dir's files as text, to check that no secret ever lands there. */
   configText(): string
@@ -16,9 +27,15 @@ export interface Fixture {
   server: TestControlPlane
 }
 
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {version: string}).version
+
 /**
  * A loopback control plane with one API key, a throwaway config dir, and the CLI switched to
  * that environment. Secrets go to the file store unless `secretStore` says otherwise.
+ *
+ * The config is written in-process, through the real services, as `auth env add URL` and
+ * `auth env switch URL` would write it (the probe of the server included): two CLI start-ups
+ * per test saved. Those commands are tested through the CLI in env.test.ts.
  */
 export async function setUp(options: ControlPlaneOptions & {secretStore?: string} = {}): Promise<Fixture> {
   const server = await new TestControlPlane(options).start()
@@ -27,9 +44,25 @@ export async function setUp(options: ControlPlaneOptions & {secretStore?: string
   const env: NodeJS.ProcessEnv = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '3000'}
   if (options.secretStore !== 'auto') env.LLAMACTL_SECRET_STORE = options.secretStore ?? 'file'
   const run = (args: string[], runOptions: RunOptions = {}) => runCli(args, {...runOptions, env: {...env, ...runOptions.env}})
-  ok(await run(['auth', 'env', 'add', server.url]))
-  ok(await run(['auth', 'env', 'switch', server.url]))
+  const services = new DefaultServices({configDir: dir, env: {...process.env, ...env}, version: VERSION, warn() {}})
+  await (await services.environmentService()).add(server.url)
+  await services.environmentStore.switch(server.url)
   return {
+    async addApiKeyProfile({apiKey = key, name, projectId}) {
+      const profile: ProfileRecord = {
+        apiUrl: server.url,
+        authType: 'api-key',
+        id: globalThis.crypto.randomUUID(),
+        keyHint: redactKey(apiKey),
+        name: name ?? redactKey(apiKey),
+        projectId,
+      }
+      // The order ProfileService.create keeps: the secret first, so no profile ever lacks its key.
+      await (await services.secretStore()).set(secretAccount(profile), {apiKey})
+      await services.profileStore.save(profile)
+      await services.profileStore.setCurrent(server.url, profile.name)
+      return profile
+    },
     async cleanup() {
       await server.stop()
       cleanup()

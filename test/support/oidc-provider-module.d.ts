@@ -49,3 +49,8 @@ declare module 'oidc-provider' {
     use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void
   }
 }
+
+// The Provider class from its own module (see test/support/oidc-provider.ts for why).
+declare module 'oidc-provider/lib/provider.js' {
+  export {default as Provider} from 'oidc-provider'
+}

@@ -2,12 +2,73 @@ import {execFileSync} from 'node:child_process'
 import http from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 
-import Provider from 'oidc-provider'
+// The Provider class from its own module, not the package's index: the index warns at import
+// that Node 20 is an "unsupported runtime" for oidc-provider 9 (it wants 22 for production
+// servers), once per test process, in the middle of the test log. This package runs on 20.
+import {Provider} from 'oidc-provider/lib/provider.js'
 
 import {DEMO_PROJECTS, Identity, TestControlPlane, WireProject} from './control-plane-server.js'
 import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
 
 const rsaKeys = new Map<string, Record<string, string>>()
+
+type Payload = Record<string, unknown> & {consumed?: number; grantId?: string; uid?: string; userCode?: string}
+
+/**
+ * oidc-provider's storage for one test provider, in memory. Without an adapter oidc-provider
+ * uses its own, which is shared by every provider in the process and warns on each one that it
+ * is for development only (about 60 times per test run). Same contract: payloads by model and
+ * id with an expiry, found by session uid and device user code, revoked by grant.
+ */
+function memoryAdapter(): new (model: string) => object {
+  const entries = new Map<string, {expiresAt: number; payload: Payload}>()
+  const byUid = new Map<string, string>()
+  const byUserCode = new Map<string, string>()
+  const byGrant = new Map<string, Set<string>>()
+  return class TestAdapter {
+    constructor(private readonly model: string) {}
+
+    async consume(id: string): Promise<void> {
+      const entry = entries.get(this.key(id))
+      if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000)
+    }
+
+    async destroy(id: string): Promise<void> {
+      entries.delete(this.key(id))
+    }
+
+    async find(id: string | undefined): Promise<Payload | undefined> {
+      const entry = id === undefined ? undefined : entries.get(this.key(id))
+      if (!entry || entry.expiresAt <= Date.now()) return undefined
+      return entry.payload
+    }
+
+    async findByUid(uid: string): Promise<Payload | undefined> {
+      return this.find(byUid.get(uid))
+    }
+
+    async findByUserCode(userCode: string): Promise<Payload | undefined> {
+      return this.find(byUserCode.get(userCode))
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      for (const key of byGrant.get(grantId) ?? []) entries.delete(key)
+      byGrant.delete(grantId)
+    }
+
+    async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const key = this.key(id)
+      entries.set(key, {expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY, payload})
+      if (this.model === 'Session' && payload.uid) byUid.set(payload.uid, id)
+      if (payload.userCode) byUserCode.set(payload.userCode, id)
+      if (payload.grantId) byGrant.set(payload.grantId, (byGrant.get(payload.grantId) ?? new Set()).add(key))
+    }
+
+    private key(id: string): string {
+      return `${this.model}:${id}`
+    }
+  }
+}
 
 /**
  * A 2048-bit RSA private key as a JWK, made once per test process and purpose. Made in a child
@@ -146,6 +207,7 @@ export class TestOidcProvider {
     const jwk = {...rsaJwk('signing'), alg: 'RS256', kid: 'test-key', use: 'sig'}
     const accounts = this.accounts
     const provider = new Provider(this.issuer, {
+      adapter: memoryAdapter(),
       claims: {email: ['email', 'email_verified'], openid: ['sub'], profile: ['name']},
       clients: [
         {

@@ -1,8 +1,7 @@
 import {expect} from 'chai'
 
 import {CliError, UsageError} from '../../src/errors.js'
-import type {Project} from '../../src/net/control-plane-client.js'
-import type {EnvironmentRecord, ProfileRecord} from '../../src/stores/schema.js'
+import type {EnvironmentRecord, ProfileRecord, Project} from '../../src/model.js'
 import {pickCredentialProject, pickEnvironment, pickProfile, pickProject, PickProjectOptions, projectLabel} from '../../src/ui/pickers.js'
 import {rejection} from '../support/in-process.js'
 import {ScriptedPrompter} from '../support/scripted-prompter.js'

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import os from 'node:os'
 
 import {looksLikeKey, redactKey, redactKeys} from '../../src/ui/redact.js'
 
@@ -57,5 +58,60 @@ describe('looksLikeKey / redactKeys', () => {
       'No profile named "llx-01****cdef" in http://127.0.0.1:4000. Profiles here: llx-ab****wxyz, work',
     )
     expect(redactKeys('failed with 500, request id 0123456789abcdef0123456789abcdef')).to.equal('failed with 500, request id 0123456789abcdef0123456789abcdef')
+  })
+
+  it('redacts the known secrets in play wherever they appear, even when they have no key shape', () => {
+    const key = 'plainsecretvalue0000'
+    expect(redactKeys(`project ${key}, request id x${key}y`, [key])).to.equal('project plains****0000, request id xplains****0000y')
+    expect(redactKeys(`project ${key}`), 'without it, no key shape: left').to.equal(`project ${key}`)
+    expect(redactKeys('short abc', ['abc']), 'too short to be a secret: ignored').to.equal('short abc')
+  })
+})
+
+describe('redactKeys: paths and URLs stay readable, keys in them do not', () => {
+  const key = 'llx-0123456789abcdef0123456789abcdef'
+
+  it('never changes a path made of random temp names (500 random mkdtemp-style folders, mixed case and digits)', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+    const random = (n: number) => Array.from({length: n}, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')
+    for (let i = 0; i < 500; i++) {
+      const dir = `${os.tmpdir()}/llamactl-acc-${Date.now()}-${random(6)}/${random(8 + (i % 40))}`
+      for (const message of [
+        `Keychain unavailable; secrets are kept in ${dir}/secrets.json`,
+        `Cannot write "${dir}/config.json": EACCES`,
+        `config dir ${dir}.`,
+        `file://${dir}/profiles.db`,
+        `https://example.com/${random(30)}/deployments?page=2`,
+        `/home/me/Projects/C++Tools2024/${random(12)}/build`,
+      ])
+        expect(redactKeys(message), message).to.equal(message)
+    }
+  })
+
+  it('still redacts an llx- key inside a path or a URL, and key-like values of a query string or fragment', () => {
+    expect(redactKeys(`wrote ${os.tmpdir()}/x/${key}.env`)).to.equal(`wrote ${os.tmpdir()}/x/llx-01****cdef.env`)
+    expect(redactKeys(`GET https://cp.example/api/v1/projects?api_key=${key}&page=2 failed`)).to.equal(
+      'GET https://cp.example/api/v1/projects?api_key=llx-01****cdef&page=2 failed',
+    )
+    expect(redactKeys('https://cp.example/cb#access_token=Xq7Lm2Pz9Rt4Vw8Yb3Nc6Kd1&state=1')).to.equal(
+      'https://cp.example/cb#access_token=Xq7Lm2****6Kd1&state=1',
+    )
+    expect(redactKeys('proxy http://me:Xq7Lm2Pz9Rt4@proxy.example:3128/ refused')).to.equal('proxy http://me:Xq****t4@proxy.example:3128/ refused')
+  })
+
+  it('redacts a JWT and a standard-base64 secret wherever they are, and a free-standing random token as before', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyMSJ9.c2lnbmF0dXJlLWJ5dGVz'
+    expect(redactKeys(`token ${jwt} expired`)).to.equal('token eyJhbG****ZXMx expired'.replace('ZXMx', jwt.slice(-4)))
+    expect(redactKeys(`https://cp.example/cb?id_token=${jwt}`)).to.equal(`https://cp.example/cb?id_token=eyJhbG****${jwt.slice(-4)}`)
+    expect(redactKeys('secret "Zm9vYmFyYmF6cXV4Q29ycmVjdEhvcnNlQmF0dGVyeQ9+/==".')).to.equal('secret "Zm9vYm****+/==".')
+    expect(redactKeys('bad token Xq7Lm2Pz9Rt4Vw8Yb3Nc6Kd1')).to.equal('bad token Xq7Lm2****6Kd1')
+  })
+
+  it('redacts every occurrence of a known secret, whatever its shape and wherever it is (inside a word, a path or a URL)', () => {
+    const secret = 'plain-lowercase-secret'
+    expect(redactKeys(`x${secret}y at /tmp/${secret}/f and https://h/?k=${secret}`, [secret])).to.equal(
+      'xplain-****crety at /tmp/plain-****cret/f and https://h/?k=plain-****cret',
+    )
+    expect(redactKeys('a short one: abc', ['abc', ''])).to.equal('a short one: abc')
   })
 })

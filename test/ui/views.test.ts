@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {environmentJson, profileJson, table} from '../../src/ui/views.js'
-import type {EnvironmentRecord, ProfileRecord} from '../../src/stores/schema.js'
+import {environmentJson, profileJson, StatusJson, statusText, table} from '../../src/ui/views.js'
+import type {EnvironmentRecord, ProfileRecord} from '../../src/model.js'
 
 describe('views', () => {
   describe('profileJson', () => {
@@ -78,6 +78,55 @@ describe('views', () => {
         ],
       )
       expect(out.split('\n')).to.deep.equal(['   NAME              PROJECT', '*  work              p1', String.raw`   x\u000a*  forged  p\u001b[2J`])
+    })
+  })
+
+  describe('statusText', () => {
+    const report = (change: Partial<StatusJson> = {}): StatusJson => ({
+      apiUrl: 'http://127.0.0.1:8000',
+      authType: 'api-key',
+      check: {message: 'http://127.0.0.1:8000 accepted the API key for project p1', requestId: null, result: 'ok'},
+      keyHint: 'llx-ab****wxyz',
+      keychainUnavailable: null,
+      login: null,
+      overrides: null,
+      profile: 'ci',
+      projectId: 'p1',
+      secretStore: 'keychain',
+      source: 'profile',
+      ...change,
+    })
+
+    it('escapes each value: a project id with a line break cannot forge a `Check: ok` row', () => {
+      const forged = 'p1\nCheck:          ok: all good'
+      const lines = statusText(report({check: {message: 'rejected', requestId: null, result: 'rejected'}, projectId: forged})).split('\n')
+      expect(lines.filter((l) => l.startsWith('Check:'))).to.deep.equal(['Check:          rejected'])
+      expect(lines).to.include(String.raw`Project:        p1\u000aCheck:          ok: all good`)
+    })
+
+    it('makes bidi controls and line separators from a server visible', () => {
+      const text = statusText(report({check: {message: 'accepted \u202Eevil\u2028x', requestId: null, result: 'ok'}}))
+      expect(text).to.include(String.raw`accepted \u202eevil\u2028x`)
+      expect(text).to.not.match(/[\u2028\u2029\u202A-\u202E\u2066-\u2069]/)
+    })
+
+    it('names a failed check without its message, which the command prints once as its Error line', () => {
+      const line = 'No credentials: no profile is current in http://127.0.0.1:8000 and LLAMA_CLOUD_API_KEY is not set'
+      const none = report({
+        authType: null,
+        check: {message: line, requestId: null, result: 'no_credentials'},
+        keyHint: null,
+        profile: null,
+        projectId: null,
+        source: 'none',
+      })
+      expect(statusText(none)).to.equal('Credential:     none\nEnvironment:    http://127.0.0.1:8000\nCheck:          no_credentials')
+      expect(statusText(report())).to.include('Check:          ok: http://127.0.0.1:8000 accepted the API key for project p1')
+    })
+
+    it('says why no keychain is used on the Secret store line when secrets fell back to the file', () => {
+      const text = statusText(report({keychainUnavailable: 'Cannot autolaunch D-Bus without X11 $DISPLAY', secretStore: 'file'}))
+      expect(text).to.include('Secret store:   file (no OS keychain: Cannot autolaunch D-Bus without X11 $DISPLAY)')
     })
   })
 })

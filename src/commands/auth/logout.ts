@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {KEYCHAIN_SERVICE} from '../../stores/secret-store.js'
-import {interactiveFlag} from '../../ui/interactive.js'
+import {interactiveFlag} from '../../flags.js'
+import {KEYCHAIN_SERVICE} from '../../model.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthLogout extends BaseCommand<ProfileJson> {

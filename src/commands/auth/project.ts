@@ -1,8 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {profileFlag} from '../../flags.js'
-import {interactiveFlag} from '../../ui/interactive.js'
+import {interactiveFlag, profileFlag} from '../../flags.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthProject extends BaseCommand<ProfileJson> {

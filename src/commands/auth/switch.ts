@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../ui/interactive.js'
+import {interactiveFlag} from '../../flags.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthSwitch extends BaseCommand<ProfileJson> {

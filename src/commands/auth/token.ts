@@ -1,10 +1,16 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {interactiveFlag} from '../../flags.js'
 import {UsageError} from '../../errors.js'
-import {interactiveFlag} from '../../ui/interactive.js'
 import {readSecretFromStdin} from '../../ui/read-stdin.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
+
+/** What to do when only one of the two flags a non-interactive run needs was passed. */
+const MISSING_HINT: Record<string, string> = {
+  '--api-key': 'Pass --api-key as well (- reads it from stdin)',
+  '--project-id': 'Pass --project-id as well: the project to use with this key (run it in a terminal to choose from the list)',
+}
 
 export default class AuthToken extends BaseCommand<ProfileJson> {
   static override summary = 'Create a profile from an API key'
@@ -13,7 +19,8 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --api-key llx-... --project-id p1 --no-interactive',
-    'printenv LLAMA_CLOUD_API_KEY | <%= config.bin %> <%= command.id %> --api-key - --project-id p1',
+    // oclif adds the `$ ` prompt only to examples that start with the bin.
+    '$ printenv LLAMA_CLOUD_API_KEY | <%= config.bin %> <%= command.id %> --api-key - --project-id p1',
   ]
   // Extra arguments are refused by BaseCommand.parse, redacted (see there).
   static override strict = false
@@ -29,7 +36,11 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
     const interactive = this.interactive(flags.interactive)
     if (!interactive) {
       const absent = ['api-key', 'project-id'].filter((f) => flags[f as 'api-key'] === undefined).map((f) => `--${f}`)
-      if (absent.length > 0) throw new UsageError(`Missing ${absent.join(' and ')} (required when not interactive)`, 'Pass both --api-key and --project-id')
+      if (absent.length > 0)
+        throw new UsageError(
+          `Missing ${absent.join(' and ')} (required when not interactive)`,
+          absent.length === 2 ? 'Pass both --api-key and --project-id' : MISSING_HINT[absent[0]],
+        )
     }
 
     const env = await this.services.environmentStore.current()

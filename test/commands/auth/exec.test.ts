@@ -22,7 +22,7 @@ describe('auth exec', function () {
 
   beforeEach(async () => {
     f = await setUp()
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'ci']))
+    await f.addApiKeyProfile({name: 'ci', projectId: 'p1'})
   })
   afterEach(() => f.cleanup())
 
@@ -55,7 +55,7 @@ describe('auth exec', function () {
 
   it('--profile and --project-id pick what is passed; the variables are passed on as resolved', async () => {
     const other = f.server.addKey()
-    ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p2', '--name', 'other']))
+    await f.addApiKeyProfile({apiKey: other, name: 'other', projectId: 'p2'})
     const flag = ok(await f.run(['auth', 'exec', '--profile', 'ci', '--project-id', 'p9', ...PRINT_VARS]))
     expect(flag.stdout).to.equal(`LLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p9\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`)
     const vars = ok(await f.run(['auth', 'exec', ...PRINT_VARS], {env: {LLAMA_AGENTS_PROJECT_ID: 'px', LLAMA_CLOUD_API_KEY: 'llx-from-env'}}))

@@ -10,7 +10,7 @@ describe('auth inject', () => {
 
   beforeEach(async () => {
     f = await setUp()
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'ci']))
+    await f.addApiKeyProfile({name: 'ci', projectId: 'p1'})
     work = path.join(f.dir, 'work')
     mkdirSync(work)
   })
@@ -23,10 +23,11 @@ describe('auth inject', () => {
     expect(statSync(file).mode & 0o777).to.equal(0o600)
     expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile ci) to ${file}.\n`)
     expect(result.stdout + result.stderr).to.not.include(f.key)
+    // The one request is the fixture's probe of the environment, made before the command ran.
     expect(
-      f.server.requests.filter((r) => r.path.includes('list-projects')),
+      f.server.requests.map((r) => r.path),
       'no network call',
-    ).to.have.length(1) // the one of auth token
+    ).to.deep.equal(['/api/v1beta1/deployments-public/version'])
   })
 
   it('--json: the absolute path and the names', async () => {

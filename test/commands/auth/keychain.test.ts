@@ -156,12 +156,29 @@ describe('secrets at the command line', () => {
       const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env}))
       const warnings = result.stderr.split('\n').filter((l) => l.startsWith('Warning:'))
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.include(path.join(f.dir, 'secrets.json')).and.include('readable only by you')
+      expect(warnings[0]).to.equal(
+        `Warning: No OS keychain found: secrets go to ${path.join(f.dir, 'secrets.json')}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`,
+      )
       expect(statSync(path.join(f.dir, 'secrets.json')).mode & 0o777).to.equal(0o600)
       expect(f.configText()).not.to.include(f.key)
       // Commands that don't need secrets don't touch the store, so they don't warn.
       expect(ok(await f.run(['auth', 'list'], {env})).stderr).to.equal('')
       expect(ok(await f.run(['auth', 'project', 'p2'], {env})).stderr.match(/Warning:/g)).to.have.length(1)
+    })
+
+    it('the cause (the D-Bus error) is not in the warning: auth status shows it, and DEBUG=llamactl* prints it', async () => {
+      const env = withoutDbus()
+      const token = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env}))
+      expect(token.stderr).to.not.match(/D-Bus|DISPLAY|keytar/)
+      const status = ok(await f.run(['auth', 'status', '--offline', '--json'], {env}))
+      expect(json(status)).to.include({secretStore: 'file'})
+      expect(json(status).keychainUnavailable)
+        .to.be.a('string')
+        .and.match(/D-Bus|keytar/)
+      const text = ok(await f.run(['auth', 'status', '--offline'], {env}))
+      expect(text.stdout).to.match(/^Secret store: +file \(no OS keychain: .+\)$/m)
+      const debug = ok(await f.run(['auth', 'project', 'p2'], {env: {...env, DEBUG: 'llamactl*'}}))
+      expect(debug.stderr).to.match(/^llamactl: no OS keychain: .*(D-Bus|keytar)/m)
     })
 
     it('LLAMACTL_SECRET_STORE=keychain makes it an error; nothing is stored and the current profile stays', async () => {

@@ -56,7 +56,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
       expectHidden(result, key)
     })
 
-    it('the hook stays lean: an unknown command loads no module of the plugin but the hook, redact and terminal-text', async () => {
+    it('the hook stays lean: an unknown command loads no module of the plugin but the hook, redact, terminal-text and the model (its printable rule)', async () => {
       const log = path.join(f.dir, 'imports.log')
       const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
       const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
@@ -75,13 +75,32 @@ describe('a key pasted in the wrong place is never echoed', function () {
             .filter((p) => p.startsWith(dist)),
         ),
       ]
-      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['hooks/command-not-found.js', 'ui/redact.js', 'ui/terminal-text.js'])
+      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['hooks/command-not-found.js', 'model.js', 'ui/redact.js', 'ui/terminal-text.js'])
     })
 
-    it("commands outside auth keep oclif's own not-found error", async () => {
-      const result = await f.run(['nosuchtopic'])
-      expect(result.code).to.equal(2)
-      expect(result.stderr).to.match(/Error: command nosuchtopic not found/)
+    it('standalone (the plugin is the whole CLI) a mistyped command outside auth is one line with the closest command, exit 2', async () => {
+      for (const args of [['authh', 'list'], ['authh:list'], ['authh', 'list', '--json']]) {
+        const result = await f.run(args)
+        fails(result, 2, /^Error: "llamactl authh list" is not a llamactl command\. Did you mean `llamactl auth list`\?$/)
+        expect(result.stderr.trimEnd().split('\n'), args.join(' ')).to.have.length(1)
+      }
+
+      fails(await f.run(['nosuch']), 2, /^Error: "llamactl nosuch" is not a llamactl command\. See `llamactl --help`$/)
+      fails(await f.run(['auht']), 2, /Did you mean `llamactl auth`\?$/)
+    })
+
+    it('standalone, a key typed as the command, or asked help for, is never echoed: llamactl <key>, llamactl help <key>, llamactl <key> --help', async () => {
+      for (const args of [[f.key], ['help', f.key], [f.key, '--help'], [f.key, '-h'], ['help', 'auth', 'tokn', f.key], [`${f.key}:list`]]) {
+        const result = await f.run(args)
+        expect(result.code, args.join(' ')).to.equal(2)
+        expect(result.stderr.trimEnd().split('\n'), args.join(' ')).to.have.length(1)
+        expect(result.stderr).to.match(/^Error: "llamactl [^"]*" is not a llamactl command\./)
+        expectHidden(result, f.key)
+      }
+
+      fails(await f.run(['help', 'auth', 'tokn']), 2, /^Error: "llamactl auth tokn" is not a llamactl command\. Did you mean `llamactl auth token`\?$/)
+      // Help for what exists is untouched.
+      expect(ok(await f.run(['help', 'auth', 'list'])).stdout).to.match(/^List login profiles/)
     })
   })
 

@@ -3,7 +3,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {KEYS, runInPty} from '../../support/pty.js'
+import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
@@ -11,8 +11,8 @@ describe('auth list / switch / logout', () => {
   beforeEach(async () => {
     f = await setUp()
     second = f.server.addKey()
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'alpha']))
-    ok(await f.run(['auth', 'token', '--api-key', second, '--project-id', 'p2', '--name', 'beta']))
+    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
+    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
   })
   afterEach(() => f.cleanup())
 
@@ -67,6 +67,9 @@ describe('auth list / switch / logout', () => {
       const result = await runInPty(['auth', 'switch'], {env: f.env, steps: [{send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Switch to profile'}]})
       expect(result.code, result.screen).to.equal(0)
       expect(result.screen).to.include('Switched to profile alpha')
+      // The answer line names the choice, not its index.
+      expect(stripAnsi(result.screen)).to.match(/✔ Switch to profile · alpha \(p1\)/)
+      expect(stripAnsi(result.screen)).not.to.match(/profile · \d/)
     })
   })
 
@@ -92,6 +95,7 @@ describe('auth list / switch / logout', () => {
     it('prompts for the profile in a terminal', async () => {
       const result = await runInPty(['auth', 'logout'], {env: f.env, steps: [{send: KEYS.enter, waitFor: 'Log out of profile'}]})
       expect(result.code, result.screen).to.equal(0)
+      expect(stripAnsi(result.screen)).to.match(/✔ Log out of profile · beta \(p2\)/)
       expect((await list()).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['alpha'])
       expect(existsSync(path.join(f.dir, 'config.json'))).to.equal(true)
     })

@@ -1,14 +1,14 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {KEYS, runInPty} from '../../support/pty.js'
+import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
     let f: Fixture
     beforeEach(async () => {
       f = await setUp()
-      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
+      await f.addApiKeyProfile({projectId: 'p1'})
     })
     afterEach(() => f.cleanup())
 
@@ -20,7 +20,7 @@ describe('auth project', () => {
 
     it("--profile NAME changes that profile's project with its own key, without making it current; the variables play no part", async () => {
       const other = f.server.addKey()
-      ok(await f.run(['auth', 'token', '--api-key', other, '--project-id', 'p1', '--name', 'other']))
+      await f.addApiKeyProfile({apiKey: other, name: 'other', projectId: 'p1'})
       const first = json(ok(await f.run(['auth', 'list', '--json']))).profiles.find((p: {name: string}) => p.name !== 'other').name
       ok(await f.run(['auth', 'switch', first]))
       const env = {LLAMA_AGENTS_PROJECT_ID: 'p1', LLAMA_CLOUD_API_KEY: f.key}
@@ -40,6 +40,9 @@ describe('auth project', () => {
     it('lets a person choose from the server projects in a terminal', async () => {
       const result = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}]})
       expect(result.code, result.screen).to.equal(0)
+      // The answer line names the chosen project, not its index in the list.
+      expect(stripAnsi(result.screen)).to.match(/✔ Choose a project · [^\n]*p2/)
+      expect(stripAnsi(result.screen)).not.to.match(/Choose a project · \d+\s*$/m)
       expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p2')
     })
   })

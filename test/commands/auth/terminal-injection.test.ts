@@ -112,6 +112,36 @@ describe('hostile strings never reach the terminal raw (text output); --json kee
     }
   })
 
+  it('bidi overrides, isolates and line separators from a server are made visible in auth token, auth list, errors and the project picker', async () => {
+    // "Trojan Source": a right-to-left override makes what follows print reversed; U+2028 breaks the line in some terminals.
+    const BIDI_ID = 'p\u202Eevil\u202C\u2066x\u2069\u2028y'
+    const SHOWN_BIDI = String.raw`p\u202eevil\u202c\u2066x\u2069\u2028y`
+    const noBidi = (...texts: string[]) => {
+      for (const text of texts) expect(/[\u2028\u2029\u202A-\u202E\u2066-\u2069]/.test(text), JSON.stringify(text)).to.equal(false)
+    }
+
+    f = await setUp()
+    const key = f.server.addKey(undefined, {projects: [{deployment_count: 1, project_id: BIDI_ID, project_name: 'Na\u202Eme\u2029'}]})
+    const created = ok(await f.run(['auth', 'token', '--api-key', key, '--project-id', BIDI_ID]))
+    noBidi(created.stdout, created.stderr)
+    expect(created.stderr).to.include(`(project ${SHOWN_BIDI})`)
+
+    const listed = ok(await f.run(['auth', 'list']))
+    noBidi(listed.stdout, listed.stderr)
+    expect(listed.stdout.trimEnd().split('\n')[1]).to.include(SHOWN_BIDI)
+    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId, '--json keeps the exact id').to.equal(BIDI_ID)
+
+    const error = await f.run(['auth', 'token', '--api-key', key, '--project-id', 'nope'])
+    fails(error, 1, /Project nope is not one this account can use/)
+    noBidi(error.stderr)
+    expect(error.stderr).to.include(`Available: ${SHOWN_BIDI}`)
+
+    const picker = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: KEYS.enter, waitFor: 'Choose a project'}]})
+    expect(picker.code, picker.screen).to.equal(0)
+    noBidi(picker.screen)
+    expect(picker.screen).to.include(String.raw`Na\u202eme\u2029`)
+  })
+
   it('prompt choices made of hostile project names are escaped in a terminal (auth project)', async () => {
     f = await setUp({
       publicProjects: [

@@ -46,9 +46,12 @@ describe('auth token', () => {
   })
 
   it('is a usage error (exit 2) naming the missing flags when not interactive', async () => {
-    fails(await f.run(['auth', 'token']), 2, /Missing --api-key and --project-id/)
-    fails(await f.run(['auth', 'token', '--api-key', f.key]), 2, /Missing --project-id/)
-    fails(await f.run(['auth', 'token', '--project-id', 'p1']), 2, /Missing --api-key\b/)
+    fails(await f.run(['auth', 'token']), 2, /Missing --api-key and --project-id .*Pass both --api-key and --project-id$/)
+    // Only what is missing is asked for: the key was passed.
+    const noProject = await f.run(['auth', 'token', `--api-key=${f.key}`])
+    fails(noProject, 2, /Missing --project-id .*Pass --project-id as well/)
+    expect(noProject.stderr).not.to.include('--api-key')
+    fails(await f.run(['auth', 'token', '--project-id', 'p1']), 2, /Missing --api-key\b.*Pass --api-key as well/)
     expect(f.server.calls('list-projects')).to.have.length(0)
   })
 

@@ -1,7 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
-import {interactiveFlag, missing} from '../../../ui/interactive.js'
+import {interactiveFlag} from '../../../flags.js'
+import {missing} from '../../../ui/interactive.js'
 import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 
 export default class AuthEnvAdd extends BaseCommand<EnvironmentJson> {

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
+import {interactiveFlag} from '../../../flags.js'
 import {CliError} from '../../../errors.js'
-import {DEFAULT_API_URL} from '../../../stores/schema.js'
-import {interactiveFlag} from '../../../ui/interactive.js'
+import {DEFAULT_API_URL} from '../../../model.js'
 import {pickEnvironment} from '../../../ui/pickers.js'
 import type {EnvironmentDeleteJson} from '../../../ui/views.js'
 

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
-import {interactiveFlag} from '../../../ui/interactive.js'
+import {interactiveFlag} from '../../../flags.js'
 import {pickEnvironment} from '../../../ui/pickers.js'
 import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 

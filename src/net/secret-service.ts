@@ -39,6 +39,7 @@ export async function secretItemState(
     interface: 'org.freedesktop.Secret.Service',
     member: 'SearchItems',
     path: SERVICE_PATH,
+    replySignature: 'aoao',
     signature: 'a{ss}',
   })
   if (!reply) return undefined
@@ -55,18 +56,25 @@ export async function defaultCollectionLocked(options: SecretServiceOptions = {}
     interface: 'org.freedesktop.DBus.Properties',
     member: 'Get',
     path: DEFAULT_COLLECTION,
+    replySignature: 'v',
     signature: 'ss',
   })
   const value = (reply?.[0] as undefined | Variant)?.value
   return typeof value === 'boolean' ? value : undefined
 }
 
-/** One method call on the session bus; undefined on any failure, never a hang. */
-async function ask(options: SecretServiceOptions, call: MethodCall): Promise<undefined | unknown[]> {
+/**
+ * One method call on the session bus; undefined on any failure, never a hang: one deadline for
+ * all the bus's addresses, and a reply of any other signature than the method's counts as none.
+ */
+async function ask(options: SecretServiceOptions, call: MethodCall & {replySignature: string}): Promise<undefined | unknown[]> {
   const addresses = sessionBusAddresses(options.env ?? process.env)
+  const deadline = Date.now() + (options.timeoutMs ?? 2000)
   for (const address of addresses) {
-    const reply = await callOnce(address, call, options.timeoutMs ?? 2000).catch(() => undefined)
-    if (reply) return reply
+    const left = deadline - Date.now()
+    if (left <= 0) break
+    const reply = await callOnce(address, call, left).catch(() => undefined)
+    if (reply?.signature === call.replySignature) return reply.body
   }
 
   return undefined
@@ -115,15 +123,19 @@ interface Variant {
   value: unknown
 }
 
-/** Connects, authenticates (EXTERNAL: the kernel vouches for our uid), says Hello, makes the call. */
-function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promise<unknown[]> {
+/**
+ * Connects, authenticates (EXTERNAL: the kernel vouches for our uid), says Hello, makes the call.
+ * Whatever the other end sends (it may not be a bus at all), this settles by the deadline: every
+ * decoding error rejects, and what is buffered is bounded.
+ */
+function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promise<{body: unknown[]; signature: string}> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(address as net.NetConnectOpts)
     const timer = setTimeout(() => finish(new Error('no answer from the session bus')), timeoutMs)
     timer.unref()
     let buffer = Buffer.alloc(0)
     let authenticated = false
-    const finish = (error: Error | null, reply?: unknown[]) => {
+    const finish = (error: Error | null, reply?: {body: unknown[]; signature: string}) => {
       clearTimeout(timer)
       socket.destroy()
       if (error) reject(error)
@@ -137,7 +149,16 @@ function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promis
       socket.write(`\0AUTH EXTERNAL ${uid}\r\n`)
     })
     socket.on('data', (chunk: Buffer) => {
+      try {
+        received(chunk)
+      } catch (error) {
+        finish(error instanceof Error ? error : new Error(String(error)))
+      }
+    })
+
+    function received(chunk: Buffer): void {
       buffer = Buffer.concat([buffer, chunk])
+      if (buffer.length > MAX_MESSAGE) throw new Error('the session bus sent more than this client reads')
       if (!authenticated) {
         const end = buffer.indexOf('\r\n')
         if (end < 0) return
@@ -159,17 +180,22 @@ function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promis
         const message = takeMessage()
         if (!message) return
         if (message.replySerial !== 2) continue // Hello's reply, NameAcquired and other signals
-        if (message.type === MESSAGE_ERROR) return finish(new Error(`${message.errorName}: ${String(message.body[0] ?? '')}`))
-        if (message.type === MESSAGE_RETURN) return finish(null, message.body)
+        if (message.type === MESSAGE_ERROR) return finish(new Error(`the session bus answered with error ${message.errorName}`))
+        if (message.type === MESSAGE_RETURN) return finish(null, {body: message.body, signature: message.signature})
       }
-    })
+    }
 
     function takeMessage() {
       if (buffer.length < 16) return undefined
-      const little = buffer[0] === 0x6c // 'l'
+      if (buffer[0] !== 0x6c && buffer[0] !== 0x42) throw new Error('not a D-Bus message (byte order)') // 'l' or 'B'
+      if (buffer[3] !== 1) throw new Error('not a D-Bus message (protocol version)')
+      const little = buffer[0] === 0x6c
       const fieldsLength = little ? buffer.readUInt32LE(12) : buffer.readUInt32BE(12)
       const bodyLength = little ? buffer.readUInt32LE(4) : buffer.readUInt32BE(4)
+      // Checked before adding, so a length near 2^32 can't wrap the sum into something small.
+      if (fieldsLength > MAX_MESSAGE || bodyLength > MAX_MESSAGE) throw new Error('a D-Bus message longer than this client reads')
       const bodyStart = align(16 + fieldsLength, 8)
+      if (bodyStart + bodyLength > MAX_MESSAGE) throw new Error('a D-Bus message longer than this client reads')
       if (buffer.length < bodyStart + bodyLength) return undefined
       const bytes = buffer.subarray(0, bodyStart + bodyLength)
       buffer = buffer.subarray(bodyStart + bodyLength)
@@ -177,6 +203,17 @@ function callOnce(address: Address, call: MethodCall, timeoutMs: number): Promis
     }
   })
 }
+
+/**
+ * The most this client buffers or decodes, in bytes. The replies it waits for are a few hundred
+ * bytes (the items of one account, a boolean); the specification's 128 MiB would let a hostile
+ * bus make it allocate that much.
+ */
+const MAX_MESSAGE = 1 << 20
+
+/** Nesting the specification allows (32 arrays and 32 structs), and a bound on variants inside variants. */
+const MAX_NESTING = 32
+const MAX_DEPTH = 64
 
 const MESSAGE_CALL = 1
 const MESSAGE_RETURN = 2
@@ -215,18 +252,26 @@ function encodeCall(call: MethodCall, serial: number): Buffer {
   return Buffer.concat([header.bytes(), body.bytes()])
 }
 
-/** A received message's type, reply serial, error name and body. */
-function decodeMessage(bytes: Buffer): {body: unknown[]; errorName?: string; replySerial?: number; type: number} {
+/** A received message's type, reply serial, error name, body and its signature; throws on anything malformed. */
+function decodeMessage(bytes: Buffer): {body: unknown[]; errorName?: string; replySerial?: number; signature: string; type: number} {
   const reader = new Reader(bytes, bytes[0] === 0x6c)
   reader.offset = 12
   const [fields] = reader.read('a(yv)') as [Array<[number, Variant]>]
-  const field = (code: number) => fields.find(([c]) => c === code)?.[1].value
+  const field = (code: number, signature: string) => {
+    const variant = fields.find(([c]) => c === code)?.[1]
+    if (variant && variant.signature !== signature) throw new Error(`D-Bus header field ${code} of type ${variant.signature}`)
+    return variant?.value
+  }
+
   reader.offset = align(reader.offset, 8)
-  const signature = (field(FIELD_SIGNATURE) as string | undefined) ?? ''
+  const signature = (field(FIELD_SIGNATURE, 'g') as string | undefined) ?? ''
+  const body = reader.read(signature)
+  if (reader.offset !== bytes.length) throw new Error('a D-Bus body longer or shorter than its signature')
   return {
-    body: reader.read(signature),
-    errorName: field(FIELD_ERROR_NAME) as string | undefined,
-    replySerial: field(FIELD_REPLY_SERIAL) as number | undefined,
+    body,
+    errorName: field(FIELD_ERROR_NAME, 's') as string | undefined,
+    replySerial: field(FIELD_REPLY_SERIAL, 'u') as number | undefined,
+    signature,
     type: bytes[1],
   }
 }
@@ -239,25 +284,51 @@ function alignmentOf(code: string): number {
   return 4
 }
 
-/** Where the single complete type starting at `i` ends. */
-function typeEnd(signature: string, i: number): number {
+const BASIC = 'ybnqiuxtdsogh'
+
+/**
+ * Where the single complete type starting at `i` ends, checked as the specification says: known
+ * codes, no empty struct, a dict entry only as an array's element with a basic key and one value,
+ * bounded nesting. A malformed signature throws (it could otherwise describe a value of no bytes,
+ * which an array would repeat forever).
+ */
+function typeEnd(signature: string, i: number, arrays = 0, structs = 0, inArray = false): number {
   const code = signature[i]
-  if (code === 'a') return typeEnd(signature, i + 1)
-  if (code !== '(' && code !== '{') return i + 1
-  const close = code === '(' ? ')' : '}'
-  let depth = 0
-  for (let j = i; j < signature.length; j++) {
-    if (signature[j] === code) depth++
-    else if (signature[j] === close && --depth === 0) return j + 1
+  if (code === undefined) throw new Error('a D-Bus signature that ends inside a type')
+  if (BASIC.includes(code) || code === 'v') return i + 1
+  if (code === 'a') {
+    if (arrays >= MAX_NESTING) throw new Error('a D-Bus signature nested too deep')
+    return typeEnd(signature, i + 1, arrays + 1, structs, true)
   }
 
-  throw new Error(`bad D-Bus signature ${signature}`)
+  if (code === '(' || (code === '{' && inArray)) {
+    if (structs >= MAX_NESTING) throw new Error('a D-Bus signature nested too deep')
+    const close = code === '(' ? ')' : '}'
+    let j = i + 1
+    let members = 0
+    while (signature[j] !== close) {
+      if (code === '{' && members === 0 && !BASIC.includes(signature[j] ?? '')) throw new Error('a D-Bus dict entry whose key is not a basic type')
+      j = typeEnd(signature, j, arrays, structs + 1)
+      members++
+    }
+
+    if (members === 0 || (code === '{' && members !== 2)) throw new Error(`a D-Bus ${code === '(' ? 'struct' : 'dict entry'} of ${members} members`)
+    return j + 1
+  }
+
+  throw new Error(`a D-Bus signature with type code ${JSON.stringify(code)}`)
 }
 
-/** Splits a signature into its single complete types. */
+/** Splits a signature into its single complete types (at most 255 characters, as the specification allows). */
 function types(signature: string): string[] {
+  if (signature.length > 255) throw new Error('a D-Bus signature longer than 255 characters')
   const list: string[] = []
-  for (let i = 0; i < signature.length; i = typeEnd(signature, i)) list.push(signature.slice(i, typeEnd(signature, i)))
+  for (let i = 0; i < signature.length;) {
+    const end = typeEnd(signature, i)
+    list.push(signature.slice(i, end))
+    i = end
+  }
+
   return list
 }
 
@@ -353,8 +424,10 @@ class Writer {
   }
 }
 
+/** Reads values out of a received message; every read is bounds-checked and throws past the end. */
 class Reader {
   offset = 0
+  private depth = 0
 
   constructor(
     private readonly buffer: Buffer,
@@ -366,71 +439,101 @@ class Reader {
     return types(signature).map((type) => this.one(type))
   }
 
-  private one(type: string): unknown {
-    this.offset = align(this.offset, alignmentOf(type[0]))
-    const b = this.buffer
+  /** The offset `size` bytes on, after checking those bytes are there. */
+  private take(size: number): number {
     const at = this.offset
+    if (at + size > this.buffer.length) throw new Error('a D-Bus value past the end of its message')
+    this.offset = at + size
+    return at
+  }
+
+  private uint32(): number {
+    const at = this.take(4)
+    return this.little ? this.buffer.readUInt32LE(at) : this.buffer.readUInt32BE(at)
+  }
+
+  private one(type: string): unknown {
+    if (++this.depth > MAX_DEPTH) throw new Error('D-Bus values nested too deep')
+    try {
+      return this.value(type)
+    } finally {
+      this.depth--
+    }
+  }
+
+  private value(type: string): unknown {
+    this.take(align(this.offset, alignmentOf(type[0])) - this.offset)
+    const b = this.buffer
     switch (type[0]) {
       case 'y': {
-        this.offset += 1
-        return b[at]
+        return b[this.take(1)]
       }
 
       case 'b':
       case 'u':
       case 'h': {
-        this.offset += 4
-        const value = this.little ? b.readUInt32LE(at) : b.readUInt32BE(at)
+        const value = this.uint32()
         return type === 'b' ? value !== 0 : value
       }
 
       case 'i': {
-        this.offset += 4
+        const at = this.take(4)
         return this.little ? b.readInt32LE(at) : b.readInt32BE(at)
       }
 
       case 'n':
       case 'q': {
-        this.offset += 2
+        const at = this.take(2)
         if (type === 'n') return this.little ? b.readInt16LE(at) : b.readInt16BE(at)
         return this.little ? b.readUInt16LE(at) : b.readUInt16BE(at)
       }
 
       case 'x':
       case 't': {
-        this.offset += 8
+        const at = this.take(8)
         if (type === 'x') return this.little ? b.readBigInt64LE(at) : b.readBigInt64BE(at)
         return this.little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at)
       }
 
       case 'd': {
-        this.offset += 8
+        const at = this.take(8)
         return this.little ? b.readDoubleLE(at) : b.readDoubleBE(at)
       }
 
       case 's':
       case 'o': {
-        const length = this.little ? b.readUInt32LE(at) : b.readUInt32BE(at)
-        this.offset = at + 4 + length + 1
-        return b.toString('utf8', at + 4, at + 4 + length)
+        const length = this.uint32()
+        if (length > b.length) throw new Error('a D-Bus string past the end of its message')
+        const at = this.take(length + 1) // and its NUL
+        return b.toString('utf8', at, at + length)
       }
 
       case 'g': {
-        this.offset = at + 1 + b[at] + 1
-        return b.toString('latin1', at + 1, at + 1 + b[at])
+        const length = b[this.take(1)]
+        const at = this.take(length + 1)
+        return b.toString('latin1', at, at + length)
       }
 
       case 'v': {
         const [signature] = this.read('g') as [string]
+        if (types(signature).length !== 1) throw new Error('a D-Bus variant of other than one type')
         return {signature, value: this.one(signature)} satisfies Variant
       }
 
       case 'a': {
-        const length = this.little ? b.readUInt32LE(at) : b.readUInt32BE(at)
-        this.offset = align(at + 4, alignmentOf(type[1]))
+        const length = this.uint32()
+        this.take(align(this.offset, alignmentOf(type[1])) - this.offset)
+        if (length > b.length - this.offset) throw new Error('a D-Bus array past the end of its message')
         const end = this.offset + length
         const items: unknown[] = []
-        while (this.offset < end) items.push(this.one(type.slice(1)))
+        while (this.offset < end) {
+          const before = this.offset
+          items.push(this.one(type.slice(1)))
+          // Every valid element type has at least one byte; this guards the loop all the same.
+          if (this.offset <= before) throw new Error('a D-Bus array element of no bytes')
+        }
+
+        if (this.offset !== end) throw new Error('a D-Bus array whose elements overrun its length')
         return items
       }
 

@@ -1,0 +1,80 @@
+/*
+ * The bottom layer: the records every other layer passes around, and the one rule of which text
+ * shows as itself on a terminal. It imports nothing, so anything may import it
+ * (docs/architecture.md).
+ */
+
+/** The control plane a fresh config points at, as in the Python llamactl. */
+export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
+
+/** The OS keychain's service name for every secret of ours (accounts `profile:<id>`; docs/formats.md). */
+export const KEYCHAIN_SERVICE = 'llamactl'
+
+export type AuthType = 'api-key' | 'login' | 'none'
+
+/** A control plane and what probing it revealed. */
+export interface EnvironmentRecord {
+  apiUrl: string
+  /** Name of the profile that is current in this environment, remembered across switches. */
+  currentProfile: null | string
+  minLlamactlVersion: null | string
+  requiresAuth: boolean
+}
+
+/** A login profile. Never holds a secret: those live in the secret store under `profile:<id>`. */
+export interface ProfileRecord {
+  apiUrl: string
+  authType: AuthType
+  /** Login profiles: the email the provider reported. */
+  email?: null | string
+  /** Stable internal id; names the profile's secret in the secret store. */
+  id: string
+  /** API-key profiles: the key's redacted form, to find a profile already holding the same key. */
+  keyHint?: string
+  /** Login profiles: id of the API key minted for the CLI, to revoke on logout. */
+  keyId?: string
+  name: string
+  projectId: null | string
+  /** Login profiles: the OpenID subject, so logging in again updates the same profile. */
+  sub?: string
+}
+
+/** A project as the control plane lists it. */
+export interface Project {
+  deploymentCount: number
+  projectId: string
+  projectName: null | string
+}
+
+// What doesn't show as itself on one line: control characters (C0 with tab and line breaks, DEL,
+// C1, among them ESC and the one-character CSI U+009B: `\p{Cc}`), invisible format characters such
+// as bidi overrides and zero-width spaces (`\p{Cf}`), lone surrogates (`\p{Cs}`, not encodable),
+// and the Unicode line and paragraph separators. Private-use and unassigned code points are
+// printable: they draw as a glyph or a box, never move the cursor.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'gu')
+
+/** The first character of `text` that would not show as itself on one line, or undefined. */
+export function firstUnprintable(text: string): string | undefined {
+  return UNPRINTABLE.exec(text)?.[0]
+}
+
+/** Whether every character of `text` shows as itself on one line (names, ids: what goes into a table). */
+export function isPrintable(text: string): boolean {
+  return !UNPRINTABLE.test(text)
+}
+
+/**
+ * `text` with every character that isn't printable spelled as a `\u001b`-style escape (lower-case
+ * hex per UTF-16 unit, as JSON spells it): one line stays one line, and applying it twice changes
+ * nothing more.
+ */
+export function escapeUnprintable(text: string): string {
+  // A match is one UTF-16 unit, or two for a format character beyond U+FFFF (a tag character).
+  return text.replace(UNPRINTABLE_ALL, (c) =>
+    c
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  )
+}
