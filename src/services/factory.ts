@@ -104,9 +104,10 @@ export class DefaultServices implements Services {
 
   credentialService(): Promise<CredentialService> {
     return this.once('credentialService', async () => {
-      const [{CredentialService}, client] = await Promise.all([import('./credentials.js'), this.clientFactory()])
+      const {CredentialService} = await import('./credentials.js')
       return new CredentialService({
-        client,
+        // The control-plane client is loaded when a client is first made, not for a credential alone.
+        client: async (apiUrl) => (await this.clientFactory())(apiUrl),
         env: this.ctx.env,
         environments: this.environmentStore,
         profiles: this.profileStore,
