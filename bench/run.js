@@ -9,6 +9,7 @@
 //   - `auth status --offline` (an API-key profile) against the bare CLI's trivial command
 //   - the host fixture's own `version` with the plugin linked in against the same host without it
 //   - the library's resolveCredentials (a current API-key profile), as a whole process, against `node -e 0`
+//   - `llamactl auth use <TAB>` through the bash completion function, against `node -e 0`
 //
 // Usage: node bench/run.js [--rounds N] [--memory-rounds N] [--breakdown] [--cli DIR] [--json]
 //        npm run bench -- --rounds 40 --json
@@ -165,6 +166,15 @@ function writeConfig(dir, {environments: envCount, profiles: profileCount}) {
   return profiles.filter((p) => p.apiUrl === DEFAULT_API_URL).length
 }
 
+/** The bash completion script of the CLI under test (`completion generate bash`), written to tmp. */
+function bashCompletionScript(tmp, runJs, env) {
+  const r = spawnSync(NODE, [runJs, 'completion', 'generate', 'bash'], {encoding: 'utf8', env})
+  if (r.status !== 0 || !/complete -F/.test(r.stdout)) throw new CommandFailed(`completion generate bash failed:\n${r.stderr.trim().slice(0, 2000)}`)
+  const file = path.join(tmp, 'completion.bash')
+  writeFileSync(file, r.stdout)
+  return file
+}
+
 /** Secrets of the profiles of a config dir, in the 0600 file (LLAMACTL_SECRET_STORE=file). */
 function writeSecrets(dir, ids) {
   const secrets = Object.fromEntries(ids.map((id) => [`profile:${id}`, JSON.stringify({apiKey: `llx-bench-${id.slice(-4)}-0123456789abcdef`})]))
@@ -204,7 +214,8 @@ function childEnv(extra) {
 }
 
 function run(cmd, {nodeArgs = [], wrap = [], env = {}} = {}) {
-  const [file, ...args] = [...wrap, NODE, ...nodeArgs, ...cmd.args]
+  // cmd.file: a program other than Node (the completion goes through bash).
+  const [file, ...args] = cmd.file ? [cmd.file, ...cmd.args] : [...wrap, NODE, ...nodeArgs, ...cmd.args]
   const start = process.hrtime.bigint()
   const r = spawnSync(file, args, {
     cwd: cmd.cwd,
@@ -392,6 +403,7 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
   }
   const runJs = path.join(root, 'bin', 'run.js')
   const bareJs = path.join(BARE_DIR, 'bin', 'run.js')
+  const completionScript = bashCompletionScript(tmp, runJs, childEnv({...base, LLAMACTL_CONFIG_DIR: dir1}))
   const profileRows = (out) => out.split('\n').filter((l) => /profile-\d{4}/.test(l)).length
   const spec = [
     {id: 'node', label: 'node -e 0', args: ['-e', '0'], expect: (out) => out === ''},
@@ -438,6 +450,23 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
       args: ['--input-type=module', '-e', resolveScript],
       env: {LLAMACTL_CONFIG_DIR: dirKey, LLAMACTL_SECRET_STORE: 'file'},
       expect: (out) => out === 'profile profile-0001 key\n',
+    },
+    {
+      // What bash runs at `llamactl auth use <TAB>`: the function `completion generate bash`
+      // registered, called the way readline calls it (bash's own start-up is in the time too).
+      id: 'complete',
+      label: 'completion: auth use <TAB> (bash function)',
+      file: 'bash',
+      args: [
+        '--norc',
+        '--noprofile',
+        '-c',
+        'source "$1"; COMP_LINE="llamactl auth use "; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(llamactl auth use ""); COMP_CWORD=3; _llamactl_completion; printf "%s\\n" "${COMPREPLY[@]}"',
+        'bench',
+        completionScript,
+      ],
+      env: {LLAMACTL_CONFIG_DIR: dir1},
+      expect: (out) => out === 'profile-0000\n',
     },
     {
       id: 'authHelp',
@@ -550,6 +579,7 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
     compare('auth status --offline vs bare CLI command', 'statusOffline', 'bare', 1.1),
     compare('host version: plugin linked in vs not', 'hostWith', 'hostWithout', 1.05),
     compare('resolveCredentials process vs node -e 0', 'resolve', 'node', null),
+    compare('completion (bash, auth use <TAB>) vs node -e 0', 'complete', 'node', 1.5),
     compare('max RSS: auth list vs bare CLI command', 'list1', 'bare', null, 'maxRss'),
     compare('max RSS: auth list (1,000) vs bare CLI command', 'list1000', 'bare', null, 'maxRss'),
   ]

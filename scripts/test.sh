@@ -14,7 +14,7 @@ cd "${here%/*}/.."
 # instead of failing half-way through a run. .ci/run installs all of them; keep the two in step.
 NEEDED_COMMANDS=(
   dbus-run-session:dbus dbus-send:dbus gnome-keyring-daemon:gnome-keyring
-  groff:groff man:man-db openssl:openssl chromium:chromium script:bsdutils
+  groff:groff man:man-db openssl:openssl chromium:chromium script:bsdutils zsh:zsh fish:fish
 )
 # keytar's native build, needed when keytar isn't built (then `npm ci` builds it).
 KEYTAR_BUILD_PACKAGES="libsecret-1-dev pkg-config g++ make python3"

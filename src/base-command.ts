@@ -1,9 +1,11 @@
-import {Command} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {format} from 'node:util'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
+import {llamactlVersion} from './services/version.js'
+import {NATIVE_TLS_VARIABLE} from './variables.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
@@ -58,18 +60,30 @@ function usageLine(message: string): string {
  */
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true
+  /**
+   * On every command, as in the Python llamactl 0.10 (whose commands all take it); only those
+   * that talk to a server use it. It sets LLAMACTL_NATIVE_TLS=1 for the run.
+   */
+  static override baseFlags = {
+    'native-tls': Flags.boolean({
+      description: "Also trust the operating system's certificate store (the system CA bundle; macOS: the system keychains). Same as LLAMACTL_NATIVE_TLS=1",
+      helpGroup: 'GLOBAL',
+    }),
+  }
 
   /** Builds the services for a command run. Tests replace it per test and restore it after. */
   static servicesFactory: (ctx: ServiceContext) => Services = (ctx) => new DefaultServices(ctx)
 
   private readonly credentialsRead = new Map<string, Promise<ProfileCredential>>()
+  /** `--native-tls` was given (see baseFlags). */
+  private nativeTls = false
   private servicesInstance?: Services
 
   protected get services(): Services {
     this.servicesInstance ??= (this.constructor as typeof BaseCommand).servicesFactory({
       configDir: this.config.configDir,
-      env: process.env,
-      version: this.config.version,
+      env: this.nativeTls ? {...process.env, [NATIVE_TLS_VARIABLE]: '1'} : process.env,
+      version: llamactlVersion(this.config),
       warn: (message) => this.warn(message),
     })
     return this.servicesInstance
@@ -159,6 +173,7 @@ export abstract class BaseCommand<T> extends Command {
       throw new UsageError(usageLine((error as Error).message), help)
     }
 
+    if (output.flags['native-tls']) this.nativeTls = true
     const extra = output.argv.slice(Object.keys(options?.args ?? {}).length)
     if (extra.length > 0) throw new UsageError(usageLine(`Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`), help)
     return output

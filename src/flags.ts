@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
 
+import {UsageError} from './errors.js'
+
 /**
  * `--profile NAME`: the credential of profile NAME of the current environment for this one
  * command, ahead of the LLAMA_* variables and the current profile (docs: "Resolution order").
@@ -13,12 +15,24 @@ export const profileFlag: OptionFlag<string | undefined> = Flags.string({
 })
 
 /**
+ * A project id given on the command line, checked as one from a server is (projectIdText in
+ * control-plane-client.ts, not imported: that module stays off the start-up path): 1 to 200
+ * characters, none of them a control, format or line-separator character. A usage error otherwise.
+ */
+export async function parseProjectId(input: string): Promise<string> {
+  if (input.length === 0 || input.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(input))
+    throw new UsageError('it is not a project id (1 to 200 printable characters)')
+  return input
+}
+
+/**
  * `--project-id` (alias `--project`, the Python llamactl 0.10 name): replaces only the project of
  * the resolved credential.
  */
 export const projectIdFlag: OptionFlag<string | undefined> = Flags.string({
   aliases: ['project'],
   description: "Project to use instead of the credential's own (alias: --project)",
+  parse: parseProjectId,
 })
 
 /** `--interactive/--no-interactive`, for commands that may prompt (see `isInteractive` in ui/interactive.ts). */

@@ -15,6 +15,8 @@ export type AuthType = 'api-key' | 'login' | 'none'
 /** A control plane and what probing it revealed. */
 export interface EnvironmentRecord {
   apiUrl: string
+  /** What the server's version document listed (e.g. `organizations`); absent until it was probed. */
+  capabilities?: string[]
   /** Name of the profile that is current in this environment, remembered across switches. */
   currentProfile: null | string
   minLlamactlVersion: null | string
@@ -42,8 +44,17 @@ export interface ProfileRecord {
 /** A project as the control plane lists it. */
 export interface Project {
   deploymentCount: number
+  /** The organization it belongs to (`"default"` when the server doesn't say). */
+  orgId: string
   projectId: string
   projectName: null | string
+}
+
+/** An organization as the control plane lists it. */
+export interface Organization {
+  isDefault: boolean
+  orgId: string
+  orgName: string
 }
 
 // What doesn't show as itself on one line: control characters (C0 with tab and line breaks, DEL,

@@ -236,7 +236,11 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       const result = await run([])
       expect((result.result as {apiUrl: string}).apiUrl).to.equal(DEFAULT_API_URL)
       expect(contexts).to.have.length(1)
-      expect(contexts[0]).to.deep.include({configDir: config.configDir, version: config.version})
+      // Standalone, the version is the llamactl release the package implements (package.json), not its own.
+      expect(contexts[0]).to.deep.include({
+        configDir: config.configDir,
+        version: (config.pjson as unknown as {llamactl: {implements: string}}).llamactl.implements,
+      })
       expect(contexts[0].env).to.equal(process.env)
       const warned = await captureOutput(async () => contexts[0].warn('from a service'))
       expect(warned.stderr).to.equal('Warning: from a service\n')

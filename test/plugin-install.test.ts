@@ -70,7 +70,7 @@ describe('installed into a host llamactl', function () {
     const help = await host.llamactl(['auth', '--help'])
     expect(help.code, help.stderr).to.equal(0)
     expect(help.stdout).to.match(/Sign in to a control plane/)
-    for (const id of commandIds) {
+    for (const id of commandIds.filter((c) => c.startsWith('auth:'))) {
       const words = id.split(':')
       // Commands of a subtopic are listed under it (`auth env`), the rest by name.
       const listed = words.length > 2 ? words.slice(0, 2).join(' ') : words.join(' ')
@@ -80,6 +80,10 @@ describe('installed into a host llamactl', function () {
     const envHelp = await host.llamactl(['auth', 'env', '--help'])
     expect(envHelp.code, envHelp.stderr).to.equal(0)
     for (const id of commandIds.filter((c) => c.startsWith('auth:env:'))) expect(envHelp.stdout, id).to.include(id.replaceAll(':', ' '))
+    // The Python llamactl 0.10 topics and `config` come with the same package.
+    const rootHelp = await host.llamactl(['--help'])
+    expect(rootHelp.code, rootHelp.stderr).to.equal(0)
+    for (const word of ['environments', 'organizations', 'projects', 'config']) expect(rootHelp.stdout, word).to.match(new RegExp(`^ {2}${word} +\\S`, 'm'))
   }
 
   /** Creates a profile through the host (file fallback: no keychain) and reads it standalone. */
@@ -236,12 +240,19 @@ describe('installed into a host llamactl', function () {
       const help = await llamactl(['deployments', 'list', '--help'])
       expect(help.stdout).to.include('--profile=<name>').and.include('--project-id=<value>')
 
+      // min_llamactl_version is compared with the host's version (1.0.0): no warning; standalone with the implemented 0.10.3.
+      cp.options.minLlamactlVersion = '0.10.4'
+      const added = await llamactl(['auth', 'env', 'add', cp.url])
+      expect(added.code, added.stderr).to.equal(0)
+      expect(added.stderr)
+        .to.match(/^Added /)
+        .and.not.include('requires llamactl')
+      const standaloneAdd = await host.standalone(['auth', 'env', 'add', cp.url])
+      expect(standaloneAdd.stderr).to.include(`Warning: ${cp.url} requires llamactl 0.10.4 or newer; this is 0.10.3. Upgrade llamactl before using it`)
+      cp.options.minLlamactlVersion = null
+
       // No credentials at all: exit 1, one line.
-      for (const args of [
-        ['auth', 'env', 'add', cp.url],
-        ['auth', 'env', 'switch', cp.url],
-      ])
-        expect((await llamactl(args)).code).to.equal(0)
+      expect((await llamactl(['auth', 'env', 'switch', cp.url])).code).to.equal(0)
       const none = await llamactl(['deployments', 'list'])
       expect(none.code).to.equal(1)
       expect(none.stderr).to.equal(
@@ -349,20 +360,14 @@ describe('installed into a host llamactl', function () {
     await expectUninstalled(host)
   })
 
-  it('completes the auth commands in the host (@oclif/plugin-autocomplete), and profiles and URLs with the README snippet', async () => {
+  it('completion in the host: its own commands, its core plugins, the linked plugin (gone after unlink), profiles and URLs', async () => {
     const host = newHost('complete')
     const linked = await host.llamactl(['plugins', 'link', ROOT, '--no-install'])
     expect(linked.code, linked.stderr).to.equal(0)
-    const setup = await host.llamactl(['autocomplete', 'script', 'bash'])
-    expect(setup.code, setup.stderr).to.equal(0)
-    const created = await host.llamactl(['autocomplete', 'create'])
-    expect(created.code, created.stderr).to.equal(0)
-    const functions = path.join(host.env.XDG_CACHE_HOME!, 'llamactl', 'autocomplete', 'functions', 'bash', 'llamactl.bash')
-    const bashSetup = path.join(host.env.XDG_CACHE_HOME!, 'llamactl', 'autocomplete', 'bash_setup')
-    expect(setup.stdout).to.include(bashSetup)
-    const script = readFileSync(functions, 'utf8')
-    for (const id of commandIds) expect(script, id).to.include(id)
-    expect(script).to.include('--api-key')
+    const generated = await host.llamactl(['completion', 'generate', 'bash'])
+    expect(generated.code, generated.stderr).to.equal(0)
+    const scriptFile = path.join(tmp, 'complete', 'completion.bash')
+    writeFileSync(scriptFile, generated.stdout)
 
     // Two profiles (one auto-named, with its ****) in a second environment.
     for (const args of [
@@ -375,27 +380,16 @@ describe('installed into a host llamactl', function () {
     const autoName: string = JSON.parse(auto.stdout).name
     expect((await host.llamactl(['auth', 'token', '--api-key', '-', '--project-id', 'p1', '--name', 'bob', '--no-interactive'], apiKey)).code).to.equal(0)
 
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const snippet = /<!-- completion-bash -->\s*```bash\n([\s\S]*?)```\s*<!-- completion-bash-end -->/.exec(readme)?.[1]
-    expect(snippet, 'README has the bash completion snippet').to.be.a('string')
     const dir = path.dirname(host.configDir)
-    writeFileSync(path.join(tmp, 'complete', 'snippet.bash'), snippet!)
-    mkdirSync(path.join(tmp, 'complete', 'bin'))
-    writeFileSync(
-      path.join(tmp, 'complete', 'bin', 'llamactl'),
-      `#!/bin/sh\nexec "${process.execPath}" "${path.join(tmp, 'complete', 'host', 'bin', 'run.js')}" "$@"\n`,
-      {mode: 0o755},
-    )
     // Completes the way bash calls a completion function: COMP_LINE/COMP_POINT/COMP_WORDS, then prints COMPREPLY.
     const driver = `set -u
-source ${JSON.stringify(bashSetup)}
-source ${JSON.stringify(path.join(tmp, 'complete', 'snippet.bash'))}
+source ${JSON.stringify(scriptFile)}
 complete -p llamactl
 t() {
   COMP_LINE="$1"; COMP_POINT=\${#COMP_LINE}
   read -ra COMP_WORDS <<< "$COMP_LINE"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
   COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMPREPLY=()
-  _llamactl_auth_complete llamactl "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
+  _llamactl_completion llamactl "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
   printf '== %s\\n' "$1"; printf '%s\\n' "\${COMPREPLY[@]}"
 }
 t 'llamactl auth switch '
@@ -403,8 +397,11 @@ t 'llamactl auth logout b'
 t 'llamactl auth env switch '
 t 'llamactl auth env delete ${server.url.replace(/\d+$/, '')}'
 t 'llamactl auth tok'
+t 'llamactl '
+t 'llamactl plugins '
 `
-    const bash = await run('bash', ['-c', driver], {cwd: dir, env: {...host.env, PATH: `${path.join(tmp, 'complete', 'bin')}:${process.env.PATH}`}})
+    const complete = () => run('bash', ['-c', driver], {cwd: dir, env: host.env})
+    const bash = await complete()
     expect(bash.code, bash.stderr).to.equal(0)
     const replies = Object.fromEntries(
       bash.stdout
@@ -415,12 +412,21 @@ t 'llamactl auth tok'
           return [line, words.sort()]
         }),
     )
-    expect(bash.stdout).to.match(/complete -F _llamactl_auth_complete llamactl/)
-    expect(replies['llamactl auth switch ']).to.deep.equal([autoName, 'bob'].sort())
+    expect(bash.stdout).to.match(/complete -F _llamactl_completion llamactl/)
+    // The auto-name's **** escaped: readline inserts the text as it is, and bash would glob a bare *.
+    expect(replies['llamactl auth switch ']).to.deep.equal([autoName.replaceAll('*', '\\*'), 'bob'].sort())
     expect(replies['llamactl auth logout b']).to.deep.equal(['bob'])
     expect(replies['llamactl auth env switch ']).to.deep.equal(['https://api.cloud.llamaindex.ai', server.url].sort())
     // bash splits words at ':', so a URL is completed from after its last colon (the port).
     expect(replies[`llamactl auth env delete ${server.url.replace(/\d+$/, '')}`]).to.deep.equal([new URL(server.url).port])
-    expect(replies['llamactl auth tok'], bash.stdout).to.include('token')
+    expect(replies['llamactl auth tok'], bash.stdout).to.deep.equal(['token'])
+    // The host's own commands (no manifest: from its commands dir), a core plugin's, the linked plugin's topic.
+    expect(replies['llamactl ']).to.include.members(['auth', 'autocomplete', 'completion', 'help', 'plugins', 'version'])
+    expect(replies['llamactl plugins ']).to.include.members(['install', 'link', 'uninstall'])
+
+    // Unlinked: its commands are gone at the next TAB, with the same script.
+    expect((await host.llamactl(['plugins', 'uninstall', '@llamactl/plugin-auth'])).code).to.equal(0)
+    const after = await complete()
+    expect(after.stdout.split(/^== /m).find((block) => block.startsWith('llamactl \n'))).to.not.match(/^auth$/m)
   })
 })

@@ -7,6 +7,9 @@ import {visible} from '../ui/terminal-text.js'
 /** This package's name, to tell its own hook from other plugins' (package.json "name"). */
 const PLUGIN = '@llamactl/plugin-auth'
 
+/** The topics this package ships, whose unknown commands this hook answers inside a host. */
+const OWN_TOPICS = new Set(['auth', 'completion', 'environments', 'organizations', 'projects'])
+
 /** Edit distance between two short strings (command ids), for "Did you mean". */
 function distance(a: string, b: string): number {
   let row = Array.from({length: b.length + 1}, (_, j) => j)
@@ -79,12 +82,12 @@ export function unknownCommandLine(config: Interfaces.Config, id: string): strin
 /**
  * oclif's "command not found", without echoing what was typed (see unknownCommandLine): one line
  * on stderr (a `--json` error document on stdout with `--json`), exit 2. Standalone this plugin is
- * the whole CLI and answers every id; inside a host it answers ids under `auth:` and leaves the
+ * the whole CLI and answers every id; inside a host it answers ids under its own topics (`auth:`, `projects:`, …) and leaves the
  * rest to the host (other plugins' hooks, or oclif's own message).
  */
 const hook: Hook<'command_not_found'> = async function (options) {
   const {argv, config, id} = options
-  if (id.split(':')[0] !== 'auth' && !standalone(config)) {
+  if (!OWN_TOPICS.has(id.split(':')[0]) && !standalone(config)) {
     const message = `command ${id} not found`
     // A hook that returns counts as having handled the command, so step aside by failing: with
     // no other hook this is oclif's own error (exit 2); otherwise it must not stop theirs.

@@ -1,16 +1,17 @@
-import {ApiError, requestRef} from './api-error.js'
+import {ApiError, boundedRequestId, requestRef} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
-import type {Project} from '../model.js'
+import type {Organization, Project} from '../model.js'
 
 export {ApiError} from './api-error.js'
 // The record lives in the model (the bottom layer); named here too as one of this client's answers.
-export type {Project} from '../model.js'
+export type {Organization, Project} from '../model.js'
 
 export const PATHS = {
   apiKeys: '/api/v1/api-keys',
   me: '/api/v1/auth/me',
   oidcDiscovery: '/api/v1/auth/oidc/discovery',
+  organizations: '/api/v1beta1/deployments/organizations',
   projects: '/api/v1beta1/deployments/list-projects',
   version: '/api/v1beta1/deployments-public/version',
 } as const
@@ -75,6 +76,16 @@ interface Answer {
 
 function object(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+}
+
+/** The `correlation_id` of a JSON error body (`{"detail": …, "correlation_id": …}`), bounded like a header's id. */
+function correlationIdOf(body: Buffer): string | undefined {
+  try {
+    const id = object(JSON.parse(body.toString('utf8')))?.correlation_id
+    return typeof id === 'string' ? boundedRequestId(id) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const nullableString = (value: unknown): value is null | string | undefined => value === null || value === undefined || typeof value === 'string'
@@ -142,23 +153,55 @@ export class ControlPlaneClient {
     return {clientId, discoveryUrl: body.discovery_url}
   }
 
-  /** The projects a token may use; also how an API key is validated. */
-  async listProjects(auth?: Auth): Promise<Project[]> {
-    const {body: raw, requestId} = await this.request({auth, method: 'GET', path: PATHS.projects})
+  /**
+   * The projects a token may use (also how an API key is validated): `orgId`'s, or without it
+   * every project the token reaches, across organizations. A project id that is not printable
+   * text of sane length is a bad answer.
+   */
+  async listProjects(auth?: Auth, orgId?: string): Promise<Project[]> {
+    const path = orgId === undefined ? PATHS.projects : `${PATHS.projects}?${new URLSearchParams({org_id: orgId})}`
+    const {body: raw, requestId} = await this.request({auth, method: 'GET', path})
     const body = object(raw)
     if (!Array.isArray(body?.projects)) throw this.badBody(PATHS.projects, requestId)
     return body.projects.map((entry) => {
       const project = object(entry)
       const count = orDefault(project, 'deployment_count', 0)
+      const org = orDefault(project, 'org_id', 'default')
       if (
         typeof project?.project_id !== 'string' ||
+        !projectIdText(project.project_id) ||
         !nullableString(project.project_name) ||
+        typeof org !== 'string' ||
         typeof count !== 'number' ||
         !Number.isInteger(count) ||
         count < 0
       )
         throw this.badBody(PATHS.projects, requestId)
-      return {deploymentCount: count, projectId: project.project_id, projectName: project.project_name ?? null}
+      return {deploymentCount: count, orgId: org, projectId: project.project_id, projectName: project.project_name ?? null}
+    })
+  }
+
+  /**
+   * The organizations a token may use, in the server's order; null when the server has none
+   * (404). `{"organizations": [...]}` as documented, or the bare list some servers send.
+   */
+  async listOrganizations(auth?: Auth): Promise<null | Organization[]> {
+    let answer: Answer
+    try {
+      answer = await this.request({auth, method: 'GET', path: PATHS.organizations})
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
+
+    const list = Array.isArray(answer.body) ? answer.body : object(answer.body)?.organizations
+    if (!Array.isArray(list)) throw this.badBody(PATHS.organizations, answer.requestId)
+    return list.map((entry) => {
+      const org = object(entry)
+      const isDefault = orDefault(org, 'is_default', false)
+      if (typeof org?.org_id !== 'string' || typeof org.org_name !== 'string' || typeof isDefault !== 'boolean')
+        throw this.badBody(PATHS.organizations, answer.requestId)
+      return {isDefault, orgId: org.org_id, orgName: org.org_name}
     })
   }
 
@@ -264,9 +307,15 @@ export class ControlPlaneClient {
     return {body, requestId}
   }
 
-  /** Turns a status that isn't 2xx into an error carrying the request id (redirects never get here). */
+  /**
+   * Turns a status that isn't 2xx into an error carrying the request id (redirects never get
+   * here): the headers' (http.ts), else the `correlation_id` of the error body, which is where
+   * the open-source control plane puts it.
+   */
   private checkStatus(response: HttpResponse, path: string): void {
-    const {requestId, status} = response
+    const {status} = response
+    if (status >= 200 && status < 300) return
+    const requestId = response.requestId ?? correlationIdOf(response.body)
     const ref = requestRef(requestId)
     if (status === 401)
       throw new ApiError(`${this.apiUrl} rejected the credentials (401${ref})`, 401, requestId, 'unauthorized', 'Check the API key, or log in again')
@@ -276,4 +325,13 @@ export class ControlPlaneClient {
     if (status < 200 || status >= 300)
       throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
   }
+}
+
+/**
+ * A project id llamactl takes over (from a server, a flag, an import): 1 to 200 characters, no
+ * control characters, invisible format characters or line separators. It ends up on terminals,
+ * in config.json and in .env files that shells source.
+ */
+export function projectIdText(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
 }

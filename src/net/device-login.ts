@@ -1,6 +1,6 @@
 import type * as Oidc from 'openid-client'
 
-import {isSecureUrl, parseUrl} from './api-url.js'
+import {isSecureUrl, parseUrl} from '../api-url.js'
 import {CancelledError, CliError} from '../errors.js'
 import type {OidcDiscovery} from './control-plane-client.js'
 

@@ -1,12 +1,13 @@
 import http, {type IncomingHttpHeaders, type OutgoingHttpHeaders} from 'node:http'
 import https, {type Agent as HttpsAgent} from 'node:https'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {checkServerIdentity} from 'node:tls'
+import {checkServerIdentity, type PeerCertificate} from 'node:tls'
 
 import got, {type Got, type Method, type RequestError, type RequestFunction} from 'got'
 
-import {ApiError, requestRef} from './api-error.js'
+import {ApiError, boundedRequestId, requestRef} from './api-error.js'
 import {proxyFor, proxyLabel, type ProxyChoice} from './proxy.js'
+import {nativeTlsCertificates, nativeTlsEnabled} from './system-ca.js'
 
 /**
  * The one HTTP stack of the plugin: control-plane requests (ControlPlaneClient) and OpenID
@@ -14,7 +15,8 @@ import {proxyFor, proxyLabel, type ProxyChoice} from './proxy.js'
  * `Http.request`, so they share one set of rules:
  * - proxies from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY (proxy.ts): a CONNECT tunnel
  *   (one agent per proxy) for https, absolute-form requests for plain http;
- * - CAs: Node's own store plus NODE_EXTRA_CA_CERTS (read by Node itself at start-up);
+ * - CAs: Node's own store plus NODE_EXTRA_CA_CERTS (read by Node itself at start-up), and
+ *   with LLAMACTL_NATIVE_TLS (or --native-tls) the operating system's store too (system-ca.ts);
  * - a timeout for each request, body included, and no retry after a timeout, so the bound a
  *   message states is the real one;
  * - no redirect is followed: a 3xx is an error naming where it pointed, so a bearer token
@@ -57,7 +59,7 @@ export interface HttpResponse {
   /** The whole body, at most `maxBodyBytes`, decompressed. */
   body: Buffer
   headers: IncomingHttpHeaders
-  /** The server's `x-request-id`, shortened to something printable in a line. */
+  /** The server's `x-request-id` (else `x-correlation-id`), shortened to something printable in a line. */
   requestId?: string
   status: number
 }
@@ -111,11 +113,9 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-/** The request id a server sent, bounded so a hostile one can't flood a line. */
+/** The request id a server sent in its headers: `x-request-id`, else `x-correlation-id` (both read by the Python llamactl). */
 export function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
-  const id = first(headers['x-request-id'])?.trim()
-  if (!id) return undefined
-  return id.length > 64 ? `${id.slice(0, 64)}…` : id
+  return boundedRequestId(first(headers['x-request-id'])) ?? boundedRequestId(first(headers['x-correlation-id']))
 }
 
 /** Where a redirect pointed, as a normalised absolute URL (parsing escapes what isn't printable). */
@@ -138,6 +138,8 @@ const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 *
 export class Http {
   readonly env: NodeJS.ProcessEnv
   readonly maxBodyBytes: number
+  /** Whether the operating system's trust store is added (LLAMACTL_NATIVE_TLS). */
+  readonly nativeTls: boolean
   readonly timeoutMs: number
   private readonly got: Got
 
@@ -145,6 +147,7 @@ export class Http {
     this.env = options.env ?? process.env
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.nativeTls = nativeTlsEnabled(this.env)
     this.got = got.extend({
       followRedirect: false,
       headers: {'user-agent': options.userAgent ?? 'llamactl-plugin-auth'},
@@ -207,6 +210,7 @@ export class Http {
     const proxy = proxyFor(req.url, this.env)
     // Through a proxy: https in a CONNECT tunnel, plain http in absolute form.
     const tunnel = proxy && req.url.protocol === 'https:' ? await tunnelAgent(proxy) : undefined
+    const ca = this.nativeTls && req.url.protocol === 'https:' ? await nativeTlsCertificates(this.env) : undefined
     return new Promise<HttpResponse>((resolve, reject) => {
       const stream = this.got.stream(req.url, {
         agent: tunnel ? {https: tunnel} : {},
@@ -214,7 +218,10 @@ export class Http {
         headers: req.headers,
         // In a tunnel the TLS socket is made without the target's host, so Node would check the
         // certificate against "localhost" when the host is an IP address: check the real one.
-        https: tunnel ? {checkServerIdentity: (_: string, cert) => checkServerIdentity(req.url.hostname.replace(/^\[|\]$/g, ''), cert)} : {},
+        https: {
+          ...(tunnel ? {checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(req.url.hostname.replace(/^\[|\]$/g, ''), cert)} : {}),
+          ...(ca ? {certificateAuthority: ca} : {}),
+        },
         method: req.method,
         request: proxy && !tunnel ? absoluteForm(proxy.url) : undefined,
         signal: req.signal,
@@ -337,7 +344,9 @@ export class Http {
         undefined,
         undefined,
         'tls',
-        'Check the URL and your system certificates (NODE_EXTRA_CA_CERTS)',
+        this.nativeTls
+          ? 'Check the URL and the certificates you trust (NODE_EXTRA_CA_CERTS, the system store)'
+          : "Check the URL and the certificates you trust (NODE_EXTRA_CA_CERTS, or the system's with LLAMACTL_NATIVE_TLS=1 or --native-tls)",
       )
     const suggestion = proxy
       ? `Check the proxy settings (${proxy.variable}, NO_PROXY) and your network connection`

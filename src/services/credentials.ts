@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
-import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
+import {isSecureUrl, normalizeApiUrl} from '../api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
 import {credentialOf, ProfileCredential, showAs} from './profile-credential.js'
 import type {ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'
@@ -9,6 +9,7 @@ import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {ProfileRecord} from '../stores/schema.js'
 import type {CredentialLocation, Credentials, ProfileCredentialDeps} from './profile-credential.js'
+import {booleanVariable, readVariable} from '../variables.js'
 
 /** The variables of the Python llamactl 0.10 that name a credential (credentials.md). */
 export const CREDENTIAL_VARIABLES = {
@@ -40,11 +41,22 @@ export interface CredentialServiceDeps {
   warned?: Set<string>
 }
 
-const TRUE = /^(1|true|yes)$/i
 const processWarnings = new Set<string>()
 
-/** The one line a command needing a credential fails with when there is none (credentials.md, step 4). */
-export function noCredentials(apiUrl: string): CliError {
+/**
+ * The one line a command needing a credential fails with when there is none (credentials.md,
+ * step 4). When the environment has profiles but none is current (after switching to it, say),
+ * it names them and the command that makes one current instead of sending the user to log in.
+ */
+export function noCredentials(apiUrl: string, profiles: string[] = []): CliError {
+  if (profiles.length > 0) {
+    const names = profiles.length > 3 ? `${profiles.slice(0, 3).join(', ')}, …` : profiles.join(', ')
+    return new CliError(`No credentials: no profile is current in ${apiUrl} (it has ${names}) and ${CREDENTIAL_VARIABLES.apiKey} is not set`, {
+      code: 'no_credentials',
+      suggestion: `Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`), or set ${CREDENTIAL_VARIABLES.apiKey} and ${CREDENTIAL_VARIABLES.projectId}`,
+    })
+  }
+
   return new CliError(`No credentials: no profile is current in ${apiUrl} and ${CREDENTIAL_VARIABLES.apiKey} is not set`, {
     code: 'no_credentials',
     suggestion: `Run \`llamactl auth login\` or \`llamactl auth token\`, or set ${CREDENTIAL_VARIABLES.apiKey} and ${CREDENTIAL_VARIABLES.projectId}`,
@@ -121,7 +133,16 @@ export class CredentialService {
   async locate(request: CredentialRequest = {}): Promise<CredentialLocation> {
     const location = await this.find(request)
     if (location) return location
-    throw noCredentials((await this.deps.environments.current()).apiUrl)
+    throw await this.noCredentials()
+  }
+
+  /** The "no credentials" error for the current environment, naming its profiles when it has some. */
+  async noCredentials(): Promise<CliError> {
+    const {apiUrl} = await this.deps.environments.current()
+    return noCredentials(
+      apiUrl,
+      (await this.deps.profiles.list(apiUrl)).map((p) => p.name),
+    )
   }
 
   /** The credential object of a location found earlier (by `find`): a profile's secrets are read here, once. */
@@ -154,22 +175,20 @@ export class CredentialService {
 
   /**
    * `auth inject`: writes the credential in effect into a dotenv file (see updateDotenvFile),
-   * warning when others can read a file that now holds a key. Returns the file's absolute path
+   * refusing a file another user owns or others can read unless `allowSharedFile`. Returns the file's absolute path
    * and the names written and unset, never the values.
    */
   async writeEnvFile(
     file: string,
     request: CredentialRequest = {},
+    options: {allowSharedFile?: boolean} = {},
   ): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
     const credentials = await this.resolve(request)
     const values = this.variables(credentials)
     const {updateDotenvFile} = await import('../stores/dotenv-file.js')
     const envFile = path.resolve(file)
-    const {created, mode} = await updateDotenvFile(envFile, values)
-    if (!created && credentials.apiKey !== null && (mode & 0o044) !== 0)
-      this.deps.warn(
-        `${envFile} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}) and now holds an API key. Make it private: chmod 600 ${envFile}`,
-      )
+    // Where the file may be (whose, who can read it) is dotenv-file's to check.
+    await updateDotenvFile(envFile, values, {allowShared: options.allowSharedFile, secret: credentials.apiKey !== null, warn: this.deps.warn})
     return {
       credentials,
       envFile,
@@ -186,10 +205,10 @@ export class CredentialService {
   private fromVariables(current: null | ProfileRecord): CredentialLocation | null {
     const {env} = this.deps
     const V = CREDENTIAL_VARIABLES
-    if (TRUE.test(env[V.useProfile]?.trim() ?? '')) return null
-    const apiKey = env[V.apiKey]?.trim()
+    if (booleanVariable(env, V.useProfile)) return null
+    const apiKey = readVariable(env, V.apiKey)?.trim()
     if (!apiKey) return null
-    const projectId = env[V.projectId]?.trim()
+    const projectId = readVariable(env, V.projectId)?.trim()
     if (!projectId) {
       this.warnOnce(`${V.apiKey} is set but ${V.projectId} is missing, so the key from the environment is not used. Set both to use it`)
       return null
@@ -204,7 +223,7 @@ export class CredentialService {
   /** LLAMA_CLOUD_BASE_URL: unset or empty means the default control plane; a trailing `/` is dropped. */
   private baseUrl(): string {
     const name = CREDENTIAL_VARIABLES.baseUrl
-    const raw = this.deps.env[name]?.trim()
+    const raw = readVariable(this.deps.env, name)?.trim()
     if (!raw) return DEFAULT_API_URL
     let apiUrl: string
     try {

@@ -1,4 +1,4 @@
-import {isSecureUrl, normalizeApiUrl} from '../net/api-url.js'
+import {isSecureUrl, normalizeApiUrl} from '../api-url.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import {compareVersions} from './version.js'
 import type {ControlPlaneClient, VersionInfo} from '../net/control-plane-client.js'
@@ -18,19 +18,22 @@ export interface EnvironmentServiceDeps {
   warn: (message: string) => void
 }
 
-const fromProbe = (info: VersionInfo) => ({minLlamactlVersion: info.minLlamactlVersion, requiresAuth: info.requiresAuth})
+const fromProbe = (info: VersionInfo) => ({capabilities: info.capabilities, minLlamactlVersion: info.minLlamactlVersion, requiresAuth: info.requiresAuth})
 
 /** Adding, switching and deleting environments, with the server probes they involve. */
 export class EnvironmentService {
   constructor(private readonly deps: EnvironmentServiceDeps) {}
 
-  /** Probes the server and inserts or updates the environment; nothing is stored if the probe fails. */
-  async add(input: string): Promise<EnvironmentRecord> {
+  /**
+   * Probes the server and inserts or updates the environment; nothing is stored if the probe
+   * fails. `use` also makes it current with no current profile (`environments add`).
+   */
+  async add(input: string, options: {use?: boolean} = {}): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     const info = await this.probe(apiUrl)
     const url = new URL(apiUrl)
     if (!isSecureUrl(url)) this.deps.warn(`${apiUrl} uses plain http: API keys sent to it can be read on the network. Use https unless the network is trusted`)
-    return this.deps.environments.upsert(apiUrl, fromProbe(info))
+    return this.deps.environments.upsert(apiUrl, fromProbe(info), options)
   }
 
   /**
@@ -52,7 +55,10 @@ export class EnvironmentService {
     return {apiUrl, currentEnvironment, removedProfiles: removed.length}
   }
 
-  /** Makes a known environment current, refreshing its settings when the server answers. */
+  /**
+   * Makes a known environment current, refreshing its settings when the server answers. When it
+   * has profiles but none is current, a warning says how to choose one.
+   */
   async switch(input: string): Promise<EnvironmentRecord> {
     const apiUrl = normalizeApiUrl(input)
     // Fail on an unknown URL before touching the network.
@@ -64,7 +70,16 @@ export class EnvironmentService {
       this.deps.warn(`Switched, but could not refresh the settings of ${apiUrl}: ${(error as Error).message}`)
     }
 
-    return this.deps.environments.switch(apiUrl, info && fromProbe(info))
+    const env = await this.deps.environments.switch(apiUrl, info && fromProbe(info))
+    if (!env.currentProfile) {
+      const names = (await this.deps.profiles.list(apiUrl)).map((p) => p.name)
+      if (names.length > 0)
+        this.deps.warn(
+          `No profile is current in ${apiUrl}; it has ${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')}. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`)`,
+        )
+    }
+
+    return env
   }
 
   private async probe(apiUrl: string): Promise<VersionInfo> {

@@ -4,36 +4,42 @@ import {isatty} from 'node:tty'
 
 import {CliError} from '../errors.js'
 
+/** The signals passed on to the command. */
+const FORWARDED: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM']
+/** Those a terminal sends to its whole foreground group itself (Ctrl-C, Ctrl-\). */
+const FROM_TERMINAL = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT'])
+
 /**
- * Runs `argv` with `variables` set (null: removed) on top of `env`, stdin, stdout and stderr
+ * Runs `argv` with `variables` set (null: removed; in every spelling of the name) on top of `env`, stdin, stdout and stderr
  * passed through, and resolves with its exit status: its own, or 128 + the number of the
- * signal that killed it. SIGTERM, and SIGINT, are forwarded to it while it runs; SIGINT only
- * when no standard stream is a terminal, because Ctrl-C in a terminal already reaches every
- * process of the foreground group, the command included, and a second one would be a
- * different request to many programs. A command that can't be started is exit 127.
+ * signal that killed it. SIGTERM and SIGHUP are forwarded to it while it runs (without a handler
+ * SIGHUP, a closed terminal, would end this process and leave the command running, orphaned,
+ * with the key in its environment). SIGINT and SIGQUIT only when no standard stream is a
+ * terminal, because Ctrl-C and Ctrl-\ in a terminal already reach every process of the
+ * foreground group, the command included, and a second one would be a different request to many
+ * programs. A command that can't be started is exit 127.
  */
 export async function runWithVariables(argv: string[], variables: ReadonlyArray<readonly [string, null | string]>, env: NodeJS.ProcessEnv): Promise<number> {
   const childEnv = {...env}
-  for (const [name, value] of variables)
-    if (value === null) delete childEnv[name]
-    else childEnv[name] = value
+  for (const [name, value] of variables) {
+    // Every spelling goes: the Python llamactl reads these names in any case (variables.ts).
+    for (const key of Object.keys(childEnv)) if (key.toLowerCase() === name.toLowerCase()) delete childEnv[key]
+    if (value !== null) childEnv[name] = value
+  }
 
   const [command, ...args] = argv
   const terminal = [0, 1, 2].some((fd) => isatty(fd))
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {env: childEnv, stdio: 'inherit'})
-    const forward = (signal: NodeJS.Signals) => () => {
-      if (child.exitCode === null && child.signalCode === null && !(signal === 'SIGINT' && terminal)) child.kill(signal)
+    const forward = (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null && !(terminal && FROM_TERMINAL.has(signal))) child.kill(signal)
     }
 
     // Handlers also keep this process alive until the command has ended.
-    const onInt = forward('SIGINT')
-    const onTerm = forward('SIGTERM')
-    process.on('SIGINT', onInt)
-    process.on('SIGTERM', onTerm)
+    const handlers = FORWARDED.map((signal) => [signal, () => forward(signal)] as const)
+    for (const [signal, handler] of handlers) process.on(signal, handler)
     const done = () => {
-      process.removeListener('SIGINT', onInt)
-      process.removeListener('SIGTERM', onTerm)
+      for (const [signal, handler] of handlers) process.removeListener(signal, handler)
     }
 
     child.on('error', (error: NodeJS.ErrnoException) => {

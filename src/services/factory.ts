@@ -5,6 +5,7 @@ import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
+import {expandHome} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
 import type {ImportService} from './import-service.js'
@@ -21,6 +22,7 @@ import type {Prompter} from '../ui/prompter.js'
 export const PYTHON_PROFILES_DB = 'profiles.db'
 
 export interface ServiceContext {
+  /** The config directory; a leading `~` is the home directory (as LLAMACTL_CONFIG_DIR in Python). */
   configDir: string
   env: NodeJS.ProcessEnv
   /** The llamactl version (the host CLI's when installed as a plugin). */
@@ -88,12 +90,15 @@ export class DefaultServices implements Services {
   readonly environmentStore: EnvironmentStore
   readonly profileStore: ProfileStore
   private readonly cache = new Map<string, Promise<unknown>>()
+  private readonly ctx: ServiceContext
 
   constructor(
-    private readonly ctx: ServiceContext,
+    ctx: ServiceContext,
     private readonly overrides: ServiceOverrides = {},
   ) {
-    const state = new StateStore(ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
+    // oclif takes LLAMACTL_CONFIG_DIR as it is; the Python llamactl expands a leading `~` in it.
+    this.ctx = {...ctx, configDir: expandHome(ctx.configDir, ctx.env)}
+    const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }
@@ -174,7 +179,7 @@ export class DefaultServices implements Services {
   projectService(): Promise<ProjectService> {
     return this.once('projectService', async () => {
       const [{ProjectService}, client, profileService] = await Promise.all([import('./project-service.js'), this.clientFactory(), this.profileService()])
-      return new ProjectService({client, profiles: this.profileStore, profileService})
+      return new ProjectService({client, environments: this.environmentStore, profiles: this.profileStore, profileService})
     })
   }
 
@@ -246,7 +251,7 @@ export class DefaultServices implements Services {
   private loginSession(): Promise<LoginSession> {
     return this.once('loginSession', async () => {
       const [{LoginSession}, client, secrets] = await Promise.all([import('./login-session.js'), this.clientFactory(), this.secretStore()])
-      return new LoginSession({client, profiles: this.profileStore, secrets, timeoutMs: this.httpTimeoutMs, warn: this.ctx.warn})
+      return new LoginSession({client, env: this.ctx.env, profiles: this.profileStore, secrets, timeoutMs: this.httpTimeoutMs, warn: this.ctx.warn})
     })
   }
 

@@ -1,6 +1,8 @@
+import {promises as fs} from 'node:fs'
+import {constants} from 'node:os'
 import path from 'node:path'
 
-import {normalizeApiUrl} from '../net/api-url.js'
+import {normalizeApiUrl} from '../api-url.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
@@ -32,6 +34,8 @@ export interface ImportPlan {
   environments: EnvironmentRecord[]
   profiles: Array<{record: ProfileRecord; secrets: null | ProfileSecrets}>
   report: ImportJson
+  /** Why each warning's row was skipped, in the same order: what warningLines counts. */
+  skipReasons: string[]
   /** One line per skipped row that is a problem (a name clash, a bad value); known environments are not. */
   warnings: string[]
 }
@@ -50,6 +54,12 @@ export interface ImportServiceDeps {
 
 /** Longest profile name, project id or version string taken over. */
 const MAX_TEXT = 200
+/** Longest API key taken over: keys are tens of characters; a longer value is damage or an attack (a 5 MB row would go to the keychain). */
+const MAX_SECRET = 4096
+/** Longest device_oidc (the browser-login JSON with its tokens): a few JWTs. */
+const MAX_DEVICE_OIDC = 4 * MAX_SECRET
+
+const tooLong = (value: SqlValue, max: number) => (typeof value === 'string' || value instanceof Uint8Array) && value.length > max
 
 /**
  * Takes over the Python llamactl's profiles.db: environments, profiles (secrets into the secret
@@ -58,6 +68,8 @@ const MAX_TEXT = 200
  * already written are removed again when the config update fails.
  */
 export class ImportService {
+  private warnedUntrusted = false
+
   constructor(private readonly deps: ImportServiceDeps) {}
 
   /** `auth import`: imports `from` (default: profiles.db in the config dir) into the config, existing or not. */
@@ -71,14 +83,23 @@ export class ImportService {
    * another process got there first.
    */
   async importOnFirstRun(): Promise<ImportJson | null> {
-    return this.write(this.deps.defaultSource, true)
+    const file = this.deps.defaultSource
+    const untrusted = await notOwnFile(file)
+    if (untrusted) {
+      if (!this.warnedUntrusted)
+        this.deps.warn(`${file} was not imported: ${untrusted}, so it may not be your Python llamactl's. If it is, run \`llamactl auth import --from ${file}\``)
+      this.warnedUntrusted = true
+      return null
+    }
+
+    return this.write(file, true)
   }
 
   /** `auth import --dry-run`: the same report as `import`, and nothing written. */
   async preview(from?: string): Promise<ImportJson> {
     const source = await this.read(this.source(from))
     const plan = planImport(await this.deps.state.read(), source)
-    for (const warning of plan.warnings) this.deps.warn(warning)
+    for (const warning of warningLines(plan)) this.deps.warn(warning)
     return plan.report
   }
 
@@ -91,36 +112,102 @@ export class ImportService {
   }
 
   private async write(file: string, onlyIfNoConfig: boolean): Promise<ImportJson | null> {
-    const written: string[] = []
+    let written: string[] = []
     let secrets: SecretStore | undefined
     let plan: ImportPlan | undefined
+    const interruption = new Interruption()
     try {
       await this.deps.state.update(async (doc) => {
         if (onlyIfNoConfig && (await mayExist(this.deps.state.file))) throw CONFIG_EXISTS
         plan = planImport(doc, await this.read(file))
-        for (const {record, secrets: values} of plan.profiles) {
-          if (!values) continue
+        const batch = plan.profiles.flatMap(({record, secrets: values}) => (values ? [[secretAccount(record), values] as const] : []))
+        if (batch.length > 0) {
           secrets ??= await this.deps.secrets()
-
-          await secrets.set(secretAccount(record), values)
-          written.push(secretAccount(record))
+          interruption.check()
+          written = await secrets.setMany(batch, () => interruption.signal !== undefined)
         }
 
+        // The last moment to stop: once the config is written the import is whole.
+        interruption.check()
         applyPlan(doc, plan)
       })
     } catch (error) {
       // Nothing half-imported: secrets of profiles that did not make it into the config go again.
-      for (const account of written) {
-        await secrets?.delete(account).catch(() => {})
-      }
-
+      if (written.length > 0) await secrets?.deleteMany(written).catch(() => {})
+      interruption.end()
       if (error === CONFIG_EXISTS) return null
       throw error
     }
 
-    for (const warning of plan!.warnings) this.deps.warn(warning)
+    interruption.end()
+    for (const warning of warningLines(plan!)) this.deps.warn(warning)
     return plan!.report
   }
+}
+
+/** Thrown to leave an import on SIGINT, SIGTERM or SIGHUP (see Interruption). */
+const INTERRUPTED = new Error('interrupted')
+
+/**
+ * SIGINT, SIGTERM and SIGHUP during an import: noted rather than fatal, so the import stops at
+ * its next step (check) and removes what it wrote; then `end` ends the process (exit 128 + the
+ * signal's number). An import is whole or absent: a next run (a first
+ * run again, with no config.json) imports from scratch, never on top of half of one.
+ */
+class Interruption {
+  signal: NodeJS.Signals | undefined
+  private readonly handlers = (['SIGHUP', 'SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = () => {
+      this.signal ??= signal
+    }
+
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
+
+  /** Throws when a signal came. */
+  check(): void {
+    if (this.signal) throw INTERRUPTED
+  }
+
+  /** Removes the handlers; after a signal, ends the process with the status a shell gives a death by it (128 + its number). */
+  end(): void {
+    for (const [signal, handler] of this.handlers) process.removeListener(signal, handler)
+    // Not raised again: other listeners (the lock library's exit hook) would only delay the end.
+    if (this.signal) process.exit(128 + constants.signals[this.signal])
+  }
+}
+
+/** At most this many warning lines for skipped rows; more are summed up in one. */
+const MAX_WARNING_LINES = 10
+
+/** A plan's warnings as printed: one line each, or for many a single line counting them by reason. */
+export function warningLines(plan: ImportPlan): string[] {
+  if (plan.warnings.length <= MAX_WARNING_LINES) return plan.warnings
+  const reasons = new Map<string, number>()
+  for (const reason of plan.skipReasons) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+  const counts = [...reasons].map(([reason, n]) => `${reason} (${n})`).join('; ')
+  return [`Skipped ${plan.warnings.length} rows of profiles.db: ${counts}. \`llamactl auth import --dry-run --json\` lists them`]
+}
+
+/**
+ * Why a profiles.db is not one to import without being asked: it (or the link to it) belongs to
+ * another user, or group or others can write to it. In a shared config dir anyone could plant
+ * one that makes their control plane current. Undefined for the user's own private file. Group
+ * write is fine in the user's private group (gid = uid, the user's own primary group: where
+ * useradd makes one group per user, a umask of 002 gives every file of theirs mode 0664).
+ */
+async function notOwnFile(file: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined
+  const uid = process.getuid?.()
+  const privateGroup = (gid: number) => gid === uid && gid === process.getgid?.()
+  for (const stat of await Promise.all([fs.lstat(file), fs.stat(file)])) {
+    if (stat.uid !== uid) return `it belongs to another user (uid ${stat.uid})`
+    const writers = stat.mode & (privateGroup(stat.gid) ? 0o002 : 0o022)
+    if (!stat.isSymbolicLink() && writers !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
+  }
+
+  return undefined
 }
 
 /** Thrown inside the config update to leave it without writing: another process imported first. */
@@ -150,6 +237,13 @@ export function importSummary(report: ImportJson, options: {dryRun?: boolean} = 
  */
 export function planImport(doc: StateDocument, source: PythonProfilesDb): ImportPlan {
   const warnings: string[] = []
+  const skipReasons: string[] = []
+  const warn = (what: string, why: string) => {
+    warnings.push(`${what}: ${why}`)
+    // Counted by kind: a reason without the row's own value.
+    skipReasons.push(why.replace(/ "(?:[^"\\]|\\.)*"?| NULL| <\d+ bytes>/g, ''))
+  }
+
   const report: ImportJson = {
     current: {environment: null, profile: null},
     environments: {added: [], skipped: []},
@@ -164,7 +258,7 @@ export function planImport(doc: StateDocument, source: PythonProfilesDb): Import
   for (const row of source.environments) {
     const apiUrl = apiUrlOf(row.api_url)
     if (apiUrl === undefined) {
-      warnings.push(`Skipped environment ${show(row.api_url)} of profiles.db: its API URL is not an http(s) URL`)
+      warn(`Skipped environment ${show(row.api_url)} of profiles.db`, 'its API URL is not an http(s) URL')
       report.environments.skipped.push(display(row.api_url))
       continue
     }
@@ -185,7 +279,7 @@ export function planImport(doc: StateDocument, source: PythonProfilesDb): Import
           : undefined
     if (problem) {
       rejected.add(apiUrl)
-      warnings.push(`Skipped environment ${apiUrl} of profiles.db and its profiles: ${problem}`)
+      warn(`Skipped environment ${apiUrl} of profiles.db and its profiles`, problem)
       report.environments.skipped.push(apiUrl)
       continue
     }
@@ -201,7 +295,7 @@ export function planImport(doc: StateDocument, source: PythonProfilesDb): Import
     const name = text(row.name)
     const listed = {apiUrl: apiUrl ?? display(row.api_url), name: typeof row.name === 'string' ? row.name : display(row.name)}
     const skip = (why: string) => {
-      warnings.push(`Skipped profile ${show(listed.name)} of ${apiUrl ?? show(row.api_url)}: ${why}`)
+      warn(`Skipped profile ${show(listed.name)} of ${apiUrl ?? show(row.api_url)}`, why)
       report.profiles.skipped.push(listed)
     }
 
@@ -253,7 +347,7 @@ export function planImport(doc: StateDocument, source: PythonProfilesDb): Import
   const here = doc.environments.find((e) => e.apiUrl === currentUrl)
   if (imported && !here?.currentProfile) report.current.profile = {apiUrl: currentUrl!, name: imported.record.name}
 
-  return {environments: [...added.values()], profiles, report, warnings}
+  return {environments: [...added.values()], profiles, report, skipReasons, warnings}
 }
 
 /** Applies a plan to the document being written (under the config lock). */
@@ -277,6 +371,8 @@ export function applyPlan(doc: StateDocument, plan: ImportPlan): void {
 function mapProfile(row: PythonProfileRow, apiUrl: string, name: string): string | {record: ProfileRecord; secrets: null | ProfileSecrets} {
   const projectId = row.project_id === '' || row.project_id === null ? null : text(row.project_id)
   if (projectId === undefined) return `its project id ${show(row.project_id)} is not printable text`
+  if (tooLong(row.api_key, MAX_SECRET)) return `its API key is longer than ${MAX_SECRET} characters (not a key)`
+  if (tooLong(row.device_oidc, MAX_DEVICE_OIDC)) return `its device_oidc (the browser-login data) is longer than ${MAX_DEVICE_OIDC} characters`
   const apiKey = typeof row.api_key === 'string' ? row.api_key.trim() || null : null
   // It goes into an Authorization header: a value that can't be one is damage, not a key.
   if ((row.api_key !== null && typeof row.api_key !== 'string') || (apiKey && (/\s/.test(apiKey) || !isPrintable(apiKey))))

@@ -6,6 +6,7 @@ import {visible} from '../ui/terminal-text.js'
 import type {ControlPlaneClient, MintedKey} from '../net/control-plane-client.js'
 import type {DeviceLogin, OidcTokens} from '../net/device-login.js'
 import {cliKeyName} from './login-session.js'
+import {OrganizationScope} from './organizations.js'
 import {checkProfileName, printableName, type ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
 import type {EnvironmentRecord, ProfileRecord} from '../model.js'
@@ -112,7 +113,10 @@ export class LoginService {
         code: 'no_projects',
         suggestion: 'Finish setting up the account on the web (create a project there), then run `llamactl auth login` again',
       })
-    const projectId = await pickCredentialProject(projects, options, true)
+    // A --project-id is found in any organization; the choices are the default organization's.
+    const choices = options.projectId === undefined ? await new OrganizationScope(client, env).projectsToPick(accessToken) : projects
+    if (signal.aborted) throw new CancelledError()
+    const projectId = await pickCredentialProject(choices, options, true)
     if (signal.aborted) throw new CancelledError()
 
     const {profileService} = this.deps

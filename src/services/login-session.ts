@@ -8,6 +8,8 @@ import type {ProfileRecord} from '../stores/schema.js'
 
 export interface LoginSessionDeps {
   client: (apiUrl: string) => ControlPlaneClient
+  /** Where the proxy and TLS variables are read (default: process.env). */
+  env?: NodeJS.ProcessEnv
   /** The host name in the names of minted keys (default: os.hostname()). */
   hostname?: () => string
   /** Where a replaced key's id is recorded. */
@@ -78,7 +80,7 @@ export class LoginSession {
       const discovery = await this.deps.client(profile.apiUrl).oidcDiscovery()
       if (!discovery) throw expired(profile, `${profile.apiUrl} no longer offers browser login`)
       const {DeviceLogin} = await import('../net/device-login.js')
-      const login = await DeviceLogin.discover(discovery, {timeoutMs: this.deps.timeoutMs})
+      const login = await DeviceLogin.discover(discovery, {env: this.deps.env, timeoutMs: this.deps.timeoutMs})
       let tokens
       try {
         tokens = await login.refresh(current.refreshToken)

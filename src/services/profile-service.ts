@@ -5,6 +5,7 @@ import type {ProfileStore} from '../stores/profile-store.js'
 import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
 import type {ControlPlaneClient, Project} from '../net/control-plane-client.js'
+import {OrganizationScope} from './organizations.js'
 import {ProfileCredential} from './profile-credential.js'
 import type {Prompter} from '../ui/prompter.js'
 import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
@@ -28,6 +29,7 @@ export function checkProfileName(name: string): void {
   const fix = 'Choose a --name of printable characters'
   if (!name.trim()) throw new UsageError('The profile name is empty', fix)
   if (name !== name.trim()) throw new UsageError('The profile name starts or ends with a space', fix)
+  if (name.length > 200) throw new UsageError('The profile name is longer than 200 characters', fix)
   const bad = firstUnprintable(name)
   if (bad) {
     const code = bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
@@ -54,6 +56,14 @@ export interface ProfileServiceDeps {
   warn?: (message: string) => void
 }
 
+/** What `auth token` says where the server doesn't check keys: nothing was validated, and an unlisted project is taken on trust. */
+function unchecked(apiUrl: string, projectId: string, projects: Project[]): string {
+  const line = `${apiUrl} does not require an API key, so it takes any key: this one was not checked`
+  if (projects.some((p) => p.projectId === projectId)) return line
+  const listed = projects.length > 0 ? `it lists ${projects.map((p) => p.projectId).join(', ')}` : 'it lists none'
+  return `${line}, and project ${projectId} is not one it lists (${listed}; a server without auth lists only projects with a deployment)`
+}
+
 /** Creating and deleting profiles together with their secrets: never one without the other. */
 export class ProfileService {
   constructor(private readonly deps: ProfileServiceDeps) {}
@@ -61,7 +71,8 @@ export class ProfileService {
   /**
    * `auth token`: validates the key with the server, picks its project (the requested one, the
    * only one, or a prompt) and saves the API-key profile as current. Adding a key that already
-   * has a profile here updates that profile and keeps its name.
+   * has a profile here updates that profile and keeps its name. An environment without auth
+   * takes any key and any project id (pickCredentialProject): a warning says so.
    */
   async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
     // Before the server is asked anything: a bad name is the user's to fix.
@@ -69,7 +80,10 @@ export class ProfileService {
     const apiKey = options.apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
     const projects = await this.validateKey(env.apiUrl, apiKey)
-    const projectId = await pickCredentialProject(projects, options, env.requiresAuth)
+    // A --project-id is found in any organization; the choices are the default organization's.
+    const choices = options.projectId === undefined ? await new OrganizationScope(this.deps.client(env.apiUrl), env).projectsToPick(apiKey) : projects
+    const projectId = await pickCredentialProject(choices, options, env.requiresAuth)
+    if (!env.requiresAuth) this.deps.warn?.(unchecked(env.apiUrl, projectId, projects))
     return this.saveApiKeyProfile(env, apiKey, projectId, options.name)
   }
 

@@ -1,6 +1,6 @@
 import {CliError} from '../errors.js'
 import {ApiError} from '../net/api-error.js'
-import {CREDENTIAL_VARIABLES, noCredentials} from './credentials.js'
+import {CREDENTIAL_VARIABLES} from './credentials.js'
 import {redactKey, redactKeys} from '../ui/redact.js'
 import type {CredentialRequest, CredentialService} from './credentials.js'
 import type {ProfileCredential} from './profile-credential.js'
@@ -65,7 +65,7 @@ export class StatusService {
       return {
         apiUrl,
         authType: null,
-        check: check('no_credentials', noCredentials(apiUrl).line),
+        check: check('no_credentials', (await this.deps.credentials.noCredentials()).line),
         keyHint: null,
         keychainUnavailable: null,
         login: null,

@@ -2,6 +2,8 @@ import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../errors.js'
+import {withFileLock} from './file-lock.js'
+import {writeFileAtomic} from './json-file.js'
 
 /** Variables to set (a value) or to remove (null), in the order new ones are appended. */
 export type DotenvValues = ReadonlyArray<readonly [name: string, value: null | string]>
@@ -13,11 +15,34 @@ const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1')
 /** An assignment line: indentation (after a BOM), `export `, the name, `=` with its spaces, the value and what follows it. */
 const ASSIGNMENT = /^((?:\u00EF\u00BB\u00BF)?[\t ]*(?:export[\t ]+)?)([A-Za-z_][\w.-]*)([\t ]*=[\t ]*)(.*)$/
 
-/** A value written the way dotenv readers agree on: bare when safe, else single-quoted, else double-quoted with escapes. */
-function quote(value: string): string {
-  if (/^[\w./:@%+,=~-]*$/.test(value)) return value
-  if (!/['\n\r]/.test(value)) return `'${value}'`
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('\n', '\\n').replaceAll('\r', '\\r')}"`
+/**
+ * A value as written: so that sh, bash and zsh sourcing the file (`set -a; . ./.env`) take it
+ * literally, and python-dotenv, node's --env-file and the dotenv package read it back exactly.
+ * Bare when it has no character special to any of them (`=` is, to zsh at the start, `~` to
+ * shells); else single-quoted, literal to all, when it has no `'` and no `\` (python-dotenv
+ * un-escapes `\\` and `\'` there); else double-quoted when it has none of `$`, `` ` ``, `"` and `\`
+ * (shells expand those there, the readers don't). Null for what none of these write exactly:
+ * control characters and line separators (a line break ends a value for some readers, not for
+ * others), `${` (python-dotenv expands `${NAME}` in every value, quoted or not), and `'` mixed
+ * with `$`, `` ` ``, `"` or `\`.
+ */
+export function dotenvValue(value: string): null | string {
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(value) || value.includes('${')) return null
+  if (/^[\w./:@%+,-]*$/.test(value)) return value
+  if (!/['\\]/.test(value)) return `'${value}'`
+  if (!/[$`"\\]/.test(value)) return `"${value}"`
+  return null
+}
+
+/** dotenvValue, or a one-line error naming the variable (never its value). */
+function quote(name: string, value: string): string {
+  const quoted = dotenvValue(value)
+  if (quoted === null)
+    throw new CliError(
+      `The value of ${name} can't be written to a dotenv file so that shells take it literally and dotenv readers exactly: it holds a control character, \`\${\`, a backslash, or ' together with $, \` or "`,
+      {code: 'env_value', suggestion: 'Check that value with `llamactl auth status`: no control plane issues such an id or key'},
+    )
+  return quoted
 }
 
 /** Where a quoted value closes on a line (the index of the closing quote), or -1. */
@@ -79,14 +104,14 @@ export function setDotenvVariables(text: string, values: DotenvValues): string {
     i = last
     seen.add(name)
     const value = wanted.get(name)
-    if (value !== null && value !== undefined) out.push(`${prefix}${name}${equals}${bytes(quote(value))}${tail}${eol}`)
+    if (value !== null && value !== undefined) out.push(`${prefix}${name}${equals}${bytes(quote(name, value))}${tail}${eol}`)
   }
 
   const appended = values.filter(([name, value]) => value !== null && !seen.has(name))
   if (appended.length > 0) {
     const newline = /\r\n/.test(text) ? '\r\n' : '\n'
     if (out.length > 0 && !out.at(-1)!.endsWith('\n')) out.push(newline)
-    for (const [name, value] of appended) out.push(`${name}=${bytes(quote(value!))}${newline}`)
+    for (const [name, value] of appended) out.push(`${name}=${bytes(quote(name, value!))}${newline}`)
   }
 
   return out.join('')
@@ -111,6 +136,14 @@ async function followLinks(file: string): Promise<string> {
   throw new CliError(`${file} is a loop of symbolic links`, {code: 'env_file', suggestion: 'Point --env-file at a regular file'})
 }
 
+export interface DotenvWriteOptions {
+  /** Write a secret even into a file another user owns or others can read (`--allow-shared-file`); `warn` then says so. */
+  allowShared?: boolean
+  /** Whether a value written is a secret (the API key): then the file must be the user's own and private. */
+  secret?: boolean
+  warn?: (message: string) => void
+}
+
 export interface DotenvWrite {
   /** Whether the file existed before. */
   created: boolean
@@ -119,41 +152,62 @@ export interface DotenvWrite {
 }
 
 /**
+ * Why a file can't take a secret: it belongs to another user, or others can read it (a file
+ * keeps its mode). Named by its real path, and by the link that leads there.
+ */
+function sharedFile(file: string, target: string, stat: {mode: number; uid: number}): string | undefined {
+  if (process.platform === 'win32') return undefined
+  const name = target === path.resolve(file) ? target : `${target} (where ${file} leads)`
+  if (stat.uid !== process.getuid?.()) return `${name} belongs to another user (uid ${stat.uid})`
+  const mode = stat.mode & 0o7777
+  if ((mode & 0o044) !== 0) return `${name} can be read by other users (mode ${mode.toString(8).padStart(4, '0')})`
+  return undefined
+}
+
+/**
  * Sets and removes variables in a dotenv file (see setDotenvVariables) atomically: a temp file
  * next to the real file (through symlinks: the link stays a link), flushed, then renamed over
- * it. A new file is created 0600; an existing one keeps its mode.
+ * it, under a lock next to it, which also removes the temp files of writers that died (they may
+ * hold a key). A new file is created 0600; an existing one keeps its mode (and, written by root,
+ * its owner). With `secret`, a file that another user owns or others can read is refused (one
+ * line naming the real file) unless `allowShared`.
  */
-export async function updateDotenvFile(file: string, values: DotenvValues): Promise<DotenvWrite> {
+export async function updateDotenvFile(file: string, values: DotenvValues, options: DotenvWriteOptions = {}): Promise<DotenvWrite> {
   const target = await followLinks(file)
-  let text = ''
-  let mode: number | undefined
-  try {
-    const stat = await fs.stat(target)
-    if (!stat.isFile()) throw new CliError(`${file} is not a regular file`, {code: 'env_file', suggestion: 'Point --env-file at a dotenv file'})
-    mode = stat.mode & 0o7777
-    text = (await fs.readFile(target)).toString('latin1')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asCliError(error, file)
-  }
-
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
-  try {
-    const handle = await fs.open(temp, 'wx', 0o600)
-    try {
-      await handle.writeFile(Buffer.from(setDotenvVariables(text, values), 'latin1'))
-      if (mode !== undefined) await handle.chmod(mode)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await fs.rename(temp, target)
-  } catch (error) {
-    await fs.rm(temp, {force: true})
+  const dir = path.dirname(target)
+  // The lock would otherwise fail on a missing directory with a less helpful line.
+  await fs.stat(dir).catch((error) => {
     throw asCliError(error, file)
-  }
+  })
+  return withFileLock(
+    dir,
+    target,
+    async () => {
+      let text = ''
+      let mode: number | undefined
+      let owner: {gid: number; uid: number} | undefined
+      try {
+        const stat = await fs.stat(target)
+        if (!stat.isFile()) throw new CliError(`${file} is not a regular file`, {code: 'env_file', suggestion: 'Point --env-file at a dotenv file'})
+        const shared = options.secret ? sharedFile(file, target, stat) : undefined
+        if (shared && !options.allowShared)
+          throw new CliError(`${shared}, so llamactl won't write the API key into it`, {
+            code: 'env_file_shared',
+            suggestion: 'Write to a file of your own that only you can read (chmod 600), or pass --allow-shared-file to write it there anyway',
+          })
+        if (shared) options.warn?.(`${shared} and now holds an API key (--allow-shared-file)`)
+        mode = stat.mode & 0o7777
+        owner = {gid: stat.gid, uid: stat.uid}
+        text = (await fs.readFile(target)).toString('latin1')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asCliError(error, file)
+      }
 
-  return {created: mode === undefined, mode: mode ?? 0o600}
+      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {error: (error) => asCliError(error, file), mode, owner})
+      return {created: mode === undefined, mode: mode ?? 0o600}
+    },
+    {configDir: false},
+  )
 }
 
 function asCliError(error: unknown, file: string): CliError {

@@ -3,6 +3,7 @@ import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord} from '../mo
 import {StateStore} from './state-store.js'
 
 export interface EnvironmentUpdate {
+  capabilities?: string[]
   minLlamactlVersion: null | string
   requiresAuth: boolean
 }
@@ -64,8 +65,11 @@ export class EnvironmentStore {
     })
   }
 
-  /** Inserts an environment or updates what its server reported. */
-  async upsert(apiUrl: string, update: EnvironmentUpdate): Promise<EnvironmentRecord> {
+  /**
+   * Inserts an environment or updates what its server reported. `use` makes it current with no
+   * current profile, in the same update (the Python llamactl's `environments add`).
+   */
+  async upsert(apiUrl: string, update: EnvironmentUpdate, options: {use?: boolean} = {}): Promise<EnvironmentRecord> {
     return this.store.update((doc) => {
       let env = doc.environments.find((e) => e.apiUrl === apiUrl)
       if (!env) {
@@ -74,7 +78,20 @@ export class EnvironmentStore {
       }
 
       Object.assign(env, update)
+      if (options.use) {
+        doc.currentEnvironment = apiUrl
+        env.currentProfile = null
+      }
+
       return env
+    })
+  }
+
+  /** Records the capabilities a server reported, for an environment probed before they were kept. */
+  async setCapabilities(apiUrl: string, capabilities: string[]): Promise<void> {
+    await this.store.update((doc) => {
+      const env = doc.environments.find((e) => e.apiUrl === apiUrl)
+      if (env) env.capabilities = capabilities
     })
   }
 

@@ -8,6 +8,8 @@ import {CliError} from '../errors.js'
 const STALE_MS = 5000
 
 export interface LockOptions {
+  /** Whether `dir` is the config dir, created when missing and checked (default); false for a directory of the user's (a .env's). */
+  configDir?: boolean
   /** How long to wait for another process to release the lock (default 30 s). */
   waitMs?: number
   /** Receives the warning about a config dir other users can write to. */
@@ -25,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * should be, a directory we can't write to) is an error at once.
  */
 export async function withFileLock<T>(dir: string, file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  await ensureConfigDir(dir, options.warn)
+  if (options.configDir !== false) await ensureConfigDir(dir, options.warn)
   const lockPath = `${file}.lock`
   const {default: lockfile} = await import('proper-lockfile')
   const waitMs = options.waitMs ?? 30_000

@@ -115,16 +115,27 @@ export async function removeAbandonedTemps(file: string): Promise<void> {
     const pid = name.startsWith(prefix) ? /^(\d+)\.[\da-z]*\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined
     if (pid === undefined || (Number(pid) !== process.pid && alive(Number(pid)))) continue
 
-    await fs.rm(path.join(dir, name), {force: true})
+    // Best effort: in a shared directory (a .env's) another user's file can't be removed by us.
+    await fs.rm(path.join(dir, name), {force: true}).catch(() => {})
   }
 }
 
+export interface AtomicWriteOptions {
+  /** The error a failure becomes (default: config_unwritable naming the file). */
+  error?: (cause: Error) => CliError
+  /** The file's mode (default 0600), set on the temp file before it is renamed into place. */
+  mode?: number
+  /** The file's owner, kept when root replaces another user's file (others can't give files away). */
+  owner?: {gid: number; uid: number}
+}
+
 /**
- * Writes JSON so that a reader sees the old or the new file, never half of one:
- * a private temp file in the same directory, flushed, then renamed over the target.
- * Call under the file's lock (withFileLock), which also makes sure the directory exists.
+ * Writes a file so that a reader sees the old or the new one, never half of one: a private temp
+ * file in the same directory (`.<name>.<pid>.<random>.tmp`, which removeAbandonedTemps sweeps
+ * when its writer dies), flushed, then renamed over the target. Call under the file's lock
+ * (withFileLock).
  */
-export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
   const temp = path.join(path.dirname(file), tempName(file, process.pid))
   let opened = false
@@ -132,7 +143,9 @@ export async function writeJsonFileAtomic(file: string, data: unknown): Promise<
     const handle = await fs.open(temp, 'wx', FILE_MODE)
     opened = true
     try {
-      await handle.writeFile(JSON.stringify(data, null, 2) + '\n', 'utf8')
+      await handle.writeFile(data)
+      if (options.owner && process.getuid?.() === 0) await handle.chown(options.owner.uid, options.owner.gid)
+      if (options.mode !== undefined && options.mode !== FILE_MODE) await handle.chmod(options.mode)
       await handle.sync()
     } finally {
       await handle.close()
@@ -141,9 +154,20 @@ export async function writeJsonFileAtomic(file: string, data: unknown): Promise<
     await fs.rename(temp, file)
   } catch (error) {
     if (opened) await fs.rm(temp, {force: true})
-    throw new CliError(`Could not write ${file}: ${(error as Error).message}`, {
-      code: 'config_unwritable',
-      suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
-    })
+    throw (
+      options.error?.(error as Error) ??
+      new CliError(`Could not write ${file}: ${(error as Error).message}`, {
+        code: 'config_unwritable',
+        suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
+      })
+    )
   }
+}
+
+/**
+ * Writes JSON so that a reader sees the old or the new file, never half of one (writeFileAtomic,
+ * mode 0600). Call under the file's lock (withFileLock), which also makes sure the directory exists.
+ */
+export async function writeJsonFileAtomic(file: string, data: unknown): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n')
 }

@@ -58,6 +58,7 @@ const optional =
 /** The fields of each record and what they must hold; fields not listed are kept as they are. */
 const ENVIRONMENT_FIELDS: Record<string, [Check, string]> = {
   apiUrl: [nonEmptyString, 'a non-empty string'],
+  capabilities: [optional((value) => Array.isArray(value) && value.every((c) => typeof c === 'string')), 'a list of strings'],
   currentProfile: [stringOrNull, 'a string or null'],
   minLlamactlVersion: [stringOrNull, 'a string or null'],
   requiresAuth: [(value) => typeof value === 'boolean', 'true or false'],

@@ -317,4 +317,46 @@ export class SecretStore {
       {warn: this.options.warn},
     )
   }
+
+  /**
+   * Stores several profiles' secrets, in order; returns the accounts written. The file store
+   * writes them all in one locked write (all or none). keytar has no batch call, so the keychain
+   * takes one setPassword each (the floor), and `stop` is asked before each: once it says so,
+   * the rest are left out. A failure removes what was written before throwing.
+   */
+  async setMany(entries: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>, stop?: () => boolean): Promise<string[]> {
+    if ((await this.resolveBackend()) === 'file') {
+      await this.updateFile((all) => {
+        for (const [account, secrets] of entries) all[account] = JSON.stringify(secrets)
+      })
+      return entries.map(([account]) => account)
+    }
+
+    const written: string[] = []
+    try {
+      for (const [account, secrets] of entries) {
+        if (stop?.()) break
+        await this.set(account, secrets)
+        written.push(account)
+      }
+    } catch (error) {
+      // All or none here too: a caller learns nothing of what was written before the failure.
+      for (const account of written) await this.delete(account).catch(() => {})
+      throw error
+    }
+
+    return written
+  }
+
+  /** Removes several profiles' secrets (see delete): from the file in one locked write. */
+  async deleteMany(accounts: readonly string[]): Promise<void> {
+    if ((await this.resolveBackend()) === 'file') {
+      await this.updateFile((all) => {
+        for (const account of accounts) delete all[account]
+      })
+      return
+    }
+
+    for (const account of accounts) await this.delete(account)
+  }
 }

@@ -108,18 +108,23 @@ export async function pickEnvironment(environments: EnvironmentRecord[], options
   )
 }
 
-/** The project of a new credential (`auth token`, `auth login`): `--project-id` checked against the account's list, else chosen. */
+/**
+ * The project of a new credential (`auth token`, `auth login`): `--project-id`, else chosen. Where
+ * the environment requires auth the id must be in the account's list and a single project is
+ * taken without asking; without auth any id goes, as in `auth project` (such a server lists
+ * only projects that already have a deployment).
+ */
 export function pickCredentialProject(
   projects: Project[],
   options: {interactive: boolean; projectId?: string; prompter: () => Promise<Prompter>},
-  takeSingle: boolean,
+  requiresAuth: boolean,
 ): Promise<string> {
   return pickProject(projects, {
-    allowUnlisted: false,
+    allowUnlisted: !requiresAuth,
     flag: '--project-id',
     interactive: options.interactive,
     prompter: options.prompter,
     requested: options.projectId,
-    takeSingle,
+    takeSingle: requiresAuth,
   })
 }

@@ -138,3 +138,75 @@ export function nameList(names: string[]): string {
 export function credentialSource(credentials: {profile: null | string; source: string}): string {
   return credentials.source === 'env' ? 'from LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID' : `profile ${credentials.profile}`
 }
+
+/*
+ * The Python llamactl 0.10 read commands' data (`-o json|yaml` of `auth get`, `environments get`,
+ * `projects get`, `organizations get`, `config`): its keys, in its order (llamactl-0.10.md).
+ */
+
+/** A profile as `auth get -o json` shows it; never a secret. */
+export interface ProfileView {
+  name: string
+  api_url: string
+  project_id: null | string
+  active: boolean
+  auth_type: 'none' | 'oidc' | 'token'
+}
+
+/** An environment as `environments get -o json` shows it. */
+export interface EnvironmentView {
+  api_url: string
+  requires_auth: boolean
+  active: boolean
+}
+
+/** A project as `projects get -o json` shows it. */
+export interface ProjectView {
+  project_id: string
+  project_name: string
+  deployment_count: number
+  active: boolean
+}
+
+/** An organization as `organizations get -o json` shows it. */
+export interface OrganizationView {
+  org_id: string
+  org_name: string
+  is_default: boolean
+  active: boolean
+}
+
+/** `config -o json`. */
+export interface ConfigView {
+  environment: null | string
+  profile: null | string
+  project_id: null | string
+  project_name: null | string
+}
+
+const AUTH_TYPE_0_10 = {'api-key': 'token', login: 'oidc', none: 'none'} as const
+
+export function profileView(profile: ProfileRecord, current: boolean): ProfileView {
+  return {name: profile.name, api_url: profile.apiUrl, project_id: profile.projectId, active: current, auth_type: AUTH_TYPE_0_10[profile.authType]}
+}
+
+export function environmentView(env: EnvironmentRecord, current: boolean): EnvironmentView {
+  return {api_url: env.apiUrl, requires_auth: env.requiresAuth, active: current}
+}
+
+/** A project the server listed; a nameless one is named by its id, as Python's ProjectSummary does. */
+export function projectView(project: {deploymentCount: number; projectId: string; projectName: null | string}, current: boolean): ProjectView {
+  return {project_id: project.projectId, project_name: project.projectName ?? project.projectId, deployment_count: project.deploymentCount, active: current}
+}
+
+export function organizationView(org: {isDefault: boolean; orgId: string; orgName: string}, active: boolean): OrganizationView {
+  return {org_id: org.orgId, org_name: org.orgName, is_default: org.isDefault, active}
+}
+
+export const yesNo = (value: boolean): string => (value ? 'yes' : 'no')
+
+/** `config` as text, as Python prints it. */
+export function configText(config: ConfigView): string {
+  const project = config.project_id && config.project_name ? `${config.project_name} (${config.project_id})` : (config.project_id ?? '(none)')
+  return [`environment:  ${config.environment ?? '(none)'}`, `profile:      ${config.profile ?? '(none)'}`, `project:      ${project}`].join('\n')
+}

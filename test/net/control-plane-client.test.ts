@@ -37,10 +37,43 @@ describe('ControlPlaneClient', () => {
   it('lists projects with the bearer key', async () => {
     const projects = await client.listProjects(key)
     expect(projects).to.deep.equal([
-      {deploymentCount: 3, projectId: 'p1', projectName: 'Demo'},
-      {deploymentCount: 0, projectId: 'p2', projectName: null},
+      {deploymentCount: 3, orgId: 'default', projectId: 'p1', projectName: 'Demo'},
+      {deploymentCount: 0, orgId: 'default', projectId: 'p2', projectName: null},
     ])
     expect(server.calls('list-projects')[0].authorization).to.equal(`Bearer ${key}`)
+  })
+
+  it("lists organizations in the server's order and scopes projects with ?org_id=", async () => {
+    server.options.organizations = [{is_default: true, org_id: 'acme', org_name: 'Acme'}, {org_id: 'globex', org_name: 'Globex'} as never]
+    expect(await client.listOrganizations(key)).to.deep.equal([
+      {isDefault: true, orgId: 'acme', orgName: 'Acme'},
+      {isDefault: false, orgId: 'globex', orgName: 'Globex'},
+    ])
+    server.setProjects(key, [{deployment_count: 1, org_id: 'globex', project_id: 'p3', project_name: 'x'}])
+    expect(await client.listProjects(key, 'a b&c')).to.deep.equal([])
+    expect(server.calls('list-projects').at(-1)?.query).to.equal('?org_id=a+b%26c')
+    expect(await client.listProjects(key, 'globex')).to.deep.equal([{deploymentCount: 1, orgId: 'globex', projectId: 'p3', projectName: 'x'}])
+  })
+
+  it('organizations as a bare list, as some servers send them', async () => {
+    const hostile = await new HostileServer((_req, res) => sendJson(res, 200, [{is_default: true, org_id: 'default', org_name: 'Default'}])).start()
+    try {
+      expect(await new ControlPlaneClient(hostile.url, {timeoutMs: 1000}).listOrganizations()).to.deep.equal([
+        {isDefault: true, orgId: 'default', orgName: 'Default'},
+      ])
+    } finally {
+      await hostile.stop()
+    }
+  })
+
+  it('organizations: 404 is "none", a wrong shape is bad_response', async () => {
+    expect(await client.listOrganizations(key)).to.equal(null)
+    server.options.organizations = [{is_default: true, org_id: 'acme', org_name: 7} as never]
+    expect((await failure(client.listOrganizations(key))).code).to.equal('bad_response')
+    server.options.organizations = [{is_default: 'yes', org_id: 'acme', org_name: 'Acme'} as never]
+    expect((await failure(client.listOrganizations(key))).code).to.equal('bad_response')
+    server.setProjects(key, [{deployment_count: 1, org_id: 5, project_id: 'p3', project_name: 'x'} as never])
+    expect((await failure(client.listProjects(key))).code).to.equal('bad_response')
   })
 
   it('turns 401 and 403 into errors carrying status and request id', async () => {
@@ -125,6 +158,18 @@ describe('ControlPlaneClient', () => {
 
     const e401 = await failure(client.listProjects('wrong'))
     expect(e401.line).to.match(/\(401, request id req-\d+\)/)
+  })
+
+  it('a project id with a control, format or line-separator character, empty or over 200 characters, is a bad answer (one line, bad_response), never taken over', async () => {
+    for (const projectId of ["p'\u001b]0;x\u0007", 'p\nCheck: ok', 'p\u202e', 'p\u2028', '', 'p'.repeat(201)]) {
+      server.setProjects(key, [{deployment_count: 0, project_id: projectId, project_name: null}])
+      const error = await failure(client.listProjects(key))
+      expect(error.code, JSON.stringify(projectId)).to.equal('bad_response')
+      expect(error.line).to.not.include(projectId || 'p'.repeat(201))
+    }
+
+    server.setProjects(key, [{deployment_count: 0, project_id: "p'`touch x`'" + 'p'.repeat(188), project_name: null}])
+    expect(await client.listProjects(key), 'printable, 200 characters: taken (the .env writer decides what it can write)').to.have.length(1)
   })
 
   it('reads a wrong type in an answer as bad_response, never as a default: requires_auth "yes" is not "no auth"', async () => {

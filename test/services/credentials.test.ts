@@ -117,11 +117,13 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     expect(warnings.find((w) => w.startsWith('LLAMA_CLOUD_BASE_URL is http://cp.internal, plain http'))).to.be.a('string')
   })
 
-  it('2. LLAMA_CLOUD_USE_PROFILE true (1, true, yes, any case) keeps the profile; other values do not', async () => {
+  it('2. LLAMA_CLOUD_USE_PROFILE true (pydantic: 1, true, t, yes, y, on, any case) keeps the profile; false or empty does not; anything else is a usage error', async () => {
     const env = {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env'}
-    for (const value of ['1', 'true', 'TRUE', 'Yes', ' yes '])
+    for (const value of ['1', 'true', 'TRUE', 'Yes', ' yes ', 't', 'Y', 'on'])
       expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('profile')
-    for (const value of ['0', 'false', 'no', '']) expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
+    for (const value of ['0', 'false', 'no', '', 'f', 'N', 'OFF'])
+      expect((await resolve({...env, LLAMA_CLOUD_USE_PROFILE: value})).source, value).to.equal('env')
+    expect((await failure(resolve({...env, LLAMA_CLOUD_USE_PROFILE: 'maybe'}))).code).to.equal('usage')
     expect(warnings.every((w) => w === OVERRIDE('ci'))).to.equal(true)
   })
 
@@ -144,13 +146,13 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     expect(warnings).to.deep.equal([])
   })
 
-  it('4. nothing: one line naming auth login, auth token and both variables', async () => {
+  it('4. nothing: one line naming the profiles there and auth use (none is current), and both variables', async () => {
     await services.profileStore.setCurrent(CP, null)
     for (const env of [{}, {LLAMA_CLOUD_API_KEY: 'llx-env'}, {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env', LLAMA_CLOUD_USE_PROFILE: '1'}]) {
       const error = await failure(resolve(env))
       expect(error.code).to.equal('no_credentials')
       expect(error.line).to.equal(
-        `No credentials: no profile is current in ${CP} and LLAMA_CLOUD_API_KEY is not set. Run \`llamactl auth login\` or \`llamactl auth token\`, or set LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID`,
+        `No credentials: no profile is current in ${CP} (it has ci, other) and LLAMA_CLOUD_API_KEY is not set. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`), or set LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID`,
       )
     }
   })

@@ -43,3 +43,37 @@ describe('EnvironmentService', () => {
     expect(warnings).to.deep.equal([])
   })
 })
+
+describe('EnvironmentService with a real test control plane', () => {
+  it('keeps the capabilities the probe reports; add with use makes it current with no current profile', async () => {
+    const {TestControlPlane, TWO_ORGANIZATIONS} = await import('../support/control-plane-server.js')
+    const {ControlPlaneClient} = await import('../../src/net/control-plane-client.js')
+    const server = await new TestControlPlane({organizations: TWO_ORGANIZATIONS}).start()
+    const temp = tempConfigDir()
+    try {
+      const state = new StateStore(temp.dir)
+      const environments = new EnvironmentStore(state)
+      const profiles = new ProfileStore(state)
+      const service = new EnvironmentService({
+        client: (url) => new ControlPlaneClient(url, {timeoutMs: 2000}),
+        environments,
+        profiles,
+        profileService: () => Promise.reject(new Error('not needed')),
+        version: '0.1.0',
+        warn: () => {},
+      })
+      const added = await service.add(server.url)
+      expect(added.capabilities).to.deep.equal(['deployments', 'organizations'])
+      expect((await environments.current()).apiUrl).to.not.equal(server.url)
+      await state.update((doc) => {
+        doc.profiles.push({apiUrl: server.url, authType: 'none', id: 'x', name: 'default', projectId: 'p1'})
+      })
+      await profiles.setCurrent(server.url, 'default')
+      await service.add(server.url, {use: true})
+      expect(await environments.current()).to.deep.include({apiUrl: server.url, currentProfile: null})
+    } finally {
+      await server.stop()
+      temp.cleanup()
+    }
+  })
+})

@@ -231,23 +231,51 @@ describe('ImportService (real profiles.db, config file and file secret store)', 
     expect(existsSync(path.join(dir, 'secrets.json'))).to.equal(false)
   })
 
-  it('removes the secrets it wrote when the import fails part-way (a secret store that fails on its second write, faked)', async () => {
+  it('removes the secrets it wrote when the import fails part-way (a keychain that fails on its second write, faked: keytar has no batch call, so one entry at a time)', async () => {
     buildProfilesDb(source, V2)
+    const stored = new Map<string, string>()
     let writes = 0
-    const failing = Object.create(secrets) as SecretStore
-    failing.set = async (account, values) => {
-      writes += 1
-      if (writes === 2) throw new CliError('The OS keychain failed to write a secret: injected', {code: 'keychain_failed'})
-      return secrets.set(account, values)
-    }
-
-    const error = await service(failing)
+    const keychain = new SecretStore({
+      dir,
+      async loadKeytar() {
+        return {
+          deletePassword: async (_service: string, account: string) => stored.delete(account),
+          getPassword: async (_service: string, account: string) => stored.get(account) ?? null,
+          async setPassword(_service: string, account: string, value: string) {
+            if (++writes === 2) throw new Error('injected')
+            stored.set(account, value)
+          },
+        }
+      },
+      mode: 'keychain',
+      warn: () => {},
+    })
+    const error = await service(keychain)
       .import()
       .catch((e: unknown) => e)
     expect((error as CliError).code).to.equal('keychain_failed')
     expect(writes).to.equal(2)
+    expect([...stored.keys()], 'entries left in the keychain').to.deep.equal([])
     expect(readSecrets(dir)).to.deep.equal({})
     expect(existsSync(path.join(dir, 'config.json'))).to.equal(false)
+  })
+
+  it('writes the secrets of the whole import in one write of secrets.json (the file store)', async () => {
+    buildProfilesDb(source, V2)
+    let writes = 0
+    const counting = Object.create(secrets) as SecretStore
+    counting.set = async () => {
+      throw new Error('one write per profile')
+    }
+
+    counting.setMany = async (entries, stop) => {
+      writes += 1
+      return secrets.setMany(entries, stop)
+    }
+
+    await service(counting).import()
+    expect(writes).to.equal(1)
+    expect(Object.keys(readSecrets(dir))).to.have.length(2)
   })
 
   it('on a first run, imports only while there is no config file (another process got there first)', async () => {

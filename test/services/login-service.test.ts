@@ -7,7 +7,7 @@ import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
 import {LoginOptions, LoginService} from '../../src/services/login-service.js'
 import type {ProfileRecord} from '../../src/stores/schema.js'
 import {secretAccount} from '../../src/stores/secret-store.js'
-import {ControlPlaneOptions} from '../support/control-plane-server.js'
+import {ControlPlaneOptions, ORG_PROJECTS, TWO_ORGANIZATIONS} from '../support/control-plane-server.js'
 import {InProcess, inProcess, rejection} from '../support/in-process.js'
 import {STAND_IN_BROWSER} from '../support/login-session.js'
 import {ALICE, BOB, TestAccount, TestOidcOptions, TestOidcProvider} from '../support/oidc-provider.js'
@@ -114,6 +114,18 @@ describe('LoginService (real oidc-provider, stand-in browser, test control plane
     const {profile} = await login(BOB, {interactive: true, prompter: prompter.factory})
     expect(profile).to.deep.include({email: BOB.email, projectId: 'p2'})
     expect(prompter.asked.map((a) => a.choices)).to.deep.equal([['Demo — p1 (3 deployments)', 'p2 (0 deployments)']])
+  })
+
+  it("on a server with organizations the choice is the default organization's projects; --project-id outside it is accepted", async () => {
+    const carol: TestAccount = {email: 'carol@example.com', name: 'Carol', projects: ORG_PROJECTS, sub: 'sub-carol'}
+    await start({accounts: [carol]}, {organizations: TWO_ORGANIZATIONS})
+    const prompter = new ScriptedPrompter(['p2 ('])
+    const {profile} = await login(carol, {interactive: true, prompter: prompter.factory})
+    expect(profile.projectId).to.equal('p2')
+    expect(prompter.asked.map((a) => a.choices)).to.deep.equal([['Demo — p1 (3 deployments)', 'p2 (0 deployments)']])
+    expect(f.server.calls('list-projects').at(-1)?.query).to.equal('?org_id=acme')
+    const again = await login(carol, {projectId: 'p3'})
+    expect(again.profile.projectId).to.equal('p3')
   })
 
   it('logging in again as the same subject updates its profile (keeping a chosen name) and revokes the previous key', async () => {

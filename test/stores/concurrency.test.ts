@@ -3,6 +3,7 @@ import {ChildProcess, spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
+import {updateDotenvFile} from '../../src/stores/dotenv-file.js'
 import {SecretStore} from '../../src/stores/secret-store.js'
 import {StateStore} from '../../src/stores/state-store.js'
 import {ROOT} from '../support/cli.js'
@@ -124,6 +125,20 @@ describe('several llamactl processes at once', () => {
     // The killed writer's lock goes stale (5 s) and is taken over; the temp file goes under it.
     await new SecretStore({dir, mode: 'file', warn: () => {}}).set('profile:next', {apiKey: 'other'})
     expect(await temps(dir)).to.deep.equal([])
+  })
+
+  it('a .env writer (auth inject) killed with the key in its temp file: the next write removes that file', async function () {
+    this.timeout(90_000)
+    const dir = path.join(f.dir, 'dotenv-killed')
+    await fs.mkdir(dir, {mode: 0o700})
+    const file = path.join(dir, '.env')
+    const key = 'llx-killed-inject-key'
+    const left = await killMidWrite('dotenv-writer.ts', [file, key], file, key)
+    expect(await temps(dir), 'the kill left the temp file').to.deep.equal([path.basename(left)])
+    // As with secrets.json: the killed writer's lock goes stale (5 s), and the temp file goes under it.
+    await updateDotenvFile(file, [['LLAMA_CLOUD_API_KEY', 'llx-next']], {secret: true})
+    expect(await temps(dir)).to.deep.equal([])
+    expect(await fs.readFile(file, 'utf8')).to.equal('LLAMA_CLOUD_API_KEY=llx-next\n')
   })
 
   it('a config.json writer killed with its temp file written: the next update removes that file', async function () {

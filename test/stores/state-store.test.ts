@@ -112,6 +112,8 @@ describe('StateStore', () => {
       ['requiresAuth: "yes"', doc({environments: [{...env, requiresAuth: 'yes'}]})],
       ['a numeric apiUrl', doc({environments: [{...env, apiUrl: 5}]})],
       ['currentProfile: 3', doc({environments: [{...env, currentProfile: 3}]})],
+      ['capabilities: "organizations"', doc({environments: [{...env, capabilities: 'organizations'}]})],
+      ['capabilities: [1]', doc({environments: [{...env, capabilities: [1]}]})],
       ['two environments with one apiUrl', doc({environments: [env, env]})],
       ['two profiles with one id', doc({profiles: [profile, {...profile, name: 'other'}]})],
       ['two profiles with one name in one environment', doc({profiles: [profile, {...profile, id: 'id-2'}]})],
@@ -134,6 +136,14 @@ describe('StateStore', () => {
         expect(await fs.readFile(store.file, 'utf8')).to.equal(text)
       })
     }
+
+    it('reads environments with and without capabilities (configs from before they were kept stay valid)', async () => {
+      await fs.mkdir(store.dir, {recursive: true})
+      const other = {...env, apiUrl: 'http://127.0.0.1:8000', capabilities: ['organizations']}
+      await fs.writeFile(store.file, JSON.stringify(doc({environments: [env, other]})))
+      const read = await store.read()
+      expect(read.environments.map((e) => e.capabilities)).to.deep.equal([undefined, ['organizations']])
+    })
 
     it('still reads a valid config with fields it does not know, and a hand-made schema-0 one', async () => {
       await fs.mkdir(store.dir, {recursive: true})

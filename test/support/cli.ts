@@ -20,6 +20,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv
   /** Written to the child's stdin, which is then closed. */
   input?: string
+  /** Start bin/run.js itself, through its `#!` line, as a shell would (default: `node -- bin/run.js`). */
+  shebang?: boolean
   /** Hard bound on the child's run time. */
   timeoutMs?: number
 }
@@ -39,7 +41,9 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
   // An undefined value removes the variable from the child's environment.
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...args], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+    // `--` as in bin/run.js's `#!` line: node must not read the command's arguments (see there).
+    const [file, argv] = options.shebang ? [RUN_JS, args] : [process.execPath, ['--', RUN_JS, ...args]]
+    const child = spawn(file, argv, {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

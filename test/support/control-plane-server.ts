@@ -6,8 +6,17 @@ import {closeServer, listenOnLoopback, trackSockets} from './loopback.js'
 /** A project as the server lists it (wire format of docs/control-plane-api.md). */
 export interface WireProject {
   deployment_count: number
+  /** The organization (`"default"` when absent, as the server's schema defaults it). */
+  org_id?: string
   project_id: string
   project_name: null | string
+}
+
+/** An organization as `/organizations` lists it. */
+export interface WireOrganization {
+  is_default: boolean
+  org_id: string
+  org_name: string
 }
 
 export interface Identity {
@@ -33,6 +42,11 @@ export interface ControlPlaneOptions {
   minLlamactlVersion?: null | string
   /** Answer the OIDC discovery endpoint; 404 when absent, as a server without browser login. */
   oidc?: {clientId: string; discoveryUrl: string}
+  /**
+   * Organizations: the version document lists the `organizations` capability, `/organizations`
+   * answers with these, and `list-projects?org_id=` filters by them. Absent: neither (404).
+   */
+  organizations?: WireOrganization[]
   requiresAuth?: boolean
   /** Projects listed without auth (environments that don't require it). */
   publicProjects?: WireProject[]
@@ -42,6 +56,12 @@ export interface ControlPlaneOptions {
    * pass, so this is how a control sequence reaches an error line through a header.
    */
   requestId?: string
+  /**
+   * Where answers carry their request id: the `x-request-id` header (default), the
+   * `x-correlation-id` header, or, as the open-source control plane does, no header and a 5xx
+   * body of `{"detail": "Internal server error", "correlation_id": …}`.
+   */
+  requestIdIn?: 'body' | 'x-correlation-id' | 'x-request-id'
   version?: string
 }
 
@@ -50,7 +70,22 @@ export interface LoggedRequest {
   body?: unknown
   method: string
   path: string
+  /** The query string (`?org_id=…`), or empty. */
+  query?: string
 }
+
+/** Two organizations; `acme` is the default (listed second, so "the first" is not the rule). */
+export const TWO_ORGANIZATIONS: WireOrganization[] = [
+  {is_default: false, org_id: 'globex', org_name: 'Globex'},
+  {is_default: true, org_id: 'acme', org_name: 'Acme'},
+]
+
+/** Projects in TWO_ORGANIZATIONS: p1 and p2 in the default one, p3 outside it. */
+export const ORG_PROJECTS: WireProject[] = [
+  {deployment_count: 3, org_id: 'acme', project_id: 'p1', project_name: 'Demo'},
+  {deployment_count: 0, org_id: 'acme', project_id: 'p2', project_name: null},
+  {deployment_count: 1, org_id: 'globex', project_id: 'p3', project_name: 'Outside'},
+]
 
 export const DEMO_PROJECTS: WireProject[] = [
   {deployment_count: 3, project_id: 'p1', project_name: 'Demo'},
@@ -143,11 +178,14 @@ export class TestControlPlane {
       body = text
     }
 
-    this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname})
+    this.requests.push({authorization: req.headers.authorization, body, method: req.method ?? 'GET', path: url.pathname, query: url.search})
     const requestId = this.options.requestId ?? `req-${this.requests.length}`
+    const idIn = this.options.requestIdIn ?? 'x-request-id'
+    const idHeader = idIn === 'body' ? {} : {[idIn]: requestId}
     const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, {'content-type': 'application/json', 'x-request-id': requestId})
-      res.end(payload === undefined ? '' : JSON.stringify(payload))
+      res.writeHead(status, {'content-type': 'application/json', ...idHeader})
+      const body = idIn === 'body' && status >= 500 ? {correlation_id: requestId, detail: 'Internal server error'} : payload
+      res.end(body === undefined ? '' : JSON.stringify(body))
     }
 
     const rule = this.faults.find((f) => (!f.path || url.pathname.includes(f.path)) && (!f.method || f.method === req.method))
@@ -155,7 +193,7 @@ export class TestControlPlane {
       if (rule.times !== undefined && --rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1)
       switch (rule.fault.kind) {
         case 'badJson': {
-          res.writeHead(200, {'content-type': 'application/json', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'application/json', ...idHeader})
           res.end('{"projects": [')
           return
         }
@@ -165,7 +203,7 @@ export class TestControlPlane {
         }
 
         case 'notVersionDocument': {
-          res.writeHead(200, {'content-type': 'text/html', 'x-request-id': requestId})
+          res.writeHead(200, {'content-type': 'text/html', ...idHeader})
           res.end('<html>hello</html>')
           return
         }
@@ -188,7 +226,7 @@ export class TestControlPlane {
     const requiresAuth = this.options.requiresAuth ?? true
     if (req.method === 'GET' && pathname === '/api/v1beta1/deployments-public/version') {
       return send(200, {
-        capabilities: ['deployments'],
+        capabilities: this.options.organizations ? ['deployments', 'organizations'] : ['deployments'],
         min_llamactl_version: this.options.minLlamactlVersion ?? null,
         requires_auth: requiresAuth,
         version: this.options.version ?? '0.4.2',
@@ -202,8 +240,17 @@ export class TestControlPlane {
 
     const identity = await this.authenticate(req)
     if (req.method === 'GET' && pathname === '/api/v1beta1/deployments/list-projects') {
-      if (identity) return send(200, {projects: identity.projects})
-      if (!requiresAuth && !req.headers.authorization) return send(200, {projects: this.options.publicProjects ?? DEMO_PROJECTS})
+      const orgId = url.searchParams.get('org_id')
+      const inOrg = (projects: WireProject[]) => (orgId === null ? projects : projects.filter((p) => (p.org_id ?? 'default') === orgId))
+      if (identity) return send(200, {projects: inOrg(identity.projects)})
+      // Like the open-source control plane: without auth, no key is checked, any key "works".
+      if (!requiresAuth) return send(200, {projects: inOrg(this.options.publicProjects ?? DEMO_PROJECTS)})
+      return send(401, {detail: 'Invalid or expired token'})
+    }
+
+    if (req.method === 'GET' && pathname === '/api/v1beta1/deployments/organizations') {
+      if (!this.options.organizations) return send(404, {detail: 'Not Found'})
+      if (identity || !requiresAuth) return send(200, {organizations: this.options.organizations})
       return send(401, {detail: 'Invalid or expired token'})
     }
 

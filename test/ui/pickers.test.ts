@@ -7,10 +7,10 @@ import {rejection} from '../support/in-process.js'
 import {ScriptedPrompter} from '../support/scripted-prompter.js'
 
 const DEMO: Project[] = [
-  {deploymentCount: 3, projectId: 'p1', projectName: 'Demo'},
-  {deploymentCount: 1, projectId: 'p2', projectName: null},
+  {deploymentCount: 3, orgId: 'default', projectId: 'p1', projectName: 'Demo'},
+  {deploymentCount: 1, orgId: 'default', projectId: 'p2', projectName: null},
 ]
-const SOLO: Project[] = [{deploymentCount: 0, projectId: 'solo', projectName: 'solo'}]
+const SOLO: Project[] = [{deploymentCount: 0, orgId: 'default', projectId: 'solo', projectName: 'solo'}]
 
 describe('pickers', () => {
   describe('pickProject', () => {
@@ -75,7 +75,7 @@ describe('pickers', () => {
       expect(prompter.asked).to.deep.equal([
         {choices: ['Demo — p1 (3 deployments)', 'p2 (1 deployment)'], initial: undefined, kind: 'select', message: 'Choose a project'},
       ])
-      expect(projectLabel({deploymentCount: 0, projectId: 'p3', projectName: 'p3'})).to.equal('p3 (0 deployments)')
+      expect(projectLabel({deploymentCount: 0, orgId: 'default', projectId: 'p3', projectName: 'p3'})).to.equal('p3 (0 deployments)')
     })
 
     it('where unlisted ids are allowed, offers "Enter a project ID…" and takes the typed id, trimmed', async () => {

@@ -38,12 +38,6 @@ describe('terminal-text', () => {
     expect(visibleLines('a\u001B\nb\r\nc')).to.equal(String.raw`a\u001b` + '\n' + String.raw`b\u000d` + '\nc')
   })
 
-  it('makes bidi embeddings, overrides and isolates and the line and paragraph separators visible too', () => {
-    expect(visible('a\u202Eb\u2066c\u2069d')).to.equal(String.raw`a\u202eb\u2066c\u2069d`)
-    expect(visible('\u2028\u2029\u202A\u202B\u202C\u202D\u2067\u2068')).to.equal(String.raw`\u2028\u2029\u202a\u202b\u202c\u202d\u2067\u2068`)
-    expect(visible('\u200Eleft-to-right mark kept\u2030')).to.equal('\u200Eleft-to-right mark kept\u2030')
-  })
-
   it('jsonText writes DEL and C1 controls as \\u escapes: no raw byte a terminal would run, the same data when parsed', () => {
     const data = {id: 'req\u009B31m\u007F\u0085', ok: 'Zoë \u202E'}
     const text = jsonText(data)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../flags.js'
+import {interactiveFlag, parseProjectId} from '../../flags.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthLogin extends BaseCommand<ProfileJson> {
@@ -21,7 +21,11 @@ export default class AuthLogin extends BaseCommand<ProfileJson> {
     browser: Flags.boolean({allowNo: true, default: true, description: 'Open the verification URL in a browser (--no-browser only prints it)'}),
     interactive: interactiveFlag,
     name: Flags.string({description: 'Profile name (default: your email)'}),
-    'project-id': Flags.string({aliases: ['project'], description: 'Project to make active (must be one your account can use) (alias: --project)'}),
+    'project-id': Flags.string({
+      aliases: ['project'],
+      parse: parseProjectId,
+      description: 'Project to make active (must be one your account can use) (alias: --project)',
+    }),
   }
 
   async run(): Promise<ProfileJson> {

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag, profileFlag} from '../../flags.js'
+import {interactiveFlag, parseProjectId, profileFlag} from '../../flags.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
 
 export default class AuthProject extends BaseCommand<ProfileJson> {
@@ -13,7 +13,7 @@ export default class AuthProject extends BaseCommand<ProfileJson> {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> p2 --profile ci',
   ]
-  static override args = {project_id: Args.string({description: 'Project ID'})}
+  static override args = {project_id: Args.string({description: 'Project ID', parse: parseProjectId})}
   static override flags = {
     interactive: interactiveFlag,
     profile: {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {interactiveFlag} from '../../flags.js'
+import {interactiveFlag, parseProjectId} from '../../flags.js'
 import {UsageError} from '../../errors.js'
 import {readSecretFromStdin} from '../../ui/read-stdin.js'
 import {profileJson, ProfileJson} from '../../ui/views.js'
@@ -28,7 +28,11 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
     'api-key': Flags.string({description: 'API key, or - to read it from stdin'}),
     interactive: interactiveFlag,
     name: Flags.string({description: "Profile name (default: the key's redacted form)"}),
-    'project-id': Flags.string({aliases: ['project'], description: 'Project to make active (must be one the key can use) (alias: --project)'}),
+    'project-id': Flags.string({
+      aliases: ['project'],
+      parse: parseProjectId,
+      description: 'Project to make active (must be one the key can use) (alias: --project)',
+    }),
   }
 
   async run(): Promise<ProfileJson> {

@@ -1,8 +1,12 @@
 import {expect} from 'chai'
 
-import {Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 
-/** The Python llamactl 0.10 names (credentials.md): the same commands and flags under their old names. */
+/**
+ * The Python llamactl 0.10 names (llamactl-0.10.md): `auth get`/`auth use` are commands of their
+ * own (with 0.10's shapes), `auth env get`/`auth env use` never existed, and `--project` is
+ * `--project-id`.
+ */
 describe('the Python llamactl 0.10 names', () => {
   let f: Fixture
   beforeEach(async () => {
@@ -10,34 +14,35 @@ describe('the Python llamactl 0.10 names', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('auth get = auth list, auth use = auth switch, and --project = --project-id', async () => {
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project', 'p2', '--name', 'one']))
-    ok(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p1', '--name', 'two']))
-    expect(json(ok(await f.run(['auth', 'get', '--json'])))).to.deep.equal(json(ok(await f.run(['auth', 'list', '--json']))))
-    expect(json(ok(await f.run(['auth', 'use', 'one', '--json'])))).to.deep.include({current: true, name: 'one', projectId: 'p2'})
-    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles.find((p: {current: boolean}) => p.current).name).to.equal('one')
+  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', async () => {
+    fails(await f.run(['auth', 'env', 'get']), 2, /"llamactl auth env get" is not a llamactl command/)
+    fails(await f.run(['auth', 'env', 'use', f.server.url]), 2, /"llamactl auth env use" is not a llamactl command/)
+    for (const id of ['list', 'switch', 'get', 'use', 'env list', 'env switch'])
+      expect(ok(await f.run(['auth', ...id.split(' '), '--help'])).stdout, id).not.to.include('ALIASES')
   })
 
-  it('auth env get = auth env list, auth env use = auth env switch', async () => {
-    expect(json(ok(await f.run(['auth', 'env', 'get', '--json'])))).to.deep.equal(json(ok(await f.run(['auth', 'env', 'list', '--json']))))
-    expect(json(ok(await f.run(['auth', 'env', 'use', 'https://api.cloud.llamaindex.ai', '--json'])))).to.include({
-      apiUrl: 'https://api.cloud.llamaindex.ai',
-      current: true,
-    })
-    expect(json(ok(await f.run(['auth', 'env', 'use', f.server.url, '--json'])))).to.include({apiUrl: f.server.url, current: true})
+  it('auth --help lists each command once; llamactl --help shows the new topics and config', async () => {
+    const rows = ok(await f.run(['auth', '--help']))
+      .stdout.split('COMMANDS\n')[1]
+      .split('\n')
+      .map((line) => /^ {2}(auth \w+)/.exec(line)?.[1])
+      .filter(Boolean)
+    expect(rows).to.deep.equal([...new Set(rows)])
+    expect(rows).to.include.members(['auth get', 'auth list', 'auth use', 'auth switch'])
+    const root = ok(await f.run(['--help'])).stdout
+    for (const topic of ['auth', 'environments', 'organizations', 'projects']) expect(root).to.match(new RegExp(`^ {2}${topic} +\\S`, 'm'))
+    expect(root).to.match(/^ {2}config +Show the current environment, profile and project$/m)
   })
 
-  it('help shows them as aliases, and --project in the --project-id help', async () => {
-    for (const [id, alias] of [
-      ['list', 'get'],
-      ['switch', 'use'],
-      ['env list', 'env get'],
-      ['env switch', 'env use'],
-    ]) {
-      const help = ok(await f.run(['auth', ...id.split(' '), '--help']))
-      expect(help.stdout, id).to.match(new RegExp(`ALIASES\\n  \\$ llamactl auth ${alias}\\n`))
-    }
+  it('unknown commands of the new topics are one redacted line (exit 2), as under auth', async () => {
+    const pasted = 'llx-0123456789abcdef0123456789abcdef'
+    const result = await f.run(['projects', pasted])
+    fails(result, 2, /^Error: "llamactl projects llx-01\*+cdef" is not a llamactl command/)
+    expect(result.stderr + result.stdout).not.to.include(pasted)
+    fails(await f.run(['environments', 'gt']), 2, /Did you mean `llamactl environments get`\?/)
+  })
 
+  it('--project is --project-id in help', async () => {
     for (const id of ['token', 'login', 'status', 'inject', 'exec'])
       expect(ok(await f.run(['auth', id, '--help'])).stdout, id).to.match(/--project-id=<value>[^\n]*\n?[^\n]*alias:\s+--project\)/)
   })

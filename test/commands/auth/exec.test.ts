@@ -84,7 +84,8 @@ describe('auth exec', function () {
     expect(result.stdout).to.equal('LINE ONE\nLINE TWO\n')
   })
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  // SIGHUP (the terminal closed) and SIGQUIT: without forwarding, llamactl died and left the command running with the key.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const)
     it(`forwards ${signal} to the command (no terminal) and passes on how it ended`, async () => {
       const run = start(TRAP(signal))
       await run.ready

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {constants} from 'node:os'
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliResult, RUN_JS, runCli, tempConfigDir} from '../../support/cli.js'
@@ -90,6 +91,57 @@ describe('taking over the Python llamactl: profiles.db', function () {
       const second = ok(await run(['auth', 'list']))
       expect(second.stderr).to.equal('')
       expect(fingerprint(source)).to.deep.equal(before)
+    })
+
+    /** A profiles.db that makes https://evil.example current, as another user would plant it. */
+    const PLANTED: ProfilesDbSpec = {
+      environments: [{api_url: 'https://evil.example', min_llamactl_version: null, requires_auth: 1}],
+      profiles: [{api_key: API_KEY, api_url: 'https://evil.example', name: 'planted', project_id: 'p1'}],
+      settings: {current_environment_api_url: 'https://evil.example', current_profile: 'planted'},
+    }
+
+    for (const [what, plant, reason] of [
+      ['one group and others can write to (0666)', () => chmodSync(source, 0o666), /other users can write to it \(mode 0666\)/],
+      ['one of another user (nobody, by chown: as root only)', () => chownSync(source, 65_534, 65_534), /it belongs to another user \(uid 65534\)/],
+    ] as const)
+      it(`a profiles.db that is ${what} is not imported on a first run: one warning naming auth import --from, nothing written`, async function () {
+        if (what.includes('root only') && process.getuid?.() !== 0) this.skip()
+        buildProfilesDb(source, PLANTED)
+        plant()
+        const before = fingerprint(source)
+        for (let i = 0; i < 2; i++) {
+          const result = ok(await run(['auth', 'env', 'list', '--json']))
+          expect(json(result).environments.map((e: {apiUrl: string}) => e.apiUrl)).to.not.include('https://evil.example')
+          expect(lines(result.stderr)).to.have.length(1)
+          expect(lines(result.stderr)[0]).to.match(reason)
+          expect(lines(result.stderr)[0]).to.match(
+            new RegExp(
+              `^Warning: ${source.replaceAll('.', '\\.')} was not imported: .*If it is, run \`llamactl auth import --from ${source.replaceAll('.', '\\.')}\`$`,
+            ),
+          )
+        }
+
+        expect(readdirSync(dir).filter((name) => name !== 'config.json')).to.deep.equal(['profiles.db'])
+        expect(fingerprint(source)).to.deep.equal(before)
+        // Asked for by name, it is imported.
+        ok(await run(['auth', 'import', '--from', source]))
+        expect(json(ok(await run(['auth', 'list', '--json']))).environment).to.equal('https://evil.example')
+      })
+
+    it("a profiles.db 0664 in the user's private group (gid = uid: one group per user, umask 002) is imported on a first run; 0664 in another group is not", async function () {
+      if (process.getuid?.() !== process.getgid?.()) this.skip()
+      buildProfilesDb(source, V2)
+      chmodSync(source, 0o664)
+      const imported = ok(await run(['auth', 'list', '--json']))
+      expect(lines(imported.stderr)[0]).to.match(SUMMARY)
+      expect(json(imported).profiles).to.have.length(2)
+      if (process.getuid?.() !== 0) return
+      rmSync(path.join(dir, 'config.json'))
+      rmSync(path.join(dir, 'secrets.json'))
+      chownSync(source, 0, 65_534) // group nogroup: nobody may write it
+      const refused = ok(await run(['auth', 'list', '--json']))
+      expect(lines(refused.stderr)).to.have.length(1)
+      expect(lines(refused.stderr)[0]).to.match(/was not imported: other users can write to it \(mode 0664\)/)
     })
 
     it('imports once when two CLI processes start at once (under the config lock)', async () => {
@@ -417,6 +469,83 @@ describe('taking over the Python llamactl: profiles.db', function () {
       // It was the imported refresh token that was spent: the provider has consumed it.
       const spent = (await op.provider.RefreshToken.find(tokens.refreshToken!)) as undefined | {consumed?: unknown}
       expect(spent === undefined || Boolean(spent.consumed), 'the imported refresh token is consumed').to.equal(true)
+    })
+  })
+
+  describe('at scale and under interruption (file store)', () => {
+    /** `n` API-key profiles of the default environment. */
+    const many = (n: number): ProfilesDbSpec => ({
+      profiles: Array.from({length: n}, (_, i) => ({api_key: `llx-many-${i}-abcdefghijklmnop`, api_url: PY_DEFAULT_API_URL, name: `p-${i}`, project_id: 'p1'})),
+    })
+
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+      it(`${signal} during a first-run import of 10,000 rows, as the secrets are written: no key left behind, no profile, no lock, exit 128 + its number; the next run imports all once`, async function () {
+        this.timeout(120_000)
+        buildProfilesDb(source, many(10_000))
+        let interrupted = false
+        // The signal goes out when the secrets file's lock appears (inotify); a run that finished before it arrived is tried again (bounded).
+        for (let attempt = 0; attempt < 3 && !interrupted; attempt++) {
+          for (const name of readdirSync(dir)) if (name !== 'profiles.db') rmSync(path.join(dir, name), {force: true, recursive: true})
+          const child = spawn(process.execPath, ['--', RUN_JS, 'auth', 'list', '--json'], {
+            env: {...process.env, ...env()},
+            stdio: ['ignore', 'ignore', 'pipe'],
+          })
+          let stderr = ''
+          child.stderr.on('data', (d) => (stderr += d))
+          const watcher = watch(dir, (_event, name) => {
+            if (name === 'secrets.json.lock') child.kill(signal)
+          })
+          const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+          const [code] = await new Promise<[null | number, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])))
+          clearTimeout(timer)
+          watcher.close()
+          expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'))).to.deep.equal([])
+          const keys = Object.keys(readSecrets(dir)).length
+          const profiles = existsSync(path.join(dir, 'config.json')) ? readConfig(dir).profiles.length : 0
+          // All or nothing. Whole: the signal came after the config was written (then it still ends the process), or never.
+          if (keys === 10_000 && profiles === 10_000) continue
+          expect(code, stderr).to.equal(128 + constants.signals[signal])
+          expect({keys, profiles}, 'what the interrupted import left').to.deep.equal({keys: 0, profiles: 0})
+          interrupted = true
+        }
+
+        expect(interrupted, 'no run was interrupted mid-import in 3 tries').to.equal(true)
+        const next = ok(await run(['auth', 'list', '--json'], {}))
+        expect(json(next).profiles).to.have.length(10_000)
+        expect(Object.keys(readSecrets(dir))).to.have.length(10_000)
+        expect(new Set(readConfig(dir).profiles.map((p) => p.name)).size).to.equal(10_000)
+      })
+
+    it('writes the secrets of an import in one write: 10,000 profiles in under 30 s, with one summary warning for many skipped rows', async function () {
+      this.timeout(120_000)
+      const spec = many(10_000)
+      // 50 rows with a project id that is not printable text are skipped: one line sums them up.
+      spec.profiles!.push(...Array.from({length: 50}, (_, i) => ({api_key: null, api_url: LOCAL, name: `dup-${i}`, project_id: 'p\u0001'})))
+      buildProfilesDb(source, spec)
+      const start = Date.now()
+      const result = ok(await run(['auth', 'import', '--json'], {}))
+      expect(Date.now() - start).to.be.lessThan(30_000)
+      expect(json(result).profiles.added).to.have.length(10_000)
+      expect(json(result).profiles.skipped).to.have.length(50)
+      expect(lines(result.stderr)).to.deep.equal([
+        'Warning: Skipped 50 rows of profiles.db: its project id is not printable text (50). `llamactl auth import --dry-run --json` lists them',
+      ])
+      expect(Object.keys(readSecrets(dir))).to.have.length(10_000)
+    })
+
+    it('a 5 MB api_key row is skipped with a warning (keys are capped at 4096 characters); the other rows come over', async () => {
+      buildProfilesDb(source, {
+        profiles: [
+          {api_key: 'llx-' + 'k'.repeat(5 * 1024 * 1024), api_url: PY_DEFAULT_API_URL, name: 'huge', project_id: 'p1'},
+          {api_key: 'llx-' + 'k'.repeat(4092), api_url: PY_DEFAULT_API_URL, name: 'at-the-cap', project_id: 'p1'},
+        ],
+      })
+      const result = ok(await run(['auth', 'import', '--json']))
+      expect(json(result).profiles.added.map((p: {name: string}) => p.name)).to.deep.equal(['at-the-cap'])
+      expect(lines(result.stderr)).to.deep.equal([
+        `Warning: Skipped profile "huge" of ${PY_DEFAULT_API_URL}: its API key is longer than 4096 characters (not a key)`,
+      ])
+      expect(Object.values(readSecrets(dir)).map((s) => s.apiKey?.length)).to.deep.equal([4096])
     })
   })
 

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
@@ -39,14 +40,23 @@ describe('auth inject', () => {
     expect(result.stdout + result.stderr).to.not.include(f.key)
   })
 
-  it('-f and --file create a new file; --env-file names an existing one (node rejects --env-file naming a missing file before llamactl starts)', async () => {
-    ok(await f.run(['auth', 'inject', '--file', 'a.env'], {cwd: work}))
-    ok(await f.run(['auth', 'inject', '--env-file', 'a.env', '--project-id', 'p2'], {cwd: work}))
+  it("--env-file, -f and --file name the file, a missing one included: started through its #! line, node never reads the command's --env-file (exit 0, file created)", async () => {
+    ok(await f.run(['auth', 'inject', '--env-file', 'b.env'], {cwd: work, shebang: true}))
+    expect(readFileSync(path.join(work, 'b.env'), 'utf8')).to.include(`LLAMA_CLOUD_API_KEY=${f.key}\n`)
+    ok(await f.run(['auth', 'inject', '--file', 'a.env'], {cwd: work, shebang: true}))
+    ok(await f.run(['auth', 'inject', '-f', 'a.env', '--project-id', 'p2'], {cwd: work, shebang: true}))
     expect(readFileSync(path.join(work, 'a.env'), 'utf8')).to.include('LLAMA_AGENTS_PROJECT_ID=p2\n')
-    // Node 20 to 26 at least: exit 9 from node itself. Should a node stop doing that, the file is simply created.
-    const missing = await f.run(['auth', 'inject', '--env-file', 'b.env'], {cwd: work})
-    if (missing.code === 9) expect(missing.stderr).to.match(/^\S*node: b\.env: not found\n$/)
-    else expect(ok(missing) && readFileSync(path.join(work, 'b.env'), 'utf8')).to.include('LLAMA_CLOUD_API_KEY=')
+  })
+
+  it('--env-file naming a .env with NODE_OPTIONS=--require ./x.cjs: x.cjs never runs, the file gets the variables', async () => {
+    writeFileSync(path.join(work, 'x.cjs'), "require('node:fs').writeFileSync(__dirname + '/ran', 'x.cjs ran')\n")
+    writeFileSync(path.join(work, '.env'), 'NODE_OPTIONS=--require ./x.cjs\n', {mode: 0o600})
+    ok(await f.run(['auth', 'inject', '--env-file', '.env'], {cwd: work, shebang: true}))
+    ok(await f.run(['auth', 'inject', '--env-file=.env'], {cwd: work, shebang: true}))
+    expect(existsSync(path.join(work, 'ran')), 'x.cjs ran inside llamactl').to.equal(false)
+    expect(readFileSync(path.join(work, '.env'), 'utf8')).to.equal(
+      `NODE_OPTIONS=--require ./x.cjs\nLLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p1\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`,
+    )
   })
 
   it('into a file with comments, export lines, quoted values, CRLF and no final newline: only the three lines change, everything else byte for byte', async () => {
@@ -60,15 +70,73 @@ describe('auth inject', () => {
     expect(readdirSync(work)).to.deep.equal(['.env'])
   })
 
-  it('an existing file others can read keeps its mode, with a warning', async () => {
+  it('an existing file others can read: refused with one line, nothing written; --allow-shared-file writes it, keeps its mode, and warns', async () => {
     const file = path.join(work, '.env')
     writeFileSync(file, 'X=1\n')
     chmodSync(file, 0o644)
-    const result = ok(await f.run(['auth', 'inject', '--env-file', file]))
-    expect(statSync(file).mode & 0o777).to.equal(0o644)
-    expect(result.stderr.split('\n')[0]).to.equal(
-      `Warning: ${file} can be read by other users (mode 0644) and now holds an API key. Make it private: chmod 600 ${file}`,
+    const refused = await f.run(['auth', 'inject', '--env-file', file])
+    fails(
+      refused,
+      1,
+      new RegExp(`^Error: ${file.replaceAll('.', '\\.')} can be read by other users \\(mode 0644\\), so llamactl won't write the API key into it\\. `),
     )
+    expect(readFileSync(file, 'utf8')).to.equal('X=1\n')
+    const result = ok(await f.run(['auth', 'inject', '--env-file', file, '--allow-shared-file']))
+    expect(statSync(file).mode & 0o777).to.equal(0o644)
+    expect(readFileSync(file, 'utf8')).to.include(`LLAMA_CLOUD_API_KEY=${f.key}\n`)
+    expect(result.stderr.split('\n')[0]).to.equal(`Warning: ${file} can be read by other users (mode 0644) and now holds an API key (--allow-shared-file)`)
+  })
+
+  it('.env a symbolic link to a 0666 file of another user in a 0777 directory: refused with one line naming that file, which stays as it was', async function () {
+    // As root, the other user is nobody (chown); without root no such file can be made.
+    if (process.getuid?.() !== 0) this.skip()
+    const shared = path.join(f.dir, 'shared')
+    mkdirSync(shared)
+    chmodSync(shared, 0o777)
+    const target = path.join(shared, 'victim.env')
+    writeFileSync(target, 'THEIRS=1\n')
+    chmodSync(target, 0o666)
+    chownSync(target, 65_534, 65_534)
+    symlinkSync(target, path.join(work, '.env'))
+    const result = await f.run(['auth', 'inject'], {cwd: work})
+    fails(
+      result,
+      1,
+      new RegExp(
+        `^Error: ${target.replaceAll('.', '\\.')} \\(where ${path.join(work, '.env').replaceAll('.', '\\.')} leads\\) belongs to another user \\(uid 65534\\)`,
+      ),
+    )
+    expect(readFileSync(target, 'utf8')).to.equal('THEIRS=1\n')
+    expect(statSync(target).mode & 0o777).to.equal(0o666)
+    expect(readdirSync(shared)).to.deep.equal(['victim.env'])
+    expect(result.stderr).to.not.include(f.key)
+  })
+
+  it("a project id that would run a command when sourced (p'`touch x`'): refused with one line, the file untouched; others are written so that bash, sh and zsh take them literally", async function () {
+    this.timeout(30_000)
+    const file = path.join(work, '.env')
+    writeFileSync(file, 'X=1\n', {mode: 0o600})
+    const refused = await f.run(['auth', 'inject', '--project-id', "p'`touch x`'"], {cwd: work})
+    fails(refused, 1, /^Error: The value of LLAMA_AGENTS_PROJECT_ID can't be written to a dotenv file so that shells take it literally/)
+    expect(readFileSync(file, 'utf8')).to.equal('X=1\n')
+    for (const projectId of ["p'x; touch x", 'p $(touch x) `touch x`', 'p"; touch x; "']) {
+      ok(await f.run(['auth', 'inject', '--project-id', projectId], {cwd: work}))
+      for (const shell of ['bash', 'sh', 'zsh']) {
+        const out = execFileSync(shell, ['-c', 'set -a; . ./.env; printf %s "$LLAMA_AGENTS_PROJECT_ID"'], {cwd: work, encoding: 'utf8', timeout: 10_000})
+        expect(out, `${shell}: ${projectId}`).to.equal(projectId)
+      }
+    }
+
+    expect(existsSync(path.join(work, 'x')), 'a command ran').to.equal(false)
+  })
+
+  it('a --project-id with a control character or over 200 characters: a usage error (exit 2), nothing written', async () => {
+    for (const projectId of ['p\u001b[31mred', 'p\nLLAMA_CLOUD_API_KEY=x', 'p'.repeat(201), '']) {
+      const result = await f.run(['auth', 'inject', '--project-id', projectId], {cwd: work})
+      fails(result, 2, /^Error: Parsing --project-id; it is not a project id \(1 to 200 printable characters\)/)
+    }
+
+    expect(readdirSync(work)).to.deep.equal([])
   })
 
   it('with the variables, writes those (after the override warning)', async () => {

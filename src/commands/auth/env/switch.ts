@@ -8,9 +8,7 @@ import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override summary = 'Switch the current environment'
   static override description =
-    "Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached."
-  // The Python llamactl 0.10 name.
-  static override aliases = ['auth:env:use']
+    "Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached. `environments use` is the Python llamactl 0.10 name."
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of a known environment (see `auth env list`)'})}
   static override flags = {interactive: interactiveFlag}
@@ -29,6 +27,8 @@ export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
     const environmentService = await this.services.environmentService()
     const env = await environmentService.switch(apiUrl)
     this.say(`Switched to ${env.apiUrl}${env.currentProfile ? ` (profile ${env.currentProfile})` : ''}.`)
+    if (env.currentProfile === null && (await this.services.profileStore.list(apiUrl)).length > 0)
+      this.say('No profile is current here; choose one with `llamactl auth use` (or `llamactl auth switch`).')
     return environmentJson(env, true)
   }
 }

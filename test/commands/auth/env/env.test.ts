@@ -49,7 +49,7 @@ describe('auth env', () => {
   it('add warns when the server needs a newer llamactl', async () => {
     other.options.minLlamactlVersion = '99.0.0'
     const result = ok(await f.run(['auth', 'env', 'add', other.url]))
-    expect(result.stderr).to.match(/Warning: .*requires llamactl 99\.0\.0 or newer; this is 0\.1\.0/)
+    expect(result.stderr).to.match(/Warning: .*requires llamactl 99\.0\.0 or newer; this is 0\.10\.3/)
   })
 
   it('add refuses a server that is down, or not a control plane, and stores nothing', async () => {

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {isLoopback, isSecureUrl, normalizeApiUrl} from '../../src/net/api-url.js'
+import {isLoopback, isSecureUrl, normalizeApiUrl} from '../src/api-url.js'
 
 describe('normalizeApiUrl', () => {
   it('removes trailing slashes, query and fragment', () => {

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from './errors.js'
 
 /** Whether a URL points at this machine (127.0.0.0/8, ::1, localhost), where plain http can't be overheard. */
 export function isLoopback(url: URL): boolean {

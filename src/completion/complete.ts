@@ -1,0 +1,679 @@
+import {readdirSync, readFileSync, realpathSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+/**
+ * The completer behind the shell scripts of `completion generate`, run by the shell at each TAB:
+ *   node complete.js ROOT bash LINE WORDBREAKS     (the line up to the cursor; bash's own words split URLs)
+ *   node complete.js ROOT zsh|fish -- WORD... CURRENT
+ *   node complete.js ROOT powershell -- :CURRENT WORD...
+ * It prints one completion per line (bash: the text readline inserts; the others: value TAB
+ * description) and nothing else: no error ever reaches the prompt, and a server-backed completion
+ * that takes longer than 2 s ends with nothing.
+ *
+ * Commands, topics and flags come from the CLI's manifests; profile names and environment URLs
+ * from the config file; project and organization ids from the control plane (server-values.ts,
+ * loaded only for them). One file with only node: imports, no oclif: a TAB costs little more
+ * than starting Node (each extra module is a measurable part of that).
+ */
+
+// ---- Shell words
+
+/**
+ * Shell words for the completer: bash hands over the raw line (its own COMP_WORDS split URLs at
+ * `:` and `=`), so the line is split here the way bash reads it, and each answer is written as
+ * the text readline should put in place of the part of the word it replaces.
+ */
+
+/** What the line up to the cursor holds. */
+export interface LineWords {
+  /** The word being completed, quotes and escapes removed. */
+  current: string
+  /** The value of the part of `current` that readline keeps (before a word break or an opening quote). */
+  kept: string
+  /** The quote left open in the current word, or '' when none. */
+  quote: '' | '"' | "'"
+  /** The complete words before the current one, quotes and escapes removed. */
+  words: string[]
+}
+
+/** bash's default COMP_WORDBREAKS. */
+export const DEFAULT_WORDBREAKS = `"'><=;|&(:`
+
+/**
+ * Splits a bash command line (COMP_LINE up to COMP_POINT) into words, and finds where readline
+ * starts the text it replaces: after the last unquoted word-break character (COMP_WORDBREAKS,
+ * `:` and `=` by default) or, inside an open quote, after that quote.
+ */
+export function splitBashLine(line: string, wordbreaks: string = DEFAULT_WORDBREAKS): LineWords {
+  const words: string[] = []
+  let value = ''
+  let started = false
+  let quote: '' | '"' | "'" = ''
+  let kept = ''
+  let quoteStart = ''
+  const breaks = new Set([...wordbreaks].filter((c) => c !== '"' && c !== "'"))
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    if (quote === "'") {
+      if (c === "'") quote = ''
+      else value += c
+      continue
+    }
+
+    if (quote === '"') {
+      if (c === '"') quote = ''
+      else if (c === '\\' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1])) value += line[++i]
+      else value += c
+      continue
+    }
+
+    if (c === ' ' || c === '\t' || c === '\n') {
+      if (started) words.push(value)
+      value = ''
+      kept = ''
+      started = false
+      continue
+    }
+
+    started = true
+    if (c === '\\') {
+      if (i + 1 < line.length) value += line[++i]
+    } else if (c === "'" || c === '"') {
+      quote = c
+      quoteStart = value
+    } else {
+      value += c
+      if (breaks.has(c)) kept = value
+    }
+  }
+
+  return {current: value, kept: quote ? quoteStart : kept, quote, words}
+}
+
+const BARE_SPECIAL = /[\s"'\\$`!&;|<>(){}[\]*?^]/g
+
+/**
+ * The text readline inserts for `value` (a candidate for the whole current word): the part after
+ * what it keeps, escaped for where the cursor is (bare, or inside the open quote).
+ */
+export function bashReplacement(value: string, at: Pick<LineWords, 'kept' | 'quote'>): string {
+  const rest = value.slice(at.kept.length)
+  if (at.quote === "'") return rest.replaceAll("'", `'\\''`)
+  if (at.quote === '"') return rest.replaceAll(/["\\$`]/g, '\\$&')
+  const escaped = rest.replaceAll(BARE_SPECIAL, '\\$&')
+  // `~` and `#` mean something only at the start of a word.
+  return at.kept === '' && /^[~#]/.test(escaped) ? `\\${escaped}` : escaped
+}
+
+// ---- The commands
+
+/**
+ * The commands of the CLI the completer runs for, read the way oclif finds them but without
+ * starting oclif: the root package's `oclif.manifest.json`, the manifests of its core plugins
+ * (`oclif.plugins`), and of the user's installed and linked plugins (the data dir's
+ * package.json), read at every TAB so `plugins install`/`uninstall` show at once.
+ */
+
+/** A flag of a command, as its manifest describes it. */
+export interface FlagSpec {
+  aliases: string[]
+  allowNo: boolean
+  char?: string
+  multiple: boolean
+  name: string
+  options?: string[]
+  summary?: string
+  takesValue: boolean
+}
+
+/** A command (or an alias of one) with its positional arguments and flags. */
+export interface CommandSpec {
+  args: Array<{name: string; options?: string[]}>
+  /** The id it was declared with, when this entry is an alias. */
+  canonical: string
+  flags: FlagSpec[]
+  id: string
+  summary?: string
+}
+
+export interface CommandTree {
+  commands: Map<string, CommandSpec>
+  /** Topic descriptions by id (`auth:env`). */
+  topics: Map<string, string>
+}
+
+/** oclif's own layout of the user's data dir: XDG, else ~/.local/share (LOCALAPPDATA on Windows). */
+export function oclifDir(category: 'cache' | 'config' | 'data', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
+  const scoped = env[`${bin.replaceAll('@', '').replaceAll(/[/-]/g, '_')}_${category}_DIR`.toUpperCase()]
+  if (scoped) return scoped.replace(/^~(?=$|[/\\])/, home)
+  const base =
+    env[`XDG_${category.toUpperCase()}_HOME`] ||
+    (process.platform === 'win32' && env.LOCALAPPDATA) ||
+    (category === 'cache' && process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : undefined) ||
+    path.join(home, category === 'data' ? '.local/share' : `.${category}`)
+  return path.join(base, dirname)
+}
+
+type Json = Record<string, unknown>
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined)
+
+function readJson(file: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    return isObject(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Where `name` resolves from `root` the way Node finds packages: node_modules of it and its parents. */
+function resolvePackage(root: string, name: string): string | undefined {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name)
+    if (readJson(path.join(candidate, 'package.json'))) return candidate
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+const firstLine = (value: unknown): string | undefined => text(value)?.split('\n')[0]
+
+function flagSpec(name: string, raw: Json): FlagSpec {
+  return {
+    aliases: Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string') : [],
+    allowNo: raw.allowNo === true,
+    char: text(raw.char),
+    multiple: raw.multiple === true,
+    name,
+    options: Array.isArray(raw.options) ? raw.options.filter((o): o is string => typeof o === 'string') : undefined,
+    summary: firstLine(raw.summary) ?? firstLine(raw.description),
+    takesValue: raw.type === 'option',
+  }
+}
+
+/** Command ids from a commands directory, for a plugin without a manifest (oclif's pattern strategy). */
+function idsFromDirectory(dir: string, budget = {files: 2000}): string[] {
+  const ids: string[] = []
+  const walk = (sub: string, parts: string[]) => {
+    let entries
+    try {
+      entries = readdirSync(sub, {withFileTypes: true})
+    } catch {
+      return
+    }
+
+    for (const entry of entries) {
+      if (--budget.files < 0) return
+      if (entry.isDirectory()) walk(path.join(sub, entry.name), [...parts, entry.name])
+      else if (/^[^.].*(?<!\.d)\.[cm]?js$/.test(entry.name) && !/\.test\./.test(entry.name)) {
+        const base = entry.name.replace(/\.[cm]?js$/, '')
+        const id = base === 'index' ? parts : [...parts, base]
+        if (id.length > 0) ids.push(id.join(':'))
+      }
+    }
+  }
+
+  walk(dir, [])
+  return ids
+}
+
+function commandsDirOf(pjson: Json): string | undefined {
+  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
+  const commands = oclif.commands
+  if (typeof commands === 'string') return commands
+  if (isObject(commands) && commands.strategy === 'pattern' && typeof commands.target === 'string') return commands.target
+  return undefined
+}
+
+/** Core plugins a package lists (`oclif.plugins`), resolved from its root. */
+function corePluginRoots(root: string, pjson: Json): string[] {
+  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
+  const roots: string[] = []
+  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
+    const pluginRoot = typeof plugin === 'string' ? resolvePackage(root, plugin) : undefined
+    if (pluginRoot) roots.push(pluginRoot)
+  }
+
+  return roots
+}
+
+function commandSpec(id: string, raw: Json): CommandSpec {
+  return {
+    args: isObject(raw.args)
+      ? Object.entries(raw.args).map(([name, arg]) => ({
+          name,
+          options: isObject(arg) && Array.isArray(arg.options) ? arg.options.filter((o): o is string => typeof o === 'string') : undefined,
+        }))
+      : [],
+    canonical: id,
+    flags: isObject(raw.flags)
+      ? Object.entries(raw.flags)
+          .filter(([, flag]) => isObject(flag) && flag.hidden !== true)
+          .map(([name, flag]) => flagSpec(name, flag as Json))
+      : [],
+    id,
+    summary: firstLine(raw.summary) ?? firstLine(raw.description),
+  }
+}
+
+/**
+ * Adds one plugin's commands and topics (an id already there stays: the root's and user plugins'
+ * come first), then, unless told not to, its own core plugins (nested, as oclif loads them).
+ */
+function addPlugin(tree: CommandTree, root: string, seen: Set<string>, depth: number, withPlugins = true): void {
+  const pjson = readJson(path.join(root, 'package.json'))
+  if (!pjson || depth > 3) return
+  const name = typeof pjson.name === 'string' ? pjson.name : root
+  if (seen.has(name)) return
+  seen.add(name)
+  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
+  if (isObject(oclif.topics))
+    for (const [id, topic] of Object.entries(oclif.topics)) {
+      const description = isObject(topic) && topic.hidden !== true ? firstLine(topic.description) : undefined
+      if (description && !tree.topics.has(id)) tree.topics.set(id, description)
+    }
+
+  const manifest = readJson(path.join(root, 'oclif.manifest.json'))
+  if (manifest && isObject(manifest.commands)) {
+    for (const [id, raw] of Object.entries(manifest.commands)) {
+      if (!isObject(raw) || raw.hidden === true || tree.commands.has(id)) continue
+      const spec = commandSpec(id, raw)
+      tree.commands.set(id, spec)
+      const hiddenAliases = new Set(Array.isArray(raw.hiddenAliases) ? raw.hiddenAliases : [])
+      for (const alias of Array.isArray(raw.aliases) ? raw.aliases : [])
+        if (typeof alias === 'string' && !hiddenAliases.has(alias) && !tree.commands.has(alias)) tree.commands.set(alias, {...spec, id: alias})
+    }
+  } else {
+    // No manifest (a linked plugin in development, a host that never made one): the ids are
+    // file names; flags would need the code loaded, so they are not completed.
+    const dir = commandsDirOf(pjson)
+    if (dir)
+      for (const id of idsFromDirectory(path.resolve(root, dir))) if (!tree.commands.has(id)) tree.commands.set(id, {args: [], canonical: id, flags: [], id})
+  }
+
+  if (withPlugins) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, depth + 1)
+}
+
+/** The data dir's package.json lists the plugins `plugins install` and `plugins link` added. */
+function userPluginRoots(dataDir: string): string[] {
+  const pjson = readJson(path.join(dataDir, 'package.json'))
+  const oclif = pjson && isObject(pjson.oclif) ? pjson.oclif : {}
+  const roots: string[] = []
+  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
+    if (!isObject(plugin) || typeof plugin.name !== 'string') continue
+    if (plugin.type === 'link' && typeof plugin.root === 'string') roots.push(plugin.root)
+    else if (plugin.type === 'user') roots.push(path.join(dataDir, 'node_modules', plugin.name))
+  }
+
+  return roots
+}
+
+/** Every visible command and topic of the CLI at `root`, its user plugins (`dataDir`) and core plugins. */
+export function loadCommandTree(root: string, dataDir: string): CommandTree {
+  const tree: CommandTree = {commands: new Map(), topics: new Map()}
+  const seen = new Set<string>()
+  addPlugin(tree, root, seen, 0, false)
+  // A user-installed plugin replaces a core plugin of the same name, as in oclif.
+  for (const pluginRoot of userPluginRoots(dataDir)) addPlugin(tree, pluginRoot, seen, 1)
+  const pjson = readJson(path.join(root, 'package.json'))
+  if (pjson) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, 1)
+  return tree
+}
+
+// ---- Values
+
+/** What kind of value an argument or flag takes. */
+export type ValueKind = 'environment' | 'org' | 'profile' | 'project'
+
+/** A completion: the value, and a description for shells that show one. */
+export interface Candidate {
+  description?: string
+  value: string
+}
+
+/**
+ * The first argument of these commands (typed id, or the id it is an alias of) names a value of
+ * this kind. Ids of commands that don't exist in a given CLI are simply never reached.
+ */
+export const ARGUMENT_VALUES: Readonly<Record<string, ValueKind>> = {
+  'auth:env:delete': 'environment',
+  'auth:env:switch': 'environment',
+  'auth:env:use': 'environment',
+  'auth:get': 'profile',
+  'auth:logout': 'profile',
+  'auth:project': 'project',
+  'auth:switch': 'profile',
+  'auth:use': 'profile',
+  'environments:delete': 'environment',
+  'environments:get': 'environment',
+  'environments:use': 'environment',
+  'projects:get': 'project',
+  'projects:use': 'project',
+}
+
+/** Flags that name a value of a kind, in every command that has them. */
+export const FLAG_VALUES: Readonly<Record<string, ValueKind>> = {
+  org: 'org',
+  profile: 'profile',
+  project: 'project',
+  'project-id': 'project',
+}
+
+/** `--name` names an existing profile (to sign in again as it) in these commands. */
+const NAME_IS_PROFILE = new Set(['auth:login', 'auth:logout', 'auth:token', 'auth:get', 'auth:use', 'auth:switch'])
+
+/** The kind of the command's positional argument `index`, if it names one. */
+export function argumentKind(command: CommandSpec, index: number): undefined | ValueKind {
+  if (index !== 0 || command.args.length === 0) return undefined
+  return ARGUMENT_VALUES[command.id] ?? ARGUMENT_VALUES[command.canonical]
+}
+
+/** The kind of value a flag (by its declared name) takes in a command, if it names one. */
+export function flagKind(command: CommandSpec, flag: string): undefined | ValueKind {
+  if (flag === 'name') return NAME_IS_PROFILE.has(command.id) || NAME_IS_PROFILE.has(command.canonical) ? 'profile' : undefined
+  return FLAG_VALUES[flag]
+}
+
+// C0, DEL and C1 controls: a name holding one would move the cursor or end the answer's line.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
+
+/** Whether a value can be offered: a non-empty string without control characters. */
+export const offerable = (value: unknown): value is string => typeof value === 'string' && value !== '' && !CONTROL.test(value)
+
+/** A description made safe for a terminal: control characters dropped, one short line. */
+export const safeDescription = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value.replaceAll(new RegExp(CONTROL.source, 'g'), ' ').slice(0, 120) : undefined
+
+/** What completion needs of config.json (docs/formats.md). */
+export interface ConfigView {
+  currentEnvironment: string
+  environments: Array<{apiUrl: string; currentProfile: null | string; requiresAuth: boolean}>
+  profiles: Array<{apiUrl: string; authType: 'api-key' | 'login' | 'none'; id: string; name: string}>
+}
+
+export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
+
+/**
+ * The config file's environments and profiles, checked like the CLI checks them (schema 0 or 1,
+ * the fields completion uses; see src/stores/schema.ts, not imported to keep a TAB to one
+ * module): a fresh config when there is none (no config dir at all), undefined when it is
+ * unreadable, corrupt or from a newer llamactl (completion then offers nothing).
+ */
+export function readConfig(configDir: string): ConfigView | undefined {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {currentEnvironment: DEFAULT_API_URL, environments: [], profiles: []} : undefined
+  }
+
+  if (!isObject(raw)) return undefined
+  const version = raw.schemaVersion ?? 0
+  if (version !== 0 && version !== 1) return undefined
+  const environments = raw.environments ?? (version === 0 ? [] : undefined)
+  const profiles = raw.profiles ?? (version === 0 ? [] : undefined)
+  const current = raw.currentEnvironment ?? (version === 0 ? DEFAULT_API_URL : undefined)
+  const validEnvironment = (e: unknown) =>
+    isObject(e) &&
+    typeof e.apiUrl === 'string' &&
+    e.apiUrl !== '' &&
+    (e.currentProfile === undefined || e.currentProfile === null || typeof e.currentProfile === 'string')
+  const validProfile = (p: unknown) =>
+    isObject(p) &&
+    typeof p.name === 'string' &&
+    typeof p.apiUrl === 'string' &&
+    typeof p.id === 'string' &&
+    p.id !== '' &&
+    (p.authType === 'api-key' || p.authType === 'login' || p.authType === 'none')
+  if (
+    typeof current !== 'string' ||
+    !Array.isArray(environments) ||
+    !Array.isArray(profiles) ||
+    !environments.every(validEnvironment) ||
+    !profiles.every(validProfile)
+  )
+    return undefined
+  const view = {
+    currentEnvironment: current,
+    environments: (environments as Json[]).map((e) => ({
+      apiUrl: e.apiUrl as string,
+      currentProfile: (e.currentProfile as null | string) ?? null,
+      requiresAuth: e.requiresAuth !== false,
+    })),
+    profiles: profiles as ConfigView['profiles'],
+  }
+  if (!view.environments.some((e) => e.apiUrl === view.currentEnvironment)) view.currentEnvironment = DEFAULT_API_URL
+  return view
+}
+
+/** Profile names of the current environment, or environment URLs, from the config file. */
+export function localValues(kind: 'environment' | 'profile', state: ConfigView): Candidate[] {
+  if (kind === 'environment') {
+    const urls = new Set([DEFAULT_API_URL, ...state.environments.map((env) => env.apiUrl)])
+    return [...urls].filter((url) => offerable(url)).map((value) => ({value}))
+  }
+
+  const env = state.environments.find((e) => e.apiUrl === state.currentEnvironment)
+  return state.profiles
+    .filter((p) => p.apiUrl === state.currentEnvironment && offerable(p.name))
+    .map((p) => ({description: p.name === env?.currentProfile ? 'current' : p.authType, value: p.name}))
+}
+
+// ---- Completing
+
+export interface CompletionContext {
+  env: NodeJS.ProcessEnv
+  home: string
+  /** The CLI's root directory (its package.json and manifest). */
+  root: string
+  /** Bound of a server-backed completion (the process also stops itself at this bound). */
+  timeoutMs?: number
+}
+
+/** Where the CLI keeps things, as oclif computes it from the root's package.json and the environment. */
+export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string; dataDir: string} {
+  let pjson: {name?: string; oclif?: {bin?: string; dirname?: string}} = {}
+  try {
+    pjson = JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8'))
+  } catch {
+    // No package.json: oclif's defaults.
+  }
+
+  const bin = pjson.oclif?.bin ?? pjson.name ?? 'llamactl'
+  const dirname = pjson.oclif?.dirname ?? pjson.name ?? bin
+  const dir = (category: 'cache' | 'config' | 'data') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
+  return {bin, cacheDir: dir('cache'), configDir: dir('config'), dataDir: dir('data')}
+}
+
+/** The next word of command ids that start with `prefix` (topics and commands), with descriptions. */
+function children(tree: CommandTree, prefix: string[]): Candidate[] {
+  const found = new Map<string, string | undefined>()
+  for (const [id, spec] of tree.commands) {
+    const parts = id.split(':')
+    if (parts.length <= prefix.length || !prefix.every((word, i) => parts[i] === word)) continue
+    const next = parts[prefix.length]
+    const description = tree.topics.get(parts.slice(0, prefix.length + 1).join(':')) ?? (parts.length === prefix.length + 1 ? spec.summary : undefined)
+    if (!found.has(next) || (found.get(next) === undefined && description)) found.set(next, description)
+  }
+
+  return [...found].map(([value, description]) => ({description, value}))
+}
+
+/** The flag a word names (`--name`, `--no-name`, an alias, `-c`), if the command has it. */
+function flagOf(command: CommandSpec, word: string): FlagSpec | undefined {
+  if (word.startsWith('--')) {
+    const name = word.slice(2).split('=')[0]
+    return command.flags.find((f) => f.name === name || f.aliases.includes(name) || (f.allowNo && `no-${f.name}` === name))
+  }
+
+  return word.length >= 2 ? command.flags.find((f) => f.char === word[1]) : undefined
+}
+
+interface LineState {
+  /** The flag whose value the current word is (after `--flag` or `-c`). */
+  pendingFlag?: FlagSpec
+  /** Positional arguments before the current word. */
+  positional: number
+  used: Set<string>
+  /** Values given on the line to flags that matter to server completions. */
+  values: Map<string, string>
+}
+
+/** Reads the words after the command: which flags are used, how many arguments came, what the current word is for. */
+function scan(command: CommandSpec, words: string[]): LineState {
+  const state: LineState = {positional: 0, used: new Set(), values: new Map()}
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (word === '--') {
+      state.positional += words.length - i - 1
+      break
+    }
+
+    const flag = word.startsWith('-') && word.length > 1 ? flagOf(command, word) : undefined
+    if (!flag) {
+      if (!word.startsWith('-')) state.positional++
+      continue
+    }
+
+    state.used.add(flag.name)
+    if (!flag.takesValue) continue
+    const inline = word.startsWith('--') ? word.indexOf('=') : word.length > 2 ? 1 : -1
+    if (inline >= 0) state.values.set(flag.name, word.slice(inline + 1))
+    else if (i + 1 < words.length) state.values.set(flag.name, words[++i])
+    else state.pendingFlag = flag
+  }
+
+  return state
+}
+
+function flagCandidates(command: CommandSpec, state: LineState): Candidate[] {
+  const out: Candidate[] = []
+  for (const flag of command.flags) {
+    if (state.used.has(flag.name) && !flag.multiple) continue
+    out.push({description: flag.summary, value: `--${flag.name}`})
+    if (flag.allowNo) out.push({description: flag.summary, value: `--no-${flag.name}`})
+  }
+
+  // oclif answers --help for every command without declaring it.
+  if (!command.flags.some((f) => f.name === 'help')) out.push({description: 'Show help', value: '--help'})
+  return out
+}
+
+/** Values of a kind: local ones from the config file, ids from the control plane. */
+async function values(kind: ValueKind, ctx: CompletionContext, state: LineState): Promise<Candidate[]> {
+  const dirs = directories(ctx)
+  const config = readConfig(dirs.configDir)
+  if (!config) return []
+  if (kind === 'environment' || kind === 'profile') return localValues(kind, config)
+  const {serverValues} = await import('./server-values.js')
+  return serverValues({
+    ...dirs,
+    env: ctx.env,
+    kind,
+    org: state.values.get('org'),
+    profile: state.values.get('profile'),
+    state: config,
+    timeoutMs: ctx.timeoutMs ?? 2000,
+  })
+}
+
+async function flagValues(command: CommandSpec, flag: FlagSpec, ctx: CompletionContext, state: LineState): Promise<Candidate[]> {
+  const kind = flagKind(command, flag.name)
+  if (kind) return values(kind, ctx, state)
+  return (flag.options ?? []).map((value) => ({value}))
+}
+
+/**
+ * Completions for the current word (`current`, quotes removed) after `words` (the words typed
+ * after the CLI's name): each a value for the whole current word, starting with it.
+ */
+export async function complete(words: string[], current: string, ctx: CompletionContext): Promise<Candidate[]> {
+  const {bin, dataDir} = directories(ctx)
+  const tree = loadCommandTree(ctx.root, dataDir)
+  // Summaries may hold help templates (plugin-help's "Display help for <%= config.bin %>.").
+  const render = (description: string | undefined) => description?.replaceAll(/<%=\s*config\.bin\s*%>/g, bin).replaceAll(/<%[\s\S]*?%>/g, '')
+  const startsWithCurrent = (list: Candidate[]) => list.filter((c) => c.value.startsWith(current)).map((c) => ({...c, description: render(c.description)}))
+
+  let depth = 0
+  for (let k = words.length; k > 0; k--) {
+    if (tree.commands.has(words.slice(0, k).join(':')) && !words.slice(0, k).some((w) => w.startsWith('-'))) {
+      depth = k
+      break
+    }
+  }
+
+  if (depth === 0) return current.startsWith('-') ? [] : startsWithCurrent(children(tree, words))
+
+  const command = tree.commands.get(words.slice(0, depth).join(':')) as CommandSpec
+  const state = scan(command, words.slice(depth))
+  if (state.pendingFlag) return startsWithCurrent(await flagValues(command, state.pendingFlag, ctx, state))
+  const inline = /^(--[^=]+)=/.exec(current)
+  if (inline) {
+    const flag = flagOf(command, inline[1])
+    if (!flag?.takesValue) return []
+    const list = await flagValues(command, flag, ctx, state)
+    return startsWithCurrent(list.map((c) => ({...c, value: `${inline[0]}${c.value}`})))
+  }
+
+  if (current.startsWith('-')) return startsWithCurrent(flagCandidates(command, state))
+  const found: Candidate[] = state.positional === 0 ? children(tree, words.slice(0, depth)) : []
+  const arg = command.args[state.positional]
+  if (arg) {
+    const kind = argumentKind(command, state.positional)
+    if (kind) found.push(...(await values(kind, ctx, state)))
+    else if (arg.options) found.push(...arg.options.map((value) => ({value})))
+  }
+
+  // Nothing else to offer here: the flags are what can come next.
+  return startsWithCurrent(found.length > 0 || arg ? found : flagCandidates(command, state))
+}
+
+// ---- The process
+
+const BOUND_MS = 2000
+
+async function main(argv: string[]): Promise<string[]> {
+  const [root, shell, ...rest] = argv
+  const ctx = {env: process.env, home: os.homedir(), root, timeoutMs: BOUND_MS - 100}
+  if (shell === 'bash') {
+    const line = splitBashLine(rest[0] ?? '', rest[1] || undefined)
+    const candidates = await complete(line.words.slice(1), line.current, ctx)
+    return candidates.map((c) => bashReplacement(c.value, line))
+  }
+
+  let words = rest[0] === '--' ? rest.slice(1) : rest
+  let current: string
+  if (shell === 'powershell') {
+    // Windows PowerShell drops an empty argument to a native program: the current word comes
+    // first, behind a ':' that keeps it non-empty.
+    current = (words[0] ?? ':').slice(1)
+    words = words.slice(1)
+  } else {
+    // fish hands over the current token as typed: its quotes and escapes are removed the same way.
+    current = shell === 'fish' ? splitBashLine(words.at(-1) ?? '', '').current : (words.at(-1) ?? '')
+    words = words.slice(0, -1)
+  }
+
+  const candidates = await complete(words, current, ctx)
+  return candidates.map((c) => (c.description ? `${c.value}\t${c.description}` : c.value))
+}
+
+/** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
+export function run(argv: string[]): void {
+  process.removeAllListeners('warning')
+  const quit = () => process.exit(0)
+  process.on('uncaughtException', quit)
+  process.on('unhandledRejection', quit)
+  setTimeout(quit, BOUND_MS).unref()
+  main(argv).then((lines) => {
+    // Pipes are written synchronously on Linux and macOS; exiting now skips idle keep-alive sockets.
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`, quit)
+    else quit()
+  }, quit)
+}
+
+// Run as a program (not imported by a test): Node loads the main module by its real path.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) run(process.argv.slice(2))

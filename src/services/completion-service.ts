@@ -1,0 +1,277 @@
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {UsageError} from '../errors.js'
+
+/**
+ * `completion generate` and `completion install`: the shell scripts, which call the standalone
+ * completer (src/completion/complete.ts) at each TAB, and their installation where each shell
+ * looks for them (the same places as the Python llamactl 0.10, so its lines are recognised).
+ */
+
+export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const
+export type Shell = (typeof SHELLS)[number]
+
+/** What a script calls: this Node, the completer, and the root of the CLI it completes for. */
+export interface ScriptTarget {
+  bin: string
+  completer: string
+  node: string
+  root: string
+}
+
+/** The completer next to this module in dist/. */
+export const COMPLETER = fileURLToPath(new URL('../completion/complete.js', import.meta.url))
+
+/** The comment that marks the lines llamactl adds to rc files (the Python llamactl's marker too). */
+export const MARKER = '# llamactl shell completion'
+const ZSH_BLOCK_START = '# >>> llamactl completion >>>'
+const ZSH_BLOCK_END = '# <<< llamactl completion <<<'
+const ZSH_FPATH_LINE = 'fpath=(~/.zfunc $fpath)'
+const ZSH_COMPINIT_LINE = 'autoload -Uz compinit && compinit'
+
+const sh = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
+const fishQuote = (value: string) => `'${value.replaceAll(/[\\']/g, '\\$&')}'`
+const psQuote = (value: string) => `'${value.replaceAll("'", "''")}'`
+const functionName = (bin: string) => `_${bin.replaceAll(/[^\w]/g, '_')}`
+
+/** The completion script for a shell. */
+export function completionScript(shell: Shell, target: ScriptTarget): string {
+  const name = functionName(target.bin)
+  const call = (quote: (value: string) => string) => [target.node, target.completer, target.root].map((part) => quote(part)).join(' ')
+  const header = `${MARKER} for ${shell}: \`${target.bin} completion generate ${shell}\`. Each TAB runs the completer below (plain Node, no oclif).`
+  switch (shell) {
+    case 'bash': {
+      return `${header}
+# The line up to the cursor goes to the completer, which splits it as bash does, so URLs (':' is
+# in COMP_WORDBREAKS) and quoted names come back as the text readline replaces. COMP_POINT counts
+# bytes: the line is cut in the C locale.
+${name}_completion() {
+  local LC_ALL=C entry
+  local line="\${COMP_LINE:0:COMP_POINT}"
+  COMPREPLY=()
+  while IFS= read -r entry; do COMPREPLY+=("$entry"); done < <(${call(sh)} bash "$line" "\${COMP_WORDBREAKS-}" 2>/dev/null)
+}
+complete -F ${name}_completion ${sh(target.bin)}
+`
+    }
+
+    case 'zsh': {
+      return `#compdef ${target.bin}
+${header}
+${name}() {
+  local -a reply values displays
+  local entry
+  reply=("\${(@f)$(${call(sh)} zsh -- "\${(@Q)words[2,CURRENT-1]}" "\${(Q)PREFIX}" 2>/dev/null)}")
+  for entry in "\${reply[@]}"; do
+    [[ -n $entry ]] || continue
+    values+=("\${entry%%$'\\t'*}")
+    if [[ $entry == *$'\\t'* ]]; then displays+=("\${entry%%$'\\t'*}  -- \${entry#*$'\\t'}"); else displays+=("$entry"); fi
+  done
+  (( \${#values} )) && compadd -l -d displays -- "\${values[@]}"
+}
+if [[ \${funcstack[1]-} == ${name} ]]; then ${name} "$@"; else compdef ${name} ${sh(target.bin)}; fi
+`
+    }
+
+    case 'fish': {
+      return `${header}
+function ${name}_complete
+    set -l words (commandline -opc)
+    # Quoted: exactly one argument, also when the current token is empty.
+    set -l current (commandline -ct)
+    ${call(fishQuote)} fish -- $words[2..-1] "$current" 2>/dev/null
+end
+complete -c ${fishQuote(target.bin)} -f -a '(${name}_complete)'
+`
+    }
+
+    case 'powershell': {
+      return `${header}
+Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $elements = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | Select-Object -Skip 1)
+    if ($wordToComplete -and $elements.Count -gt 0) { $elements = @($elements | Select-Object -SkipLast 1) }
+    $words = @($elements | ForEach-Object { if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $_.Value } else { $_.Extent.Text } })
+    & ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null | ForEach-Object {
+        $value, $description = $_ -split "\`t", 2
+        $text = if ($value -match '[\\s''"\`$;(){}@,|&<>#]') { "'" + ($value -replace "'", "''") + "'" } else { $value }
+        [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $(if ($description) { $description } else { $value }))
+    }
+}
+`
+    }
+  }
+}
+
+/** The shell named by $SHELL (its file name), else bash; PowerShell on Windows without $SHELL. */
+export function detectShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell {
+  const name = path.basename(env.SHELL ?? '').replace(/\.exe$/i, '')
+  if (name === 'pwsh' || name === 'powershell') return 'powershell'
+  if ((SHELLS as readonly string[]).includes(name)) return name as Shell
+  if (!env.SHELL && platform === 'win32') return 'powershell'
+  return 'bash'
+}
+
+/** Parses a --shell value (oclif checks the options; this also reads pwsh). */
+export function shellNamed(value: string): Shell {
+  const name = value === 'pwsh' ? 'powershell' : value
+  if ((SHELLS as readonly string[]).includes(name)) return name as Shell
+  throw new UsageError(`Unknown shell ${value}`, `Use one of ${SHELLS.join(', ')}`)
+}
+
+/** One file `install` writes or would write, and why. */
+export interface InstallChange {
+  /** False when the file already holds what it should (a second install changes nothing). */
+  changed: boolean
+  file: string
+  what: string
+}
+
+export interface InstallOptions {
+  dryRun: boolean
+  env: NodeJS.ProcessEnv
+  home: string
+  platform?: NodeJS.Platform
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return fs.stat(dir).then(
+    (stat) => stat.isDirectory(),
+    () => false,
+  )
+}
+
+const liveCompinit = (line: string) => !line.trimStart().startsWith('#') && /\bcompinit\b/.test(line)
+
+/**
+ * ~/.zshrc with ~/.zfunc on fpath before the first compinit, and a compinit when there is none
+ * (the Python llamactl's plan, so its block is recognised and never doubled). Returns the new
+ * text and what changed, or no actions when nothing has to.
+ */
+export function planZshrc(content: string): {actions: string[]; content: string} {
+  const lines = content === '' ? [] : content.replace(/\n$/, '').split('\n')
+  const kept: string[] = []
+  let inBlock = false
+  let removedBlock = false
+  let removedCompinit = false
+  for (const line of lines) {
+    const stripped = line.trim()
+    if (stripped === ZSH_BLOCK_START) {
+      inBlock = true
+      removedBlock = true
+      continue
+    }
+
+    if (stripped === ZSH_BLOCK_END) {
+      inBlock = false
+      continue
+    }
+
+    if (inBlock) continue
+    if (stripped === `${ZSH_FPATH_LINE}  ${MARKER}`) {
+      removedBlock = true
+      continue
+    }
+
+    if (stripped === `${ZSH_COMPINIT_LINE}  ${MARKER}`) {
+      removedCompinit = true
+      continue
+    }
+
+    kept.push(line)
+  }
+
+  const firstCompinit = kept.findIndex((line) => liveCompinit(line))
+  const firstFpath = kept.findIndex((line) => !line.trimStart().startsWith('#') && line.includes('~/.zfunc') && line.includes('fpath'))
+  const actions: string[] = []
+  const updated = [...kept]
+  if (firstFpath < 0 || (firstCompinit >= 0 && firstFpath > firstCompinit)) {
+    updated.splice(firstCompinit >= 0 ? firstCompinit : updated.length, 0, ZSH_BLOCK_START, `${ZSH_FPATH_LINE}  ${MARKER}`, ZSH_BLOCK_END)
+    actions.push('put ~/.zfunc on fpath before compinit')
+  } else if (removedBlock) actions.push('remove a stale llamactl block')
+
+  if (!updated.some((line) => liveCompinit(line))) {
+    // No blank line after our own block: a second run must find the same text.
+    if (updated.length > 0 && updated.at(-1) !== '' && updated.at(-1) !== ZSH_BLOCK_END) updated.push('')
+    updated.push(`${ZSH_COMPINIT_LINE}  ${MARKER}`)
+    actions.push('add compinit (none was configured)')
+  } else if (removedCompinit) actions.push('remove a stale llamactl compinit line')
+
+  const text = updated.length > 0 ? `${updated.join('\n')}\n` : ''
+  // Moving our own lines around to the same place is no change.
+  return text === content ? {actions: [], content} : {actions, content: text}
+}
+
+/**
+ * Installs a completion script where the shell looks for it, idempotently: each file is written
+ * only when its content differs, and with `dryRun` nothing is written at all. Returns every file
+ * considered, changed or not.
+ */
+export async function installCompletion(shell: Shell, script: string, options: InstallOptions): Promise<InstallChange[]> {
+  const {env, home} = options
+  const platform = options.platform ?? process.platform
+  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  const changes: Array<InstallChange & {content: string}> = []
+  const writeFile = async (file: string, content: string, what: string) => {
+    changes.push({changed: (await readText(file)) !== content, content, file, what})
+  }
+
+  const sourceLine = async (rc: string, line: string) => {
+    const current = (await readText(rc)) ?? ''
+    const changed = !current.includes(line)
+    const content = changed ? `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}\n${line}  ${MARKER}\n` : current
+    changes.push({changed, content, file: rc, what: `add \`${line}\``})
+  }
+
+  switch (shell) {
+    case 'bash': {
+      const preferred = path.join(home, '.local', 'share', 'bash-completion', 'completions')
+      const dir = (await isDirectory(preferred)) ? preferred : path.join(home, '.bash_completion.d')
+      const file = path.join(dir, 'llamactl')
+      await writeFile(file, script, 'the completion script')
+      await sourceLine(path.join(home, '.bashrc'), `source ${sh(file)}`)
+      break
+    }
+
+    case 'zsh': {
+      await writeFile(path.join(home, '.zfunc', '_llamactl'), script, 'the completion function')
+      const zshrc = path.join(home, '.zshrc')
+      const current = (await readText(zshrc)) ?? ''
+      const plan = planZshrc(current)
+      changes.push({changed: plan.actions.length > 0, content: plan.content, file: zshrc, what: plan.actions.join('; ') || 'fpath and compinit'})
+      break
+    }
+
+    case 'fish': {
+      await writeFile(path.join(configHome, 'fish', 'completions', 'llamactl.fish'), script, 'the completion script')
+      break
+    }
+
+    case 'powershell': {
+      const dir = platform === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
+      const file = path.join(dir, 'llamactl-completion.ps1')
+      await writeFile(file, script, 'the completion script')
+      await sourceLine(path.join(dir, 'Microsoft.PowerShell_profile.ps1'), `. ${psQuote(file)}`)
+      break
+    }
+  }
+
+  if (!options.dryRun)
+    for (const change of changes.filter((c) => c.changed)) {
+      await fs.mkdir(path.dirname(change.file), {recursive: true})
+      await fs.writeFile(change.file, change.content)
+    }
+
+  return changes.map(({changed, file, what}) => ({changed, file, what}))
+}
