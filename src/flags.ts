@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import type {OptionFlag} from '@oclif/core/interfaces'
 
 import {UsageError} from './errors.js'
 
@@ -7,7 +8,7 @@ import {UsageError} from './errors.js'
  * command, ahead of the LLAMA_* variables and the current profile (docs: "Resolution order").
  * Exported for the commands of the larger llamactl.
  */
-export const profileFlag = Flags.string({
+export const profileFlag: OptionFlag<string | undefined> = Flags.string({
   description:
     'Use this profile of the current environment (see `auth list`) instead of the LLAMA_* variables or the current profile; never changes which profile is current',
   helpValue: '<name>',
@@ -28,7 +29,7 @@ export async function parseProjectId(input: string): Promise<string> {
  * `--project-id` (alias `--project`, the Python llamactl 0.10 name): replaces only the project of
  * the resolved credential.
  */
-export const projectIdFlag = Flags.string({
+export const projectIdFlag: OptionFlag<string | undefined> = Flags.string({
   aliases: ['project'],
   description: "Project to use instead of the credential's own (alias: --project)",
   parse: parseProjectId,

@@ -92,18 +92,18 @@ describe('help', function () {
     expect(ran.loaded).to.deep.equal(['auth/env/list.js'])
   })
 
-  it('auth list loads neither SQLite (sql.js) nor the import code, except on a first run with a profiles.db', async () => {
-    const importCode = /node_modules\/sql\.js\/|dist\/services\/import-service\.js|dist\/stores\/python-profiles-db\.js/
+  it('auth list loads neither the SQLite reader nor the import code, except on a first run with a profiles.db', async () => {
+    const importCode = /dist\/stores\/sqlite-file\.js|dist\/services\/import-service\.js|dist\/stores\/python-profiles-db\.js/
     const dir = path.join(tmp, 'python')
     mkdirSync(dir)
     buildProfilesDb(path.join(dir, 'profiles.db'), {profiles: [{api_key: null, api_url: 'https://api.cloud.llamaindex.ai', name: 'old', project_id: 'p1'}]})
-    // The positive control: the very first run imports, and loads SQLite to do it.
+    // The positive control: the very first run imports, and loads the SQLite reader to do it.
     const first = await commandModulesLoaded(['auth', 'list', '--json'], 'list-first-run', dir)
     expect(first.code, first.stderr).to.equal(0)
     expect(first.stderr).to.match(/^Imported 0 environments and 1 profile from the Python llamactl's /)
     expect(
-      first.all.some((url) => url.includes('node_modules/sql.js/')),
-      'sql.js loaded on the first run',
+      first.all.some((url) => url.includes('dist/stores/sqlite-file.js')),
+      'the SQLite reader loaded on the first run',
     ).to.equal(true)
 
     // With config.json there (profiles.db still beside it), and on a first run without profiles.db: none of it.

@@ -53,7 +53,7 @@ describe('the npm package', function () {
     const unwanted = paths().filter(
       (p) =>
         /^(src|test|bench|scripts|\.ci|coverage|tmp)\//.test(p) ||
-        /\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) ||
+        (/\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) && !/^dist\/.*\.d\.ts$/.test(p)) ||
         /(^|\/)(config|secrets)\.json$/.test(p) ||
         /(^|\/)\.(env|npmrc|mocharc\.json)/.test(p) ||
         ['bin/dev.js', 'tsconfig.json', 'package-lock.json'].includes(p),
@@ -87,6 +87,23 @@ describe('the npm package', function () {
     expect(missing).to.deep.equal([])
     // Plugins named in the oclif section are loaded at run time too.
     for (const plugin of pjson.oclif.plugins ?? []) expect(runtime, plugin).to.include(plugin)
+  })
+
+  it('ships type declarations for every module, named by the `types` condition of `exports`', () => {
+    const root = pjson.exports['.']
+    expect(root).to.deep.equal({import: './dist/index.js', types: './dist/index.d.ts'})
+    // Node and TypeScript pick the first matching condition: `types` must come before `import`.
+    expect(Object.keys(root)[0]).to.equal('types')
+    for (const js of paths().filter((p) => /^dist\/.*\.js$/.test(p))) expect(paths(), js).to.include(js.replace(/\.js$/, '.d.ts'))
+    expect(readFileSync(path.join(stage, 'dist', 'index.d.ts'), 'utf8')).to.match(/export declare function resolveCredentials\(/)
+  })
+
+  it("shows in the README, as its library example, exactly the host's TypeScript command that the tests compile and run", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const block = /<!-- library-example: (\S+) -->\n```ts\n([\s\S]*?)```\n<!-- library-example-end -->/.exec(readme)
+    expect(block, 'README has the library example block').to.not.equal(null)
+    expect(block![1]).to.equal('test/fixtures/host/library/deployments/list.ts')
+    expect(block![2]).to.equal(readFileSync(path.join(ROOT, block![1]), 'utf8'))
   })
 
   it('keeps keytar optional, so a failed native build never fails the install', () => {

@@ -1,11 +1,12 @@
 import {expect} from 'chai'
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import {TestControlPlane} from './support/control-plane-server.js'
 import {approvingBrowser} from './support/login-session.js'
 import {ALICE, TestOidcProvider} from './support/oidc-provider.js'
-import {addLibraryCommand, cleanEnv, copyHost, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
+import {addLibraryCommand, cleanEnv, compileHostCommand, copyHost, HOST_FIXTURE, ROOT, run, Run, stageCheckout, tempDir} from './fixtures/host/stage.js'
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
 const commandIds = Object.values(manifest.commands as Record<string, {hidden?: boolean; id: string}>)
@@ -22,13 +23,14 @@ const FALLBACK_WARNING = /No OS keychain found/g
 describe('installed into a host llamactl', function () {
   this.timeout(240_000)
   let tmp: string
+  let stage: string
   let tgz: string
   let server: TestControlPlane
   let apiKey: string
 
   before(async () => {
     tmp = tempDir('llamactl-host-')
-    const stage = stageCheckout(tmp)
+    stage = stageCheckout(tmp)
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
       cwd: stage,
       env: cleanEnv({HOME: tmp, npm_config_cache: path.join(tmp, 'npm-cache')}),
@@ -148,11 +150,80 @@ describe('installed into a host llamactl', function () {
     await expectUninstalled(host)
   })
 
-  it("the host's own command (deployments list), written only against the library: current profile, --profile, the variables, a repaired login key, no credentials; the version check uses the host's version", async () => {
+  // The package is not on the npm registry yet: the README shows these two ways in, tested here.
+  // npm fetches the dependencies from the registry, through the runner's npm cache (prefer-offline).
+  const npmCache = {npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'), npm_config_prefer_offline: 'true'}
+
+  it('npm install <tgz> in a project of its own (standalone): its llamactl runs, and the production install is at most 15 MB', async () => {
+    const dir = path.join(tmp, 'standalone')
+    mkdirSync(path.join(dir, 'home'), {recursive: true})
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({name: 'standalone', private: true}))
+    const env = cleanEnv({HOME: path.join(dir, 'home'), LLAMACTL_CONFIG_DIR: path.join(dir, 'config'), ...npmCache})
+    const installed = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tgz], {cwd: dir, env, timeoutMs: 180_000})
+    expect(installed.code, installed.stderr).to.equal(0)
+    const llamactl = path.join(dir, 'node_modules', '.bin', 'llamactl')
+    const envs = await run(llamactl, ['auth', 'env', 'list', '--json'], {cwd: dir, env})
+    expect(envs.code, envs.stderr).to.equal(0)
+    expect(JSON.parse(envs.stdout).environments).to.deep.include({
+      apiUrl: 'https://api.cloud.llamaindex.ai',
+      current: true,
+      minLlamactlVersion: null,
+      requiresAuth: true,
+    })
+    // What a user downloads and keeps: every dependency npm put there (no devDependency).
+    const du = await run('du', ['-sk', path.join(dir, 'node_modules')])
+    const kib = Number(du.stdout.split('\t')[0])
+    expect(kib, du.stdout).to.be.above(1024)
+    expect(kib, `production install of ${(kib / 1024).toFixed(1)} MiB`).to.be.at.most(15 * 1024)
+    for (const dev of ['typescript', 'oclif', 'mocha']) expect(existsSync(path.join(dir, 'node_modules', dev)), dev).to.equal(false)
+  })
+
+  it('plugins install git+file://<bare repo>: npm clones it, builds it with the prepare script, and the host gets the auth topic', async function () {
+    this.timeout(600_000)
+    // A repository as it would be pushed: git holds no build (dist/, man/ and the manifest are ignored).
+    const git = (args: string[], cwd: string) =>
+      run('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {cwd})
+    const source = path.join(tmp, 'git-source')
+    const copied = await run('cp', ['-R', stage, source])
+    expect(copied.code, copied.stderr).to.equal(0)
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      ['commit', '-q', '-m', 'release'],
+    ]) {
+      const result = await git(args, source)
+      expect(result.code, result.stderr).to.equal(0)
+    }
+
+    const tracked = (await git(['ls-files'], source)).stdout.split('\n')
+    expect(tracked).to.include('src/index.ts')
+    expect(
+      tracked.filter((f) => /^(dist|man)\/|^oclif\.manifest\.json$/.test(f)),
+      'no build in git',
+    ).to.deep.equal([])
+    const bare = path.join(tmp, 'plugin-auth.git')
+    expect((await git(['clone', '-q', '--bare', source, bare], tmp)).code).to.equal(0)
+
+    const host = newHost('git')
+    const installed = await host.llamactl(['plugins', 'install', `git+file://${bare}`], undefined, 540_000, npmCache)
+    expect(installed.code, installed.stderr).to.equal(0)
+    expect(installed.stderr).to.not.match(/may not work as expected/)
+    const root = path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth')
+    for (const built of ['dist/index.js', 'dist/index.d.ts', 'oclif.manifest.json', 'man/llamactl-auth.1'])
+      expect(existsSync(path.join(root, built)), built).to.equal(true)
+    await expectAuthTopic(host)
+    const list = await host.llamactl(['auth', 'list', '--json'])
+    expect(list.code, list.stderr).to.equal(0)
+    expect(JSON.parse(list.stdout).profiles).to.deep.equal([])
+  })
+
+  it("the host's own TypeScript command (deployments list, the README's example), compiled with tsc --strict against the installed package's types, then run: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
     const host = newHost('library')
     const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
     expect(installed.code, installed.stderr).to.equal(0)
-    addLibraryCommand(host.host, path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth'))
+    const compiled = await addLibraryCommand(host.host, path.join(host.dataDir, 'node_modules', '@llamactl', 'plugin-auth'))
+    expect(compiled.code, `tsc --strict failed:\n${compiled.stdout}${compiled.stderr}`).to.equal(0)
+    expect(existsSync(path.join(host.host, 'commands', 'deployments', 'list.js'))).to.equal(true)
     const cp = await new TestControlPlane().start()
     const op = await new TestOidcProvider().start()
     op.attach(cp)
@@ -251,6 +322,18 @@ describe('installed into a host llamactl', function () {
         expect(r.stdout + r.stderr)
           .to.not.include(after.apiKey)
           .and.not.include(ciKey)
+
+      // The control: the declarations are real types, not `any`: misuses of them don't compile.
+      const source = readFileSync(path.join(HOST_FIXTURE, 'library', 'deployments', 'list.ts'), 'utf8')
+      const misuse = source.replace(
+        '    const {projectId} = client.credentials\n',
+        '    const {projectId} = client.credentials\n    const port: number = client.credentials.apiUrl\n    this.log(flags.profile.toUpperCase(), port)\n',
+      )
+      expect(misuse).to.not.equal(source)
+      const refused = await compileHostCommand(host.host, misuse)
+      expect(refused.code).to.not.equal(0)
+      expect(refused.stdout).to.match(/error TS2322: Type 'string' is not assignable to type 'number'/)
+      expect(refused.stdout).to.match(/error TS18048: 'flags.profile' is possibly 'undefined'/)
     } finally {
       await op.stop()
       await cp.stop()

@@ -28,7 +28,8 @@ export interface CredentialRequest {
 }
 
 export interface CredentialServiceDeps {
-  client: (apiUrl: string) => ControlPlaneClient
+  /** May load the HTTP client on first use: commands that build no client (status --offline) never import it. */
+  client: (apiUrl: string) => ControlPlaneClient | Promise<ControlPlaneClient>
   /** Where the LLAMA_* variables are read (process.env for commands). */
   env: NodeJS.ProcessEnv
   environments: EnvironmentStore
@@ -82,7 +83,7 @@ export class CredentialService {
   /** A client for the command's credential: it shares (and updates) that one object. */
   async clientOf(credential: ProfileCredential): Promise<CredentialClient> {
     if (credential.keyed) await credential.requireKey()
-    return new CredentialClient(credential, this.deps.client(credential.apiUrl))
+    return new CredentialClient(credential, await this.deps.client(credential.apiUrl))
   }
 
   /**

@@ -47,7 +47,7 @@ export interface Services {
   readonly profileStore: ProfileStore
   /** Adding, switching and deleting environments (probes the server). */
   environmentService(): Promise<EnvironmentService>
-  /** Taking over the Python llamactl's profiles.db; loads SQLite (sql.js), so only `auth import` and a first run ask for it. */
+  /** Taking over the Python llamactl's profiles.db; loads the SQLite reader, so only `auth import` and a first run ask for it. */
   importService(): Promise<ImportService>
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
@@ -109,9 +109,10 @@ export class DefaultServices implements Services {
 
   credentialService(): Promise<CredentialService> {
     return this.once('credentialService', async () => {
-      const [{CredentialService}, client] = await Promise.all([import('./credentials.js'), this.clientFactory()])
+      const {CredentialService} = await import('./credentials.js')
       return new CredentialService({
-        client,
+        // The control-plane client is loaded when a client is first made, not for a credential alone.
+        client: async (apiUrl) => (await this.clientFactory())(apiUrl),
         env: this.ctx.env,
         environments: this.environmentStore,
         profiles: this.profileStore,

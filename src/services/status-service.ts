@@ -1,7 +1,6 @@
 import {CliError} from '../errors.js'
-import {ApiError} from '../net/control-plane-client.js'
+import {ApiError} from '../net/api-error.js'
 import {CREDENTIAL_VARIABLES} from './credentials.js'
-import {sessionExpired} from './login-session.js'
 import {redactKey, redactKeys} from '../ui/redact.js'
 import type {CredentialRequest, CredentialService} from './credentials.js'
 import type {ProfileCredential} from './profile-credential.js'
@@ -108,9 +107,12 @@ export class StatusService {
       }
 
       const accepted = `${apiUrl} accepted the API key${projectId === null ? '' : ` for project ${projectId}`}`
-      const owner = await client.sessionOwner().catch((error: unknown) => {
-        if (error instanceof CliError && error.reason === 'session_expired' && credential.profile)
+      const owner = await client.sessionOwner().catch(async (error: unknown) => {
+        if (error instanceof CliError && error.reason === 'session_expired' && credential.profile) {
+          const {sessionExpired} = await import('./login-session.js')
           throw sessionExpired(credential.profile, error.detail ?? 'the refresh was refused', 'The API key works, but the')
+        }
+
         throw error
       })
       return check('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)

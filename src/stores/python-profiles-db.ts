@@ -14,8 +14,9 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 /** Read-only, and never blocking: a FIFO put in the file's place must not hang the CLI. */
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
 
-/** A value as SQLite stores it: the schema's declared types are not enforced, so every column may hold any of these. */
-export type SqlValue = null | number | string | Uint8Array
+import type {SqlValue} from './sqlite-file.js'
+
+export type {SqlValue} from './sqlite-file.js'
 
 /** One row of `profiles`; columns a file doesn't have (schema 1 has no `api_key_id`, `device_oidc`, `id`) are null. */
 export interface PythonProfileRow {
@@ -57,9 +58,9 @@ const ENVIRONMENT_COLUMNS = ['api_url', 'requires_auth', 'min_llamactl_version']
 
 /**
  * Reads the Python llamactl's `profiles.db` without ever opening it for writing: its bytes are
- * copied into memory and SQLite (sql.js, WebAssembly: no native build) reads the copy. So the
- * file, its mtime and the files beside it stay exactly as they were, and the Python llamactl keeps
- * working with it.
+ * copied into memory and a read-only reader of the SQLite file format (sqlite-file.ts) reads the
+ * copy. So the file, its mtime and the files beside it stay exactly as they were, and the Python
+ * llamactl keeps working with it.
  *
  * A copy is only sound when no write is under way. The Python llamactl writes in SQLite's default
  * rollback-journal mode: a write transaction first saves the pages it will change to
@@ -78,46 +79,27 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
       suggestion: NOT_PROFILES_DB,
     })
 
-  // Loaded here only: sql.js is ~700 kB of WebAssembly that no other command needs.
-  const {default: initSqlJs} = await import('sql.js')
-  const SQL = await initSqlJs()
-  let db: InstanceType<typeof SQL.Database> | undefined
   try {
-    db = new SQL.Database(bytes)
-    const rows = (sql: string): Array<Record<string, SqlValue>> => {
-      const statement = db!.prepare(sql)
-      try {
-        const out: Array<Record<string, SqlValue>> = []
-        while (statement.step()) out.push(statement.getAsObject() as Record<string, SqlValue>)
-        return out
-      } finally {
-        statement.free()
-      }
-    }
-
-    const userVersion = Number(rows('PRAGMA user_version')[0]?.user_version ?? 0)
+    // Loaded here only: no other command reads SQLite.
+    const {SqliteFile} = await import('./sqlite-file.js')
+    const db = new SqliteFile(bytes)
+    const {userVersion} = db
     if (userVersion > PYTHON_DB_MAX_VERSION)
       throw new CliError(`${file} was written by a newer Python llamactl (schema ${userVersion}; this llamactl reads up to ${PYTHON_DB_MAX_VERSION})`, {
         code: 'import_too_new',
         suggestion: 'Upgrade llamactl (the auth plugin), then import again; nothing was imported',
       })
 
-    const tables = new Set(rows("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)))
+    const tables = db.tables()
     if (!tables.has('profiles'))
       throw new CliError(`${file} has no profiles table, so it is not a Python llamactl profiles.db`, {
         code: 'import_not_sqlite',
         suggestion: NOT_PROFILES_DB,
       })
 
-    // Columns were appended by ALTER TABLE over the schema versions: always select them by name.
-    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> => {
-      const present = new Set(rows(`PRAGMA table_info(${table})`).map((r) => String(r.name)))
-      const columns = wanted.filter((c) => present.has(c))
-      if (columns.length === 0) return []
-      return rows(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${table}" ORDER BY rowid`).map(
-        (row) => Object.fromEntries(wanted.map((c) => [c, row[c] ?? null])) as Record<C, SqlValue>,
-      )
-    }
+    // Columns were appended by ALTER TABLE over the schema versions: always read them by name.
+    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> =>
+      db.rows(table).map((row) => Object.fromEntries(wanted.map((c) => [c, row[c] ?? null])) as Record<C, SqlValue>)
 
     const settings = new Map<string, SqlValue>()
     if (tables.has('settings'))
@@ -131,13 +113,11 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
     }
   } catch (error) {
     if (error instanceof CliError) throw error
-    // sql.js reports a damaged file only when it is queried ("file is not a database", "malformed").
+    // A damaged file ("malformed: page 3 is not a table b-tree page"), or one this reader can't read.
     throw new CliError(`${file} can't be read as a SQLite database (${(error as Error).message})`, {
       code: 'import_not_sqlite',
       suggestion: NOT_PROFILES_DB,
     })
-  } finally {
-    db?.close()
   }
 }
 

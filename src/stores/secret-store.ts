@@ -2,7 +2,6 @@ import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
 import {KEYCHAIN_SERVICE} from '../model.js'
-import {withFileLock} from './file-lock.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
@@ -119,6 +118,7 @@ export class SecretStore {
    * refreshes, and deletes of login profiles, so a refresh can't write deleted tokens back.
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const {withFileLock} = await import('./file-lock.js')
     return withFileLock(this.options.dir, path.join(this.options.dir, REFRESH_LOCK), fn, {waitMs: 60_000, warn: this.options.warn})
   }
 
@@ -303,6 +303,8 @@ export class SecretStore {
   }
 
   private async updateFile<T>(change: (secrets: Record<string, string>) => T): Promise<T> {
+    // Loaded here: commands that only read secrets (auth status) never need the lock code.
+    const {withFileLock} = await import('./file-lock.js')
     return withFileLock(
       this.options.dir,
       this.file,

@@ -1,12 +1,12 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
 import {readPythonProfilesDb} from '../../src/stores/python-profiles-db.js'
 import {tempConfigDir} from '../support/cli.js'
-import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL} from '../support/python-profiles-db.js'
+import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, tablePages} from '../support/python-profiles-db.js'
 
 describe('readPythonProfilesDb (real profiles.db files made by Python sqlite3)', function () {
   this.timeout(30_000)
@@ -75,6 +75,94 @@ describe('readPythonProfilesDb (real profiles.db files made by Python sqlite3)',
     expect(db.profiles).to.have.length(1)
     expect(db.profiles[0]).to.include({api_key: 'llx-minted-0123456789', api_key_id: 'key-1', id: 'uuid-1', name: 'a@example.com'})
     expect(JSON.parse(db.profiles[0].device_oidc as string)).to.deep.equal(oidc)
+  })
+
+  it('reads values longer than a page (overflow pages): a 12 kB device_oidc and a 5 kB api_key', async () => {
+    const oidc = deviceOidc({accessToken: `at-${'a'.repeat(6000)}`, email: 'a@example.com', refreshToken: `rt-${'r'.repeat(6000)}`, sub: 'sub-a'})
+    const apiKey = `llx-${'k'.repeat(5000)}`
+    buildProfilesDb(file, {
+      profiles: [
+        {api_key: apiKey, api_key_id: 'key-1', api_url: PY_DEFAULT_API_URL, device_oidc: oidc, name: 'a@example.com', project_id: 'p1'},
+        {api_key: 'llx-short-0123456789', api_url: PY_DEFAULT_API_URL, name: 'after', project_id: 'p2'},
+      ],
+    })
+    expect(tablePages(file, 'profiles').pageSize, 'the values are longer than a page').to.be.below(5000)
+    const db = await readPythonProfilesDb(file)
+    expect(db.profiles.map((p) => p.name)).to.deep.equal(['a@example.com', 'after'])
+    expect(db.profiles[0].api_key).to.equal(apiKey)
+    expect(JSON.parse(db.profiles[0].device_oidc as string)).to.deep.equal(oidc)
+    expect(db.profiles[1].api_key).to.equal('llx-short-0123456789')
+  })
+
+  it('reads a file the Python llamactl switched to WAL mode, once its WAL is checkpointed (closed)', async () => {
+    buildProfilesDb(file, {})
+    const holder = await holdWrite(file, 0, 'wal')
+    await holder.done
+    expect(readdirSync(dir), 'no WAL left').to.deep.equal(['profiles.db'])
+    expect(readFileSync(file)[18], 'file format: WAL').to.equal(2)
+    const db = await readPythonProfilesDb(file)
+    expect(db.settings.get('in-wal')).to.equal('yes')
+  })
+
+  it('refuses damaged pages with one line, never loops or crashes: a page overwritten, a b-tree cycle, a truncated file', async () => {
+    buildProfilesDb(file, {
+      profiles: Array.from({length: 80}, (_, i) => ({api_key: `llx-${i}-${'k'.repeat(200)}`, api_url: PY_DEFAULT_API_URL, name: `p${i}`, project_id: 'p'})),
+    })
+    const good = readFileSync(file)
+    const {pageSize, rootPage} = tablePages(file, 'profiles')
+    const root = good.subarray((rootPage - 1) * pageSize, rootPage * pageSize)
+    expect(root[0], 'profiles has interior pages').to.equal(0x05)
+    const damaged = async (patch: (bytes: Buffer) => Buffer): Promise<string> => {
+      writeFileSync(file, patch(Buffer.from(good)))
+      const error = await failure()
+      expect(error.code).to.equal('import_not_sqlite')
+      return error.line
+    }
+
+    expect(await damaged((b) => b.fill(0x42, (rootPage - 1) * pageSize, rootPage * pageSize))).to.include(
+      `(malformed: page ${rootPage} is not a table b-tree page)`,
+    )
+    // The right-most child of the root is the root itself.
+    expect(await damaged((b) => (b.writeUInt32BE(rootPage, (rootPage - 1) * pageSize + 8), b))).to.include(`(malformed: page ${rootPage} is used twice)`)
+    expect(await damaged((b) => (b.writeUInt32BE(0x7fffffff, (rootPage - 1) * pageSize + 8), b))).to.include('(malformed: page 2147483647 is outside the file)')
+    expect(await damaged((b) => b.subarray(0, rootPage * pageSize))).to.match(/\(malformed: page \d+ is outside the file\)/)
+  })
+
+  it('survives 400 random corruptions of a real file: each read returns rows or fails with one line (bounded time)', async () => {
+    const oidc = deviceOidc({accessToken: `at-${'a'.repeat(5000)}`, email: 'a@example.com', sub: 'sub-a'})
+    buildProfilesDb(file, {
+      profiles: [
+        {api_key: 'llx-k', api_url: PY_DEFAULT_API_URL, device_oidc: oidc, name: 'big', project_id: 'p'},
+        ...Array.from({length: 40}, (_, i) => ({api_key: `llx-${i}-${'k'.repeat(150)}`, api_url: PY_DEFAULT_API_URL, name: `p${i}`, project_id: 'p'})),
+      ],
+    })
+    const good = readFileSync(file)
+    // A fixed-seed generator: the same corruptions on every run.
+    let seed = 20_240_601
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+      return seed % n
+    }
+
+    const started = Date.now()
+    const outcomes = {failed: 0, read: 0}
+    for (let round = 0; round < 400; round++) {
+      const bytes = Buffer.from(good)
+      // Past the 100-byte header, so the damage is in the pages; 1 to 8 bytes at a time.
+      for (let i = 0, n = 1 + random(8); i < n; i++) bytes[100 + random(bytes.length - 100)] = random(256)
+      writeFileSync(file, bytes)
+      try {
+        await readPythonProfilesDb(file)
+        outcomes.read++
+      } catch (error) {
+        expect(error, String(error)).to.be.instanceOf(CliError)
+        expect((error as CliError).line).to.not.include('\n')
+        outcomes.failed++
+      }
+    }
+
+    expect(outcomes.failed, 'some corruptions were noticed').to.be.above(0)
+    expect(Date.now() - started).to.be.below(20_000)
   })
 
   it('leaves the file byte-identical with the same mtime, and creates nothing beside it', async () => {

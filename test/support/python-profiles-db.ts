@@ -80,3 +80,12 @@ export function deviceOidc(fields: {accessToken: string; discoveryUrl?: string; 
     user_id: fields.sub,
   }
 }
+
+/** Where SQLite keeps a table: its page size and the root page of its b-tree, asked of Python's sqlite3. */
+export function tablePages(file: string, table: string): {pageSize: number; rootPage: number} {
+  const script =
+    'import sqlite3, sys, json; c = sqlite3.connect(sys.argv[1]); ' +
+    'print(json.dumps([c.execute("PRAGMA page_size").fetchone()[0], c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (sys.argv[2],)).fetchone()[0]]))'
+  const [pageSize, rootPage] = JSON.parse(execFileSync('python3', ['-c', script, file, table], {encoding: 'utf8', timeout: 15_000}))
+  return {pageSize, rootPage}
+}

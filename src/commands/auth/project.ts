@@ -16,7 +16,10 @@ export default class AuthProject extends BaseCommand<ProfileJson> {
   static override args = {project_id: Args.string({description: 'Project ID', parse: parseProjectId})}
   static override flags = {
     interactive: interactiveFlag,
-    profile: {...profileFlag, description: "Change the project of this profile (see `auth list`) instead of the current one's; it does not become current"},
+    profile: {
+      ...profileFlag,
+      description: "Change the project of this profile (see `auth list`) instead of the current one's; it does not become current",
+    } as typeof profileFlag,
   }
 
   async run(): Promise<ProfileJson> {

@@ -12,7 +12,7 @@ import {deviceLoginTokens, readConfig, readSecrets} from '../../support/login-se
 import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../../support/oidc-provider.js'
 import {ControlPlaneClient} from '../../../src/net/control-plane-client.js'
 import type {OidcTokens} from '../../../src/net/device-login.js'
-import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
+import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, ProfilesDbSpec, tablePages} from '../../support/python-profiles-db.js'
 
 const LOCAL = 'http://127.0.0.1:8000'
 const API_KEY = 'llx-apikey-abcdefghijklmnop'
@@ -315,6 +315,21 @@ describe('taking over the Python llamactl: profiles.db', function () {
       it('not a SQLite file', async () => {
         writeFileSync(source, 'name,api_url\n')
         await refused([], /^Error: .*profiles\.db is not a SQLite database, so not a Python llamactl profiles\.db\. /, 'import_not_sqlite')
+      })
+
+      it('a damaged file (a b-tree page overwritten): one line, no stack trace', async () => {
+        buildProfilesDb(source, V2)
+        const {pageSize, rootPage} = tablePages(source, 'profiles')
+        const bytes = readFileSync(source)
+        bytes.fill(0x42, (rootPage - 1) * pageSize, rootPage * pageSize)
+        writeFileSync(source, bytes)
+        await refused(
+          [],
+          new RegExp(
+            `^Error: .*profiles\\.db can't be read as a SQLite database \\(malformed: page ${rootPage} is not a table b-tree page\\)\\. Move it aside`,
+          ),
+          'import_not_sqlite',
+        )
       })
 
       it('a newer user_version (3)', async () => {

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// npm's `prepare` script: builds dist/, oclif.manifest.json and man/ when one of them is missing,
+// and does nothing otherwise.
+//
+// It exists for installs from a git URL (`npm install git+https://…`, `llamactl plugins install
+// git+https://…`): npm clones the repository, installs its dependencies (devDependencies too)
+// and runs `prepare`, then packs what `files` lists. The repository holds no build, so without
+// this the installed plugin would have no commands. A checkout that is already built (and
+// `npm pack`, whose prepack rebuilds from scratch anyway) skips the work.
+import {execFileSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const built = ['dist/index.js', 'dist/index.d.ts', 'oclif.manifest.json', 'man/llamactl-auth.1'].every((f) => existsSync(path.join(ROOT, f)))
+if (built) process.exit(0)
+
+const require = createRequire(import.meta.url)
+let tsc
+let oclif
+try {
+  tsc = require.resolve('typescript/bin/tsc')
+  oclif = require.resolve('oclif/bin/run.js')
+} catch {
+  process.stderr.write('prepare: the build needs the devDependencies (typescript, oclif): run npm install without --omit=dev\n')
+  process.exit(1)
+}
+
+const step = (args) => execFileSync(process.execPath, args, {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']})
+step([tsc, '-p', 'tsconfig.json'])
+step([oclif, 'manifest'])
+step([path.join(ROOT, 'scripts', 'gen-man.mjs')])

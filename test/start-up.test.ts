@@ -1,0 +1,109 @@
+import {expect} from 'chai'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {ROOT, runCli, tempConfigDir} from './support/cli.js'
+
+// Records every module file Node loads through the ES module loader (import and import()).
+const HOOKS = `import {appendFileSync} from 'node:fs'
+let log
+export function initialize(data) { log = data.log }
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(log, url + '\\n')
+  return next(url, context)
+}
+`
+const REGISTER = `import {register} from 'node:module'
+register('./hooks.mjs', import.meta.url, {data: {log: process.env.LLAMACTL_TEST_LOAD_LOG}})
+`
+/** What no read-only command needs at start-up: the HTTP stack, the keychain, prompts, OIDC, the lock code, the SQLite reader. */
+const HEAVY = /node_modules\/(got|keytar|enquirer|openid-client|proper-lockfile)\/|dist\/stores\/(file-lock|sqlite-file)\.js|dist\/net\/http\.js/
+
+const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
+
+/**
+ * bin/run.js lets oclif sort the manifest's commands by code unit instead of localeCompare, whose
+ * first call builds ICU's collator (start-up time, see bench/). These hold it to what it claims.
+ */
+describe('start-up path: bin/run.js, localeCompare, what read-only commands load', function () {
+  this.timeout(30_000)
+
+  it('sorts every command id and alias of the manifest the same by code unit as by localeCompare', () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
+    const ids = (Object.values(manifest.commands) as Array<{aliases?: string[]; id: string}>).flatMap((c) => [c.id, ...(c.aliases ?? [])])
+    expect(ids.length).to.be.above(10)
+    expect(
+      ids.every((id) => /^[a-z][a-z0-9:-]*$/.test(id)),
+      'lowercase ASCII ids',
+    ).to.equal(true)
+    // What bin/run.js's stand-in returns, against the real thing.
+    const byCodeUnit = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    expect(byCodeUnit).to.deep.equal([...ids].sort((a, b) => a.localeCompare(b)))
+    // The control: the two orders do differ where case or accents come in.
+    expect(['b', 'C', 'a'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).to.not.deep.equal(['b', 'C', 'a'].sort((a, b) => a.localeCompare(b)))
+  })
+
+  it('gives commands the real localeCompare: auth list orders profile names as people read them (a, b, C, not C, a, b)', async () => {
+    const {cleanup, dir} = tempConfigDir()
+    try {
+      const profiles = ['b', 'C', 'a'].map((name, i) => ({
+        apiUrl: DEFAULT_API_URL,
+        authType: 'api-key',
+        id: `00000000-0000-4000-8000-00000000000${i}`,
+        keyHint: 'llx-…0000',
+        name,
+        projectId: 'p1',
+      }))
+      const environments = [{apiUrl: DEFAULT_API_URL, currentProfile: 'b', minLlamactlVersion: null, requiresAuth: true}]
+      writeFileSync(path.join(dir, 'config.json'), JSON.stringify({currentEnvironment: DEFAULT_API_URL, environments, profiles, schemaVersion: 1}), {
+        mode: 0o600,
+      })
+      const result = await runCli(['auth', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'file'}})
+      expect(result.code, result.stderr).to.equal(0)
+      expect(JSON.parse(result.stdout).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['a', 'b', 'C'])
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('auth list and auth status --offline load none of the heavy modules; auth logout (which rewrites secrets.json) does load the lock code', async () => {
+    const {cleanup, dir} = tempConfigDir()
+    try {
+      writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS)
+      writeFileSync(path.join(dir, 'register.mjs'), REGISTER)
+      const loaded = async (args: string[]) => {
+        const log = path.join(dir, `${args.join('-')}.log`)
+        writeFileSync(log, '')
+        const result = await runCli(args, {
+          env: {
+            LLAMACTL_CONFIG_DIR: path.join(dir, 'config'),
+            LLAMACTL_SECRET_STORE: 'file',
+            LLAMACTL_TEST_LOAD_LOG: log,
+            NODE_OPTIONS: `--import ${path.join(dir, 'register.mjs')}`,
+          },
+        })
+        expect(result.code, result.stderr).to.equal(0)
+        const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+        expect(urls.some((u) => u.endsWith(`/dist/commands/auth/${args[1]}.js`))).to.equal(true)
+        return urls.filter((u) => HEAVY.test(u))
+      }
+
+      const id = '00000000-0000-4000-8000-000000000001'
+      const profile = {apiUrl: DEFAULT_API_URL, authType: 'api-key', id, keyHint: 'llx-…cdef', name: 'ci', projectId: 'p1'}
+      const environments = [{apiUrl: DEFAULT_API_URL, currentProfile: 'ci', minLlamactlVersion: null, requiresAuth: true}]
+      mkdirSync(path.join(dir, 'config'), {mode: 0o700})
+      const doc = {currentEnvironment: DEFAULT_API_URL, environments, profiles: [profile], schemaVersion: 1}
+      writeFileSync(path.join(dir, 'config', 'config.json'), JSON.stringify(doc), {mode: 0o600})
+      const secrets = {schemaVersion: 1, secrets: {[`profile:${id}`]: JSON.stringify({apiKey: 'llx-startup-0123456789abcdef'})}}
+      writeFileSync(path.join(dir, 'config', 'secrets.json'), JSON.stringify(secrets), {mode: 0o600})
+
+      expect(await loaded(['auth', 'list'])).to.deep.equal([])
+      expect(await loaded(['auth', 'status', '--offline'])).to.deep.equal([])
+      // The positive control: logout rewrites secrets.json, under the lock.
+      const logout = await loaded(['auth', 'logout', 'ci', '--no-interactive'])
+      expect(logout.some((u) => u.endsWith('/dist/stores/file-lock.js'))).to.equal(true)
+    } finally {
+      cleanup()
+    }
+  })
+})
