@@ -4,12 +4,11 @@ import {format} from 'node:util'
 
 import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
-import {llamactlVersion} from './services/version.js'
 import {NATIVE_TLS_VARIABLE} from './variables.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
-import type {EnvironmentRecord} from './model.js'
+import {llamactlVersion, type EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 import type {ProfileCredential} from './services/profile-credential.js'
 

@@ -7,6 +7,21 @@
 /** The control plane a fresh config points at, as in the Python llamactl. */
 export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
 
+/** The package.json field naming the llamactl release whose surface this package implements. */
+export interface LlamactlManifest {
+  llamactl?: {implements?: string}
+}
+
+/**
+ * The llamactl version a server's `min_llamactl_version` is compared with, from the running CLI's
+ * oclif config: installed in a llamactl CLI, the host's version; run on its own (the root
+ * package is this one), the llamactl release this package implements (`llamactl.implements` in
+ * package.json), never the plugin's own package version.
+ */
+export function llamactlVersion(config: {pjson: object; version: string}): string {
+  return (config.pjson as LlamactlManifest).llamactl?.implements ?? config.version
+}
+
 /** The OS keychain's service name for every secret of ours (accounts `profile:<id>`; docs/formats.md). */
 export const KEYCHAIN_SERVICE = 'llamactl'
 

@@ -58,17 +58,5 @@ export function compareVersions(a: string, b: string): number {
   return 0
 }
 
-/** The package.json field naming the llamactl release whose surface this package implements. */
-export interface LlamactlManifest {
-  llamactl?: {implements?: string}
-}
-
-/**
- * The llamactl version a server's `min_llamactl_version` is compared with, from the running CLI's
- * oclif config: installed in a llamactl CLI, the host's version; run on its own (the root
- * package is this one), the llamactl release this package implements (`llamactl.implements` in
- * package.json), never the plugin's own package version.
- */
-export function llamactlVersion(config: {pjson: object; version: string}): string {
-  return (config.pjson as LlamactlManifest).llamactl?.implements ?? config.version
-}
+// Where the running llamactl's version comes from lives in the model: every command needs it at start-up.
+export {llamactlVersion, type LlamactlManifest} from '../model.js'
