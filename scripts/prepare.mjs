@@ -28,7 +28,9 @@ try {
   process.exit(1)
 }
 
-const step = (args) => execFileSync(process.execPath, args, {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']})
+// No "oclif update available" line in a user's npm ci: that notice is oclif's, not news for them.
+const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
+const step = (args) => execFileSync(process.execPath, args, {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit']})
 step([tsc, '-p', 'tsconfig.json'])
 step([oclif, 'manifest'])
 step([path.join(ROOT, 'scripts', 'gen-man.mjs')])
