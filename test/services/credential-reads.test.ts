@@ -1,15 +1,13 @@
 import {expect} from 'chai'
-import {randomUUID} from 'node:crypto'
 
-import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
 import {DefaultServices} from '../../src/services/factory.js'
 import {secretAccount, SecretStore} from '../../src/stores/secret-store.js'
 import type {ProfileRecord} from '../../src/stores/schema.js'
 import {CountingKeytar} from '../support/counting-keytar.js'
 import {InProcess, inProcess} from '../support/in-process.js'
 import {keychainAvailable, keytar} from '../support/keychain.js'
-import {deviceLoginTokens} from '../support/login-session.js'
-import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../support/oidc-provider.js'
+import {loggedInProfile} from '../support/login-session.js'
+import {ALICE, TestOidcProvider} from '../support/oidc-provider.js'
 
 /**
  * How often one command reads the keychain: each read can be a permission prompt on macOS. The
@@ -61,28 +59,12 @@ describe('keychain reads per command (counted at the keytar seam, real keychain)
       op = await new TestOidcProvider().start()
       op.attach(f.server)
       // What `auth login` leaves: a key minted with the access token, its id in the profile, the secrets in the keychain.
-      const tokens = await deviceLoginTokens(op.discoveryUrl, CLI_CLIENT_ID)
-      const minted = await new ControlPlaneClient(f.server.url).createApiKey(tokens.accessToken, 'at login')
-      profile = {
-        apiUrl: f.server.url,
-        authType: 'login',
-        email: ALICE.email,
-        id: randomUUID(),
-        keyId: minted.id,
-        name: ALICE.email,
-        projectId: 'p1',
-        sub: ALICE.sub,
-      }
+      const login = await loggedInProfile(f.server.url, op.discoveryUrl)
+      profile = login.profile
       const setup = command()
       await setup.profileStore.save(profile)
       accounts.push(secretAccount(profile))
-      const secrets = {
-        accessToken: tokens.accessToken,
-        apiKey: minted.secret,
-        expiresAt: tokens.expiresAt,
-        idToken: tokens.idToken,
-        refreshToken: tokens.refreshToken,
-      }
+      const {secrets} = login
       await (await setup.secretStore()).set(secretAccount(profile), secrets)
       keychain.reset()
     })

@@ -1,15 +1,13 @@
 import {expect} from 'chai'
-import {randomUUID} from 'node:crypto'
 
-import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
 import {DefaultServices} from '../../src/services/factory.js'
 import {secretAccount, SecretStore} from '../../src/stores/secret-store.js'
 import type {ProfileRecord} from '../../src/stores/schema.js'
 import type {StatusJson} from '../../src/ui/views.js'
 import {ControlPlaneOptions, DEMO_PROJECTS} from '../support/control-plane-server.js'
 import {InProcess, inProcess} from '../support/in-process.js'
-import {deviceLoginTokens} from '../support/login-session.js'
-import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../support/oidc-provider.js'
+import {loggedInProfile} from '../support/login-session.js'
+import {ALICE, TestOidcProvider} from '../support/oidc-provider.js'
 
 const hint = (key: string) => `${key.slice(0, 6)}****${key.slice(-4)}`
 
@@ -207,26 +205,8 @@ describe('StatusService: the results of auth status', function () {
       await start()
       op = await new TestOidcProvider().start()
       op.attach(f.server)
-      const tokens = await deviceLoginTokens(op.discoveryUrl, CLI_CLIENT_ID)
-      const minted = await new ControlPlaneClient(f.server.url).createApiKey(tokens.accessToken, 'at login')
-      profile = {
-        apiUrl: f.server.url,
-        authType: 'login',
-        email: ALICE.email,
-        id: randomUUID(),
-        keyId: minted.id,
-        name: ALICE.email,
-        projectId: 'p1',
-        sub: ALICE.sub,
-      }
+      ;({profile, secrets} = await loggedInProfile(f.server.url, op.discoveryUrl))
       await f.services.profileStore.save(profile)
-      secrets = {
-        accessToken: tokens.accessToken,
-        apiKey: minted.secret,
-        expiresAt: tokens.expiresAt,
-        idToken: tokens.idToken,
-        refreshToken: tokens.refreshToken,
-      }
       await (await f.services.secretStore()).set(secretAccount(profile), secrets)
     })
 

@@ -1,12 +1,13 @@
 import {expect} from 'chai'
 import dotenv from 'dotenv'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
 import {dotenvValue, setDotenvVariables, updateDotenvFile} from '../../src/stores/dotenv-file.js'
 import {tempConfigDir} from '../support/cli.js'
+import {otherUsersFile} from '../support/other-user.js'
 
 const THREE = [
   ['LLAMA_CLOUD_API_KEY', 'llx-new'],
@@ -211,13 +212,7 @@ describe('updateDotenvFile (real files in a temp dir)', () => {
   it('a key into a file of another user, through a symbolic link (0666, in a 0777 directory): refused naming the real file, nothing written; allowShared writes it, with a warning', async function () {
     // A second real user owns the file: root can chown to nobody; others can't make such a file.
     if (process.getuid?.() !== 0) this.skip()
-    const shared = path.join(tmp.dir, 'shared')
-    mkdirSync(shared)
-    chmodSync(shared, 0o777)
-    const target = path.join(shared, 'victim.env')
-    writeFileSync(target, 'THEIRS=1\n')
-    chmodSync(target, 0o666)
-    chownSync(target, 65_534, 65_534)
+    const target = otherUsersFile(tmp.dir)
     const link = path.join(tmp.dir, '.env')
     symlinkSync(target, link)
     const error = await refusal(updateDotenvFile(link, THREE, {secret: true}))
@@ -227,7 +222,7 @@ describe('updateDotenvFile (real files in a temp dir)', () => {
         'Write to a file of your own that only you can read (chmod 600), or pass --allow-shared-file to write it there anyway',
     )
     expect(readFileSync(target, 'utf8')).to.equal('THEIRS=1\n')
-    expect(readdirSync(shared)).to.deep.equal(['victim.env'])
+    expect(readdirSync(path.dirname(target))).to.deep.equal(['victim.env'])
 
     const warnings: string[] = []
     await updateDotenvFile(link, THREE, {allowShared: true, secret: true, warn: (m) => warnings.push(m)})

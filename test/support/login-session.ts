@@ -1,11 +1,12 @@
 import {spawn} from 'node:child_process'
+import {randomUUID} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliResult, ROOT, RUN_JS} from './cli.js'
 import type {OidcTokens} from '../../src/net/device-login.js'
 import type {ProfileSecrets} from '../../src/stores/secret-store.js'
-import type {StateDocument} from '../../src/stores/schema.js'
+import type {ProfileRecord, StateDocument} from '../../src/stores/schema.js'
 
 /** The `$BROWSER` stand-in that approves or denies over loopback HTTP (see the script). */
 export const STAND_IN_BROWSER = path.join(ROOT, 'test', 'support', 'stand-in-browser.mjs')
@@ -88,4 +89,36 @@ export async function deviceLoginTokens(discoveryUrl: string, clientId: string):
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * What `auth login` leaves behind for ALICE at `serverUrl`, made the real way: a device login
+ * at `discoveryUrl`, a key minted with its access token. The profile record (not yet saved) and
+ * the secrets to store for it; the caller saves both where its test wants them.
+ */
+export async function loggedInProfile(
+  serverUrl: string,
+  discoveryUrl: string,
+): Promise<{profile: ProfileRecord; secrets: ProfileSecrets & {accessToken: string; apiKey: string}}> {
+  const [{ControlPlaneClient}, {ALICE, CLI_CLIENT_ID}] = await Promise.all([import('../../src/net/control-plane-client.js'), import('./oidc-provider.js')])
+  const tokens = await deviceLoginTokens(discoveryUrl, CLI_CLIENT_ID)
+  const minted = await new ControlPlaneClient(serverUrl).createApiKey(tokens.accessToken, 'at login')
+  const profile: ProfileRecord = {
+    apiUrl: serverUrl,
+    authType: 'login',
+    email: ALICE.email,
+    id: randomUUID(),
+    keyId: minted.id,
+    name: ALICE.email,
+    projectId: 'p1',
+    sub: ALICE.sub,
+  }
+  const secrets = {
+    accessToken: tokens.accessToken,
+    apiKey: minted.secret,
+    expiresAt: tokens.expiresAt,
+    idToken: tokens.idToken,
+    refreshToken: tokens.refreshToken,
+  }
+  return {profile, secrets}
 }

@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {otherUsersFile} from '../../support/other-user.js'
 
 describe('auth inject', () => {
   let f: Fixture
@@ -90,13 +91,7 @@ describe('auth inject', () => {
   it('.env a symbolic link to a 0666 file of another user in a 0777 directory: refused with one line naming that file, which stays as it was', async function () {
     // As root, the other user is nobody (chown); without root no such file can be made.
     if (process.getuid?.() !== 0) this.skip()
-    const shared = path.join(f.dir, 'shared')
-    mkdirSync(shared)
-    chmodSync(shared, 0o777)
-    const target = path.join(shared, 'victim.env')
-    writeFileSync(target, 'THEIRS=1\n')
-    chmodSync(target, 0o666)
-    chownSync(target, 65_534, 65_534)
+    const target = otherUsersFile(f.dir)
     symlinkSync(target, path.join(work, '.env'))
     const result = await f.run(['auth', 'inject'], {cwd: work})
     fails(
@@ -108,7 +103,7 @@ describe('auth inject', () => {
     )
     expect(readFileSync(target, 'utf8')).to.equal('THEIRS=1\n')
     expect(statSync(target).mode & 0o777).to.equal(0o666)
-    expect(readdirSync(shared)).to.deep.equal(['victim.env'])
+    expect(readdirSync(path.dirname(target))).to.deep.equal(['victim.env'])
     expect(result.stderr).to.not.include(f.key)
   })
 
