@@ -1,5 +1,5 @@
 import {CliError} from '../errors.js'
-import {ApiError} from '../net/api-error.js'
+import type {ApiError} from '../net/api-error.js'
 import {CREDENTIAL_VARIABLES} from './credentials.js'
 import {redactKey, redactKeys} from '../ui/redact.js'
 import type {CredentialRequest, CredentialService} from './credentials.js'
@@ -18,10 +18,10 @@ type Check = StatusJson['check']
 
 const check = (result: CheckResult, message: string, requestId: null | string = null): Check => ({message, requestId, result})
 
-/** Where a control-plane failure leaves the credential, for `auth status`. */
-function checkOfError(error: CliError, credential: ProfileCredential): Check {
+/** Where a control-plane failure leaves the credential, for `auth status`; `answer` is the error when the server answered. */
+function checkOfError(error: CliError, answer: ApiError | null, credential: ProfileCredential): Check {
   const {location} = credential
-  const requestId = error instanceof ApiError ? (error.requestId ?? null) : null
+  const requestId = answer?.requestId ?? null
   const ref = requestId ? `, request id ${requestId}` : ''
   const fix =
     location.source === 'env'
@@ -30,18 +30,18 @@ function checkOfError(error: CliError, credential: ProfileCredential): Check {
         ? 'Run `llamactl auth login` again'
         : 'Create a new key in the web console and add it with `llamactl auth token`'
   if (error.reason === 'session_expired') return check('session_expired', error.line, requestId)
-  if (error instanceof ApiError && error.status === 401) return check('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
-  if (error instanceof ApiError && error.status === 403)
+  if (answer?.status === 401) return check('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
+  if (answer?.status === 403)
     return check(
       'forbidden',
       `${location.apiUrl} accepted the API key but refused it the project list (403${ref}). Check the key's permissions in the web console`,
       requestId,
     )
   // The server answered: it is reachable, and retrying won't help until it is fixed.
-  if (error instanceof ApiError && error.status !== undefined && error.status >= 500)
+  if (answer?.status !== undefined && answer.status >= 500)
     return check(
       'server_error',
-      `${location.apiUrl} answered the project list with an error (${error.status}${ref}). The server failed, not the credential: report it to the server's operators with the request id`,
+      `${location.apiUrl} answered the project list with an error (${answer.status}${ref}). The server failed, not the credential: report it to the server's operators with the request id`,
       requestId,
     )
   return check('unreachable', error.line, requestId)
@@ -117,8 +117,10 @@ export class StatusService {
       })
       return check('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)
     } catch (error) {
+      // Loaded here, not at start-up: `auth status --offline` never gets this far.
+      const {ApiError} = await import('../net/api-error.js')
       if (!(error instanceof CliError) || !(error instanceof ApiError || error.reason === 'session_expired')) throw error
-      return checkOfError(error, credential)
+      return checkOfError(error, error instanceof ApiError ? error : null, credential)
     }
   }
 
