@@ -1,6 +1,8 @@
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {normalizeApiUrl} from '../api-url.js'
+import {booleanVariable, readVariable} from '../variables.js'
 import {type Candidate, type ConfigView, DEFAULT_API_URL, offerable, safeDescription} from './complete.js'
 
 /**
@@ -47,18 +49,31 @@ interface Who {
   profile?: Profile
 }
 
-const TRUE = /^(1|true|t|yes|y|on)$/i
-
-/** The credential in effect, as CredentialService.find decides it, without reading a secret. */
+/**
+ * The credential in effect, as CredentialService.find decides it, without reading a secret; the
+ * variables read by the same rules (any case, pydantic booleans). A value the CLI would refuse
+ * (a bad boolean or base URL) is no credential here: a TAB completes nothing rather than fail.
+ */
 function locate(req: ServerValuesRequest): undefined | Who {
+  try {
+    return locateOrThrow(req)
+  } catch {
+    return undefined
+  }
+}
+
+function locateOrThrow(req: ServerValuesRequest): undefined | Who {
   const {env, state} = req
   const current = state.environments.find((e) => e.apiUrl === state.currentEnvironment)
   const profiles = state.profiles.filter((p) => p.apiUrl === state.currentEnvironment)
   const asProfile = (profile: Profile | undefined): undefined | Who => profile && {apiUrl: profile.apiUrl, id: `profile:${profile.id}`, profile}
   if (req.profile !== undefined) return asProfile(profiles.find((p) => p.name === req.profile))
-  const envKey = env.LLAMA_CLOUD_API_KEY?.trim()
-  if (envKey && env.LLAMA_AGENTS_PROJECT_ID?.trim() && !TRUE.test(env.LLAMA_CLOUD_USE_PROFILE?.trim() ?? ''))
-    return {apiUrl: env.LLAMA_CLOUD_BASE_URL?.trim().replace(/\/+$/, '') || DEFAULT_API_URL, envKey, id: 'env'}
+  const envKey = readVariable(env, 'LLAMA_CLOUD_API_KEY')?.trim()
+  if (envKey && readVariable(env, 'LLAMA_AGENTS_PROJECT_ID')?.trim() && !booleanVariable(env, 'LLAMA_CLOUD_USE_PROFILE')) {
+    const baseUrl = readVariable(env, 'LLAMA_CLOUD_BASE_URL')?.trim()
+    return {apiUrl: baseUrl ? normalizeApiUrl(baseUrl) : DEFAULT_API_URL, envKey, id: 'env'}
+  }
+
   const profile = profiles.find((p) => p.name === current?.currentProfile)
   if (profile) return asProfile(profile)
   return current && !current.requiresAuth ? {apiUrl: current.apiUrl, id: 'anonymous'} : undefined

@@ -362,6 +362,22 @@ _llamactl`
         '/api/v1beta1/deployments/list-projects?org_id=o-1 Bearer llx-from-env',
       ])
     })
+
+    it('the LLAMA_* variables count as the CLI reads them: lower-case names, a base URL with a trailing /, and LLAMA_CLOUD_USE_PROFILE=on', async () => {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const lower = {...env, llama_agents_project_id: 'p', llama_cloud_api_key: 'llx-lower-case', llama_cloud_base_url: `${url}/`}
+      seen = []
+      const complete = (extra: NodeJS.ProcessEnv) =>
+        run(process.execPath, [COMPLETER, root, 'fish', '--', 'projects', 'use', '--org', ''], {...lower, ...extra})
+      expect((await complete({})).stdout).to.equal('o-1\tMain\no 2\tSide [31m\n')
+      expect(seen).to.deep.equal(['/api/v1beta1/deployments/organizations Bearer llx-lower-case'])
+      // With the profile asked for (and none current here), or a boolean the CLI refuses: no request, nothing completed.
+      for (const useProfile of ['on', 'maybe']) {
+        seen = []
+        expect((await complete({LLAMA_CLOUD_USE_PROFILE: useProfile})).stdout, useProfile).to.equal('')
+        expect(seen, useProfile).to.deep.equal([])
+      }
+    })
   })
 
   it('bash through readline in a real terminal: a name with a space and a URL with a port are inserted whole', async function () {
