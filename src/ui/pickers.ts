@@ -2,7 +2,7 @@ import {CliError} from '../errors.js'
 import {missing} from './interactive.js'
 import type {Prompter} from './prompter.js'
 import {visible} from './terminal-text.js'
-import type {EnvironmentRecord, ProfileRecord, Project} from '../model.js'
+import {DEFAULT_API_URL, type EnvironmentRecord, type ProfileRecord, type Project} from '../model.js'
 
 export interface PickProjectOptions {
   /** Environments without auth accept any project id, listed or not. */
@@ -106,6 +106,21 @@ export async function pickEnvironment(environments: EnvironmentRecord[], options
       ),
     },
   )
+}
+
+/**
+ * An environment to delete (`auth env delete`, `environments delete`): like pickEnvironment, from
+ * the environments that may be deleted (all but the default). With none of those to pick from, a
+ * one-line error rather than an empty menu.
+ */
+export async function pickEnvironmentToDelete(environments: EnvironmentRecord[], options: PickOptions & {current?: string; hint: string}): Promise<string> {
+  const deletable = environments.filter((env) => env.apiUrl !== DEFAULT_API_URL)
+  if (options.requested === undefined && options.interactive && deletable.length === 0)
+    throw new CliError('There is no environment to delete', {
+      code: 'no_environments',
+      suggestion: `Only the default, ${DEFAULT_API_URL}, is known, and it stays`,
+    })
+  return pickEnvironment(deletable, options)
 }
 
 /**

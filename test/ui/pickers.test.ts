@@ -2,7 +2,15 @@ import {expect} from 'chai'
 
 import {CliError, UsageError} from '../../src/errors.js'
 import type {EnvironmentRecord, ProfileRecord, Project} from '../../src/model.js'
-import {pickCredentialProject, pickEnvironment, pickProfile, pickProject, PickProjectOptions, projectLabel} from '../../src/ui/pickers.js'
+import {
+  pickCredentialProject,
+  pickEnvironment,
+  pickEnvironmentToDelete,
+  pickProfile,
+  pickProject,
+  PickProjectOptions,
+  projectLabel,
+} from '../../src/ui/pickers.js'
 import {rejection} from '../support/in-process.js'
 import {ScriptedPrompter} from '../support/scripted-prompter.js'
 
@@ -187,6 +195,32 @@ describe('pickers', () => {
       expect(await pick('http://127.0.0.1:1')).to.equal('http://127.0.0.1:8000')
       expect(prompter.asked.map((a) => a.initial)).to.deep.equal([1, 0])
       expect(prompter.asked[0]).to.deep.include({choices: environments.map((e) => e.apiUrl), message: 'Switch to environment'})
+    })
+  })
+
+  describe('pickEnvironmentToDelete', () => {
+    const env = (apiUrl: string): EnvironmentRecord => ({apiUrl, currentProfile: null, minLlamactlVersion: null, requiresAuth: true})
+    const hint = 'Pass one of `llamactl environments get`'
+
+    it('offers every environment but the default', async () => {
+      const prompter = new ScriptedPrompter(['9000'])
+      const all = ['https://api.cloud.llamaindex.ai', 'http://127.0.0.1:9000'].map(env)
+      expect(await pickEnvironmentToDelete(all, {hint, interactive: true, message: 'Delete environment', prompter: prompter.factory})).to.equal(
+        'http://127.0.0.1:9000',
+      )
+      expect(prompter.asked[0]).to.deep.include({choices: ['http://127.0.0.1:9000']})
+    })
+
+    it('with only the default known, an interactive run is one line (no_environments), not an empty menu; API_URL still goes through', async () => {
+      const only = [env('https://api.cloud.llamaindex.ai')]
+      const prompter = new ScriptedPrompter()
+      const error = await rejection<CliError>(pickEnvironmentToDelete(only, {hint, interactive: true, message: 'm', prompter: prompter.factory}))
+      expect(error.code).to.equal('no_environments')
+      expect(error.line).to.equal('There is no environment to delete. Only the default, https://api.cloud.llamaindex.ai, is known, and it stays')
+      expect(prompter.asked).to.deep.equal([])
+      expect(await pickEnvironmentToDelete(only, {hint, interactive: true, message: 'm', prompter: prompter.factory, requested: 'http://x'})).to.equal(
+        'http://x',
+      )
     })
   })
 })

@@ -5,7 +5,7 @@ import {normalizeApiUrl} from '../../api-url.js'
 import {CliError} from '../../errors.js'
 import {DEFAULT_API_URL} from '../../model.js'
 import {interactiveFlag} from '../../flags.js'
-import {pickEnvironment} from '../../ui/pickers.js'
+import {pickEnvironmentToDelete} from '../../ui/pickers.js'
 import type {EnvironmentDeleteJson} from '../../ui/views.js'
 
 export default class EnvironmentsDelete extends BaseCommand<EnvironmentDeleteJson> {
@@ -17,19 +17,12 @@ export default class EnvironmentsDelete extends BaseCommand<EnvironmentDeleteJso
 
   async run(): Promise<EnvironmentDeleteJson> {
     const {args, flags} = await this.parse(EnvironmentsDelete)
-    const interactive = this.interactive(flags.interactive)
     const {current, environments} = await this.services.environmentStore.list()
-    const deletable = environments.filter((env) => env.apiUrl !== DEFAULT_API_URL)
-    if (args.api_url === undefined && interactive && deletable.length === 0)
-      throw new CliError('There is no environment to delete', {
-        code: 'no_environments',
-        suggestion: `Only the default, ${DEFAULT_API_URL}, is known, and it stays`,
-      })
     const apiUrl = normalizeApiUrl(
-      await pickEnvironment(deletable, {
+      await pickEnvironmentToDelete(environments, {
         current,
         hint: 'Pass one of `llamactl environments get`',
-        interactive,
+        interactive: this.interactive(flags.interactive),
         message: 'Select environment to delete',
         prompter: () => this.services.prompter(),
         requested: args.api_url,

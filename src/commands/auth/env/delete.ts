@@ -2,9 +2,8 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
 import {interactiveFlag} from '../../../flags.js'
-import {CliError} from '../../../errors.js'
 import {DEFAULT_API_URL} from '../../../model.js'
-import {pickEnvironment} from '../../../ui/pickers.js'
+import {pickEnvironmentToDelete} from '../../../ui/pickers.js'
 import type {EnvironmentDeleteJson} from '../../../ui/views.js'
 
 export default class AuthEnvDelete extends BaseCommand<EnvironmentDeleteJson> {
@@ -16,16 +15,9 @@ export default class AuthEnvDelete extends BaseCommand<EnvironmentDeleteJson> {
 
   async run(): Promise<EnvironmentDeleteJson> {
     const {args, flags} = await this.parse(AuthEnvDelete)
-    const interactive = this.interactive(flags.interactive)
-    const deletable = (await this.services.environmentStore.list()).environments.filter((env) => env.apiUrl !== DEFAULT_API_URL)
-    if (args.api_url === undefined && interactive && deletable.length === 0)
-      throw new CliError('There is no environment to delete', {
-        code: 'no_environments',
-        suggestion: `Only the default, ${DEFAULT_API_URL}, is known, and it stays`,
-      })
-    const apiUrl = await pickEnvironment(deletable, {
+    const apiUrl = await pickEnvironmentToDelete((await this.services.environmentStore.list()).environments, {
       hint: 'Pass one of `llamactl auth env list`',
-      interactive,
+      interactive: this.interactive(flags.interactive),
       message: 'Delete environment',
       prompter: () => this.services.prompter(),
       requested: args.api_url,
