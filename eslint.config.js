@@ -8,7 +8,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'man/**', 'tmp/**', '.bench-tmp/**', 'oclif.manifest.json', 'test/fixtures/**/node_modules/**']},
+  {ignores: ['build/**', 'dist/**', 'node_modules/**', 'man/**', 'tmp/**', '.bench-tmp/**', 'oclif.manifest.json', 'test/fixtures/**/node_modules/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

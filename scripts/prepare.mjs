@@ -23,8 +23,9 @@ let oclif
 try {
   tsc = require.resolve('typescript/bin/tsc')
   oclif = require.resolve('oclif/bin/run.js')
+  require.resolve('rollup')
 } catch {
-  process.stderr.write('prepare: the build needs the devDependencies (typescript, oclif): run npm install without --omit=dev\n')
+  process.stderr.write('prepare: the build needs the devDependencies (typescript, rollup, oclif): run npm install without --omit=dev\n')
   process.exit(1)
 }
 
@@ -32,5 +33,6 @@ try {
 const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
 const step = (args) => execFileSync(process.execPath, args, {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit']})
 step([tsc, '-p', 'tsconfig.json'])
+step([path.join(ROOT, 'scripts', 'bundle.mjs')])
 step([oclif, 'manifest'])
 step([path.join(ROOT, 'scripts', 'gen-man.mjs')])

@@ -11,6 +11,10 @@ export type {Me, Project} from './net/control-plane-client.js'
 export {CREDENTIAL_VARIABLES, CredentialClient} from './services/credentials.js'
 export type {CredentialRequest, Credentials, CredentialSource, RequestOptions} from './services/credentials.js'
 export {ProfileCredential} from './services/profile-credential.js'
+// The one seam (BaseCommand.servicesFactory) and what it takes: a host's tests swap a service, e.g. the prompter, as ours do.
+export {DefaultServices} from './services/factory.js'
+export type {ServiceContext, ServiceOverrides, Services} from './services/factory.js'
+export type {Choice, Prompter} from './ui/prompter.js'
 
 /** Where the library finds the config, and how it talks to a person. */
 export interface LibraryOptions {

@@ -50,7 +50,7 @@ describe('a newcomer on a bare machine', function () {
     it('builds (npm run build, as scripts/demo.sh does) without keytar files', async () => {
       const built = await run('npm', ['run', '--silent', 'build'], {cwd: stage, env: cleanEnv({HOME: tmp}), timeoutMs: 150_000})
       expect(built.code, `${built.stdout}${built.stderr}`).to.equal(0)
-      expect(readdirSync(path.join(stage, 'dist', 'stores'))).to.include('secret-store.js')
+      expect(readdirSync(path.join(stage, 'dist', 'chunks'))).to.include('core.js')
     })
 
     it('then runs: auth token stores the key in the file with the one fallback warning, and auth list shows it', async () => {

@@ -93,7 +93,7 @@ describe('help', function () {
   })
 
   it('auth list loads neither the SQLite reader nor the import code, except on a first run with a profiles.db', async () => {
-    const importCode = /dist\/stores\/sqlite-file\.js|dist\/services\/import-service\.js|dist\/stores\/python-profiles-db\.js/
+    const importCode = /dist\/chunks\/(sqlite-file|import-service|python-profiles-db)\.js/
     const dir = path.join(tmp, 'python')
     mkdirSync(dir)
     buildProfilesDb(path.join(dir, 'profiles.db'), {profiles: [{api_key: null, api_url: 'https://api.cloud.llamaindex.ai', name: 'old', project_id: 'p1'}]})
@@ -102,7 +102,7 @@ describe('help', function () {
     expect(first.code, first.stderr).to.equal(0)
     expect(first.stderr).to.match(/^Imported 0 environments and 1 profile from the Python llamactl's /)
     expect(
-      first.all.some((url) => url.includes('dist/stores/sqlite-file.js')),
+      first.all.some((url) => url.includes('dist/chunks/sqlite-file.js')),
       'the SQLite reader loaded on the first run',
     ).to.equal(true)
 

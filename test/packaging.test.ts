@@ -89,12 +89,17 @@ describe('the npm package', function () {
     for (const plugin of pjson.oclif.plugins ?? []) expect(runtime, plugin).to.include(plugin)
   })
 
-  it('ships type declarations for every module, named by the `types` condition of `exports`', () => {
+  it('ships type declarations for every entry module and every module they name, named by the `types` condition of `exports`', () => {
     const root = pjson.exports['.']
     expect(root).to.deep.equal({import: './dist/index.js', types: './dist/index.d.ts'})
     // Node and TypeScript pick the first matching condition: `types` must come before `import`.
     expect(Object.keys(root)[0]).to.equal('types')
-    for (const js of paths().filter((p) => /^dist\/.*\.js$/.test(p))) expect(paths(), js).to.include(js.replace(/\.js$/, '.d.ts'))
+    // The chunks of scripts/bundle.mjs have none; each source module has its own .d.ts instead.
+    for (const js of paths().filter((p) => /^dist\/.*\.js$/.test(p) && !p.startsWith('dist/chunks/')))
+      expect(paths(), js).to.include(js.replace(/\.js$/, '.d.ts'))
+    for (const dts of paths().filter((p) => p.endsWith('.d.ts')))
+      for (const [, spec] of readFileSync(path.join(stage, dts), 'utf8').matchAll(/from '(\.[^']+)\.js'/g))
+        expect(paths(), `${dts} imports ${spec}.js`).to.include(path.posix.join(path.posix.dirname(dts), `${spec}.d.ts`))
     expect(readFileSync(path.join(stage, 'dist', 'index.d.ts'), 'utf8')).to.match(/export declare function resolveCredentials\(/)
   })
 

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {ROOT, runCli, tempConfigDir} from './support/cli.js'
 
@@ -17,7 +18,7 @@ const REGISTER = `import {register} from 'node:module'
 register('./hooks.mjs', import.meta.url, {data: {log: process.env.LLAMACTL_TEST_LOAD_LOG}})
 `
 /** What no read-only command needs at start-up: the HTTP stack, the keychain, prompts, OIDC, the lock code, the SQLite reader. */
-const HEAVY = /node_modules\/(got|keytar|enquirer|openid-client|proper-lockfile)\/|dist\/stores\/(file-lock|sqlite-file)\.js|dist\/net\/http\.js/
+const HEAVY = /node_modules\/(got|keytar|enquirer|openid-client|proper-lockfile)\/|dist\/chunks\/(file-lock|sqlite-file|http)\.js/
 
 const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
 
@@ -66,7 +67,7 @@ describe('start-up path: bin/run.js, localeCompare, what read-only commands load
     }
   })
 
-  it('auth list and auth status --offline load none of the heavy modules; auth logout (which rewrites secrets.json) does load the lock code', async () => {
+  it('auth list and auth status --offline load none of the heavy modules and three files of the plugin (scripts/bundle.mjs); auth logout (which rewrites secrets.json) does load the lock code', async () => {
     const {cleanup, dir} = tempConfigDir()
     try {
       writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS)
@@ -85,8 +86,11 @@ describe('start-up path: bin/run.js, localeCompare, what read-only commands load
         expect(result.code, result.stderr).to.equal(0)
         const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
         expect(urls.some((u) => u.endsWith(`/dist/commands/auth/${args[1]}.js`))).to.equal(true)
+        const dist = pathToFileURL(path.join(ROOT, 'dist')).href + '/'
+        ours[args.join(' ')] = urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length))
         return urls.filter((u) => HEAVY.test(u))
       }
+      const ours: Record<string, string[]> = {}
 
       const id = '00000000-0000-4000-8000-000000000001'
       const profile = {apiUrl: DEFAULT_API_URL, authType: 'api-key', id, keyHint: 'llx-…cdef', name: 'ci', projectId: 'p1'}
@@ -99,9 +103,12 @@ describe('start-up path: bin/run.js, localeCompare, what read-only commands load
 
       expect(await loaded(['auth', 'list'])).to.deep.equal([])
       expect(await loaded(['auth', 'status', '--offline'])).to.deep.equal([])
+      // Each ES module costs its own resolve, read, compile and link: the command and two chunks, not twenty modules.
+      expect(ours['auth list']).to.deep.equal(['commands/auth/list.js', 'chunks/core.js', 'chunks/shared.js'])
+      expect(ours['auth status --offline']).to.deep.equal(['commands/auth/status.js', 'chunks/core.js', 'chunks/shared.js'])
       // The positive control: logout rewrites secrets.json, under the lock.
       const logout = await loaded(['auth', 'logout', 'ci', '--no-interactive'])
-      expect(logout.some((u) => u.endsWith('/dist/stores/file-lock.js'))).to.equal(true)
+      expect(logout.some((u) => u.endsWith('/dist/chunks/file-lock.js'))).to.equal(true)
     } finally {
       cleanup()
     }

@@ -5,9 +5,8 @@ import {pathToFileURL} from 'node:url'
 
 import {ROOT} from '../support/cli.js'
 import {Fixture, ok, setUp} from '../support/fixture.js'
-import type * as BaseModule from '../../src/base-command.js'
+import type * as Library from '../../src/index.js'
 import type {Choice, Prompter} from '../../src/ui/prompter.js'
-import type * as ServicesModule from '../../src/services/factory.js'
 
 /**
  * Commands get every dependency from one factory (BaseCommand.servicesFactory). These tests run
@@ -16,9 +15,9 @@ import type * as ServicesModule from '../../src/services/factory.js'
  */
 describe('the services seam: in-process command runs with a scripted prompter', () => {
   let f: Fixture
-  let BaseCommand: typeof BaseModule.BaseCommand
-  let DefaultServices: typeof ServicesModule.DefaultServices
-  let original: typeof BaseModule.BaseCommand.servicesFactory
+  let BaseCommand: typeof Library.BaseCommand
+  let DefaultServices: typeof Library.DefaultServices
+  let original: typeof Library.BaseCommand.servicesFactory
   const asked: string[] = []
   const saved: Record<string, string | undefined> = {}
 
@@ -42,9 +41,8 @@ describe('the services seam: in-process command runs with a scripted prompter', 
   })
 
   before(async () => {
-    const dist = (file: string) => pathToFileURL(path.join(ROOT, 'dist', file)).href
-    ;({BaseCommand} = (await import(dist('base-command.js'))) as typeof BaseModule)
-    ;({DefaultServices} = (await import(dist('services/factory.js'))) as typeof ServicesModule)
+    // The library's entry: its BaseCommand is the one the built commands extend (dist/chunks/core.js).
+    ;({BaseCommand, DefaultServices} = (await import(pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href)) as typeof Library)
     original = BaseCommand.servicesFactory
   })
 

@@ -312,7 +312,7 @@ describe('auth commands against hostile servers and through proxies', function (
       }
 
       const direct = await loaded(['auth', 'env', 'switch', f.server.url], {HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1'}, 'direct')
-      expect(direct, 'the HTTP stack itself was used').to.include('/dist/net/http.js')
+      expect(direct, 'the HTTP stack itself was used').to.include('/dist/chunks/http.js')
       expect(direct).not.to.match(/https-proxy-agent|agent-base/)
       // A plain-http target through a proxy needs no agent either (absolute form); https does.
       expect(await loaded(['auth', 'env', 'switch', f.server.url], {HTTP_PROXY: proxy.url}, 'plain')).not.to.match(/https-proxy-agent/)

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// The second half of `npm run build`: tsc compiles src/ to build/tsc/ (one ES module per source
+// file) and writes the declarations to dist/; this script joins those modules into fewer files
+// in dist/, with rollup, so that a command loads a handful of files instead of twenty.
+//
+// Why: Node resolves, reads, compiles and links every ES module on its own, and on a 2-core
+// machine that is about half a millisecond a module even when the module is tiny. `auth status
+// --offline` loaded 21 of ours; the bare oclif CLI the bench compares with loads one. Bundled,
+// it loads its command file, the core chunk and the shared chunk (bench/README.md has the figures).
+//
+// What goes where (the layers of src/ stay as they are; this is only how they ship):
+// - entries keep their paths: dist/commands/**, dist/hooks/**, dist/help.js (oclif finds them
+//   through package.json and the manifest), dist/index.js (the library), and
+//   dist/completion/complete.js (the TAB completer, which must never load oclif);
+// - chunks/shared.js: what the hook, the help class and the completer import, all of it
+//   node:-only, so a TAB still starts no oclif;
+// - chunks/core.js: what every command imports, plus what resolving a credential needs (status,
+//   inject, exec and the library do that), so that path is one file; it may import no package
+//   but @oclif/core: the heavy ones (got, openid-client, keytar, enquirer, yaml, proper-lockfile)
+//   stay behind the dynamic imports the source has, each in its own chunk;
+// - every other module is a chunk of its own, named after its source file (chunks/http.js,
+//   chunks/file-lock.js): loaded only where the source imports it lazily.
+// All chunks sit in dist/chunks/, one level below dist/ like the source's own directories, so an
+// `import.meta.url`-relative path written in src/<dir>/ (completion-service's ../completion/
+// complete.js) still points at the same file.
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {rollup} from 'rollup'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const FROM = path.join(ROOT, 'build', 'tsc')
+const TO = path.join(ROOT, 'dist')
+
+/** The entries whose static imports make chunks/shared.js: loaded without the command base. */
+const SHARED_ROOTS = ['hooks/command-not-found.js', 'help.js', 'completion/complete.js', 'completion/server-values.js']
+/** The modules whose static imports make chunks/core.js. */
+const CORE_ROOTS = [
+  'base-command.js',
+  'output-command.js',
+  'flags.js',
+  'ui/views.js',
+  'ui/output.js',
+  'services/credentials.js',
+  'services/profile-credential.js',
+  'services/status-service.js',
+  'stores/secret-store.js',
+]
+/** Packages chunks/core.js may import statically; every other one only where the source imports it lazily. */
+const CORE_PACKAGES = new Set(['@oclif/core'])
+
+function fail(message) {
+  process.stderr.write(`bundle: ${message}\n`)
+  process.exit(1)
+}
+
+/** The relative static imports of one compiled module (tsc's output: one import per statement). */
+function staticImports(file) {
+  const text = readFileSync(file, 'utf8')
+  const specs = [...text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gm), ...text.matchAll(/^import\s+'([^']+)'/gm)].map((m) => m[1])
+  return {
+    local: specs.filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s)),
+    packages: specs.filter((s) => !s.startsWith('.') && !s.startsWith('node:')),
+  }
+}
+
+function closure(roots) {
+  const seen = new Set()
+  const todo = roots.map((r) => path.join(FROM, r))
+  while (todo.length > 0) {
+    const file = todo.pop()
+    if (seen.has(file)) continue
+    if (!existsSync(file)) fail(`${path.relative(ROOT, file)} is missing: run tsc first (npm run build)`)
+    seen.add(file)
+    todo.push(...staticImports(file).local)
+  }
+
+  return seen
+}
+
+function walk(dir) {
+  return readdirSync(dir, {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+}
+
+const entryFiles = [
+  ...walk(path.join(FROM, 'commands')),
+  ...walk(path.join(FROM, 'hooks')),
+  ...['help.js', 'index.js', 'completion/complete.js'].map((f) => path.join(FROM, f)),
+]
+const entries = new Set(entryFiles)
+const shared = new Set([...closure(SHARED_ROOTS)].filter((f) => !entries.has(f) && !f.endsWith('/server-values.js')))
+const core = new Set([...closure(CORE_ROOTS)].filter((f) => !shared.has(f)))
+
+for (const file of shared) {
+  const {packages} = staticImports(file)
+  if (packages.length > 0) fail(`${path.relative(FROM, file)} goes into chunks/shared.js, which the TAB completer loads, but it imports ${packages.join(', ')}`)
+}
+
+for (const file of core) {
+  const heavy = staticImports(file).packages.filter((p) => ![...CORE_PACKAGES].some((c) => p === c || p.startsWith(`${c}/`)))
+  if (heavy.length > 0)
+    fail(`${path.relative(FROM, file)} goes into chunks/core.js, which every command loads, but it imports ${heavy.join(', ')}: import it lazily`)
+}
+
+const chunkNames = new Map()
+function chunkOf(id) {
+  if (shared.has(id)) return 'shared'
+  if (core.has(id)) return 'core'
+  const name = path.basename(id, '.js')
+  const other = chunkNames.get(name)
+  if (other && other !== id) fail(`two modules would share the chunk name ${name}: ${path.relative(FROM, other)} and ${path.relative(FROM, id)}`)
+  chunkNames.set(name, id)
+  return name
+}
+
+const bundle = await rollup({
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  input: Object.fromEntries(entryFiles.map((f) => [path.relative(FROM, f).slice(0, -'.js'.length), f])),
+  onwarn(warning) {
+    fail(`rollup: ${warning.message}`)
+  },
+  preserveEntrySignatures: 'strict',
+})
+if (existsSync(TO)) for (const file of walk(TO)) rmSync(file)
+await bundle.write({
+  chunkFileNames: 'chunks/[name].js',
+  dir: TO,
+  entryFileNames: '[name].js',
+  format: 'es',
+  manualChunks: (id) => (id.startsWith(FROM) && !entries.has(id) ? chunkOf(id) : undefined),
+})
+await bundle.close()
