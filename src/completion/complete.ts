@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, realpathSync} from 'node:fs'
+import {readdirSync, readFileSync, realpathSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -661,17 +661,35 @@ async function main(argv: string[]): Promise<string[]> {
   return candidates.map((c) => (c.description ? `${c.value}\t${c.description}` : c.value))
 }
 
+/**
+ * Writes `text` to stdout with write(2) and no stream: process.stdout on a pipe (what a shell
+ * reads completions from) is a net.Socket, and building it loads some thirty internal modules, a
+ * tenth of a TAB. A full non-blocking pipe (EAGAIN) is retried until `deadline`; any other error
+ * (the shell went away: EPIPE) ends the write.
+ */
+export function writeOut(text: string, deadline: number, fd = 1): void {
+  const bytes = Buffer.from(text)
+  for (let offset = 0; offset < bytes.length && Date.now() < deadline;) {
+    try {
+      offset += writeSync(fd, bytes, offset)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return
+    }
+  }
+}
+
 /** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
 export function run(argv: string[]): void {
+  const deadline = Date.now() + BOUND_MS
   process.removeAllListeners('warning')
   const quit = () => process.exit(0)
   process.on('uncaughtException', quit)
   process.on('unhandledRejection', quit)
   setTimeout(quit, BOUND_MS).unref()
   main(argv).then((lines) => {
-    // Pipes are written synchronously on Linux and macOS; exiting now skips idle keep-alive sockets.
-    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`, quit)
-    else quit()
+    // Exiting at once skips idle keep-alive sockets of a server lookup.
+    if (lines.length > 0) writeOut(`${lines.join('\n')}\n`, deadline)
+    quit()
   }, quit)
 }
 

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -115,5 +116,24 @@ describe('the completer (in process, built manifest, temp config)', () => {
       const help = (await complete([], 'he', ctx())).find((c) => c.value === 'help')
       expect(help?.description).to.equal('Display help for llamactl.')
     })
+  })
+})
+
+describe('the completer writes its answer with write(2), no stdout stream (the built file, as a child)', function () {
+  this.timeout(30_000)
+  const COMPLETER = path.join(ROOT, 'dist', 'completion', 'complete.js')
+  // Text of 1 MB: far more than a pipe holds (64 kB on Linux), so the writer must wait for the reader.
+  const program = (size: number) => `require(${JSON.stringify(COMPLETER)}).writeOut('x'.repeat(${size}) + '\\n', Date.now() + 10000); process.exitCode = 7`
+
+  it('every byte of 1 MB reaches a reader through a pipe', () => {
+    const r = spawnSync(process.execPath, ['-e', program(1_000_000)], {encoding: 'utf8', maxBuffer: 4_000_000})
+    expect(r.status).to.equal(7)
+    expect(r.stdout.length).to.equal(1_000_001)
+  })
+
+  it('a reader that went away (EPIPE) ends the write quietly: no error, no stack', () => {
+    // `true` exits without reading: the writer's next write(2) fails with EPIPE.
+    const r = spawnSync('bash', ['-c', `"$0" -e "$1" | true; echo "\${PIPESTATUS[0]}"`, process.execPath, program(1_000_000)], {encoding: 'utf8'})
+    expect({status: r.stdout.trim(), stderr: r.stderr}).to.deep.equal({status: '7', stderr: ''})
   })
 })

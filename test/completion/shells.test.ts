@@ -5,6 +5,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {ROOT, runCli} from '../support/cli.js'
 import {TestControlPlane} from '../support/control-plane-server.js'
@@ -437,6 +438,29 @@ zpty -d z`
     symlinkSync(COMPLETER, link)
     const result = await run(process.execPath, [link, ROOT, 'bash', 'llamactl auth u', ''], env)
     expect(result).to.include({code: 0, stderr: '', stdout: 'use\n'})
+  })
+
+  it('a TAB loads one file of the plugin, the completer, as CommonJS: no ES module of its own, no package (scripts/bundle.mjs)', async () => {
+    const log = path.join(tmp, 'loaded.log')
+    const cjs = path.join(tmp, 'record-require.cjs')
+    // CommonJS loads: what require.cache holds at exit. ES module loads: a loader hook's log.
+    writeFileSync(
+      cjs,
+      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).map((f) => 'require ' + f + '\\n').join('')))\n`,
+    )
+    writeFileSync(
+      path.join(tmp, 'hooks.mjs'),
+      `import {appendFileSync} from 'node:fs'\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, 'import ' + url + '\\n')\n  return next(url, context)\n}\n`,
+    )
+    writeFileSync(path.join(tmp, 'register.mjs'), `import {register} from 'node:module'\nregister('./hooks.mjs', import.meta.url)\n`)
+    writeFileSync(log, '')
+    const result = await run(process.execPath, ['-r', cjs, '--import', path.join(tmp, 'register.mjs'), COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], env)
+    expect(result).to.include({code: 0, stderr: ''})
+    expect(result.stdout.split('\n')).to.include('alice')
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+    expect(loaded.filter((l) => l.startsWith('require ')).map((l) => l.slice('require '.length))).to.deep.equal([cjs, COMPLETER])
+    // --import makes Node hand even a CommonJS main to its ES module loader: the completer itself shows there, as CommonJS.
+    expect(loaded.filter((l) => l.startsWith('import file:'))).to.deep.equal([`import ${pathToFileURL(COMPLETER).href}`])
   })
 
   it('answers through stdout only: the completer writes nothing else, spawned as the shell spawns it', async () => {

@@ -56,7 +56,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
       expectHidden(result, key)
     })
 
-    it('the hook stays lean: an unknown command loads no file of the plugin but the hook and the shared chunk (redact, terminal-text and the printable rule of the model: what the TAB completer loads too)', async () => {
+    it('the hook stays lean: an unknown command loads no file of the plugin but the hook and the shared chunk (redact, terminal-text and the printable rule of the model)', async () => {
       const log = path.join(f.dir, 'imports.log')
       const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
       const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
