@@ -28,7 +28,7 @@
 import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {rollup} from 'rollup'
+import {rollup} from '@rollup/wasm-node'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const FROM = path.join(ROOT, 'build', 'tsc')

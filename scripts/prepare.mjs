@@ -23,7 +23,7 @@ let oclif
 try {
   tsc = require.resolve('typescript/bin/tsc')
   oclif = require.resolve('oclif/bin/run.js')
-  require.resolve('rollup')
+  require.resolve('@rollup/wasm-node')
 } catch {
   process.stderr.write('prepare: the build needs the devDependencies (typescript, rollup, oclif): run npm install without --omit=dev\n')
   process.exit(1)

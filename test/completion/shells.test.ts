@@ -441,26 +441,25 @@ zpty -d z`
   })
 
   it('a TAB loads one file of the plugin, the completer, as CommonJS: no ES module of its own, no package (scripts/bundle.mjs)', async () => {
-    const log = path.join(tmp, 'loaded.log')
+    const required = path.join(tmp, 'required.log')
+    const imported = path.join(tmp, 'imported.log')
     const cjs = path.join(tmp, 'record-require.cjs')
-    // CommonJS loads: what require.cache holds at exit. ES module loads: a loader hook's log.
-    writeFileSync(
-      cjs,
-      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).map((f) => 'require ' + f + '\\n').join('')))\n`,
-    )
-    writeFileSync(
-      path.join(tmp, 'hooks.mjs'),
-      `import {appendFileSync} from 'node:fs'\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, 'import ' + url + '\\n')\n  return next(url, context)\n}\n`,
-    )
-    writeFileSync(path.join(tmp, 'register.mjs'), `import {register} from 'node:module'\nregister('./hooks.mjs', import.meta.url)\n`)
-    writeFileSync(log, '')
-    const result = await run(process.execPath, ['-r', cjs, '--import', path.join(tmp, 'register.mjs'), COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], env)
+    // CommonJS loads: what require.cache holds at exit. ES module loads: the recorder's resolve hook.
+    writeFileSync(cjs, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(required)}, Object.keys(require.cache).join('\\n')))\n`)
+    writeFileSync(imported, '')
+    const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
+    const result = await run(process.execPath, ['-r', cjs, '--import', recorder, COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], {
+      ...env,
+      LLAMACTL_TEST_IMPORT_LOG: imported,
+    })
     expect(result).to.include({code: 0, stderr: ''})
     expect(result.stdout.split('\n')).to.include('alice')
-    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean)
-    expect(loaded.filter((l) => l.startsWith('require ')).map((l) => l.slice('require '.length))).to.deep.equal([cjs, COMPLETER])
-    // --import makes Node hand even a CommonJS main to its ES module loader: the completer itself shows there, as CommonJS.
-    expect(loaded.filter((l) => l.startsWith('import file:'))).to.deep.equal([`import ${pathToFileURL(COMPLETER).href}`])
+    expect(readFileSync(required, 'utf8').split('\n')).to.deep.equal([cjs, COMPLETER])
+    // --import makes Node hand even a CommonJS main to its ES module loader: the completer itself shows there.
+    const files = readFileSync(imported, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+    expect(files).to.deep.equal([pathToFileURL(COMPLETER).href])
   })
 
   it('answers through stdout only: the completer writes nothing else, spawned as the shell spawns it', async () => {
