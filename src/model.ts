@@ -104,3 +104,26 @@ export function escapeUnprintable(text: string): string {
       .join(''),
   )
 }
+
+// Names of the ASCII letters, digits, space, '_', '-' and '.' only, and how ICU's root collation
+// (what localeCompare uses in every locale that doesn't tailor these) orders those characters:
+// case aside, space < '_' < '-' < '.' < digits < letters, which code-unit order gets once the
+// four are mapped below the digits in that order.
+const SIMPLE_NAME = /^[A-Za-z0-9 ._-]*$/
+const PUNCTUATION_RANK: Readonly<Record<string, string>> = {' ': '\u0001', _: '\u0002', '-': '\u0003', '.': '\u0004'}
+const primaryKey = (name: string) => name.toLowerCase().replace(/[ ._-]/g, (c) => PUNCTUATION_RANK[c])
+
+/**
+ * Orders names as people read them, the way `localeCompare` does (a, b, C; not C, a, b), without
+ * building ICU's collator for names of ASCII letters, digits, space, '_', '-' and '.': the first
+ * `localeCompare` of a process builds it, about 9 ms, which `auth list` paid as soon as an
+ * environment held two profiles. Any other name goes to `localeCompare` itself.
+ */
+export function compareNames(a: string, b: string): number {
+  if (!SIMPLE_NAME.test(a) || !SIMPLE_NAME.test(b)) return a.localeCompare(b)
+  const [ka, kb] = [primaryKey(a), primaryKey(b)]
+  if (ka !== kb) return ka < kb ? -1 : 1
+  // The same but for case: lowercase first, at the first place they differ (ICU's tertiary level).
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i] ? -1 : 1
+  return 0
+}

@@ -67,6 +67,46 @@ describe('start-up path: bin/run.js, localeCompare, what read-only commands load
     }
   })
 
+  it('auth list never calls localeCompare (whose first call builds ICU collation, ~9 ms) for plain profile names, and does for others', async () => {
+    const {cleanup, dir} = tempConfigDir()
+    try {
+      // Counts the calls of the real localeCompare, the one bin/run.js hands back after its one sort.
+      const counter = path.join(dir, 'count-collation.cjs')
+      const log = path.join(dir, 'collations.log')
+      writeFileSync(
+        counter,
+        `const real = String.prototype.localeCompare
+let calls = 0
+String.prototype.localeCompare = function (...args) { calls++; return real.apply(this, args) }
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, String(calls)))
+`,
+      )
+      const collations = async (names: string[]) => {
+        const profiles = names.map((name, i) => ({apiUrl: DEFAULT_API_URL, authType: 'api-key', id: `id-${i}`, keyHint: 'llx-…0000', name, projectId: 'p1'}))
+        const environments = [{apiUrl: DEFAULT_API_URL, currentProfile: null, minLlamactlVersion: null, requiresAuth: true}]
+        writeFileSync(path.join(dir, 'config.json'), JSON.stringify({currentEnvironment: DEFAULT_API_URL, environments, profiles, schemaVersion: 1}), {
+          mode: 0o600,
+        })
+        const result = await runCli(['auth', 'list', '--json'], {
+          env: {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'file', NODE_OPTIONS: `--require ${counter}`},
+        })
+        expect(result.code, result.stderr).to.equal(0)
+        return {calls: Number(readFileSync(log, 'utf8')), names: JSON.parse(result.stdout).profiles.map((p: {name: string}) => p.name)}
+      }
+
+      expect(await collations(['prod', 'ci-2', 'Dev', 'ci_bot', 'staging.eu', 'my laptop'])).to.deep.equal({
+        calls: 0,
+        names: ['ci_bot', 'ci-2', 'Dev', 'my laptop', 'prod', 'staging.eu'],
+      })
+      // The control: a name outside the plain alphabet goes to the real collator.
+      const accented = await collations(['Zoë', 'zed', 'Zoe'])
+      expect(accented.names).to.deep.equal(['zed', 'Zoe', 'Zoë'])
+      expect(accented.calls).to.be.above(0)
+    } finally {
+      cleanup()
+    }
+  })
+
   it('auth list and auth status --offline load none of the heavy modules and three files of the plugin (scripts/bundle.mjs); auth logout (which rewrites secrets.json) does load the lock code', async () => {
     const {cleanup, dir} = tempConfigDir()
     try {

@@ -1,5 +1,5 @@
 import {CliError} from '../errors.js'
-import type {ProfileRecord} from '../model.js'
+import {compareNames, type ProfileRecord} from '../model.js'
 import type {StateDocument} from './schema.js'
 import {StateStore} from './state-store.js'
 
@@ -17,7 +17,7 @@ export class ProfileStore {
   /** Profiles of one environment, sorted by name. */
   async list(apiUrl: string): Promise<ProfileRecord[]> {
     const doc = await this.store.read()
-    return doc.profiles.filter((p) => p.apiUrl === apiUrl).sort((a, b) => a.name.localeCompare(b.name))
+    return doc.profiles.filter((p) => p.apiUrl === apiUrl).sort((a, b) => compareNames(a.name, b.name))
   }
 
   /** Removes a profile; when it was current, no profile is current afterwards. */
