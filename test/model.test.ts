@@ -36,6 +36,17 @@ describe('model: the one printable rule', () => {
   })
 })
 
+describe('model: the printable rule, printable ASCII answered without the Unicode tables', () => {
+  it('gives every ASCII character the answer the Unicode rule gives: 0x20 to 0x7e as they are, the rest escaped', () => {
+    const unicodeRule = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+    for (let code = 0; code < 0x80; code++) {
+      const c = String.fromCharCode(code)
+      expect(isPrintable(`ab${c}`), `U+${code.toString(16)}`).to.equal(!unicodeRule.test(c))
+      expect(escapeUnprintable(`ab${c}`), `U+${code.toString(16)}`).to.equal(unicodeRule.test(c) ? `ab\\u${code.toString(16).padStart(4, '0')}` : `ab${c}`)
+    }
+  })
+})
+
 describe('model: names in the order people read them, without ICU for plain names', () => {
   /** A deterministic pseudo-random source (a test that fails must fail again). */
   const random = (seed: number) => () => {
