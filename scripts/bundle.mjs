@@ -80,13 +80,21 @@ function closure(roots) {
   return seen
 }
 
-function walk(dir) {
+function walk(dir, ext) {
   return readdirSync(dir, {recursive: true, withFileTypes: true})
-    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .filter((e) => e.isFile() && e.name.endsWith(ext) && !e.name.endsWith('.d.ts'))
     .map((e) => path.join(e.parentPath ?? e.path, e.name))
 }
 
-const entryFiles = [...walk(path.join(FROM, 'commands')), ...walk(path.join(FROM, 'hooks')), ...['help.js', 'index.js'].map((f) => path.join(FROM, f))]
+// The entries are named by src/, not by build/tsc/: tsc never deletes what it wrote, so a command
+// whose source is gone would otherwise ship again from its stale build/tsc/ file.
+const SRC = path.join(ROOT, 'src')
+const compiled = (ts) => path.join(FROM, path.relative(SRC, ts)).replace(/\.ts$/, '.js')
+const entryFiles = [
+  ...walk(path.join(SRC, 'commands'), '.ts'),
+  ...walk(path.join(SRC, 'hooks'), '.ts'),
+  ...['help.ts', 'index.ts'].map((f) => path.join(SRC, f)),
+].map(compiled)
 const entries = new Set(entryFiles)
 const shared = new Set([...closure(SHARED_ROOTS)].filter((f) => !entries.has(f)))
 const core = new Set([...closure(CORE_ROOTS)].filter((f) => !shared.has(f)))
@@ -122,7 +130,7 @@ const bundle = await rollup({
   },
   preserveEntrySignatures: 'strict',
 })
-if (existsSync(TO)) for (const file of walk(TO)) rmSync(file)
+if (existsSync(TO)) for (const file of walk(TO, '.js')) rmSync(file)
 await bundle.write({
   chunkFileNames: 'chunks/[name].js',
   dir: TO,
