@@ -22,18 +22,8 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'),
 const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const commands = (Object.values(manifest.commands) as ManifestCommand[]).filter((c) => !c.hidden)
 
-// Records every file module Node loads (ESM load hook), so a test can tell which commands ran.
-const HOOKS = `import {appendFileSync} from 'node:fs'
-let log
-export function initialize(data) { log = data.log }
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(log, url + '\\n')
-  return next(url, context)
-}
-`
-const REGISTER = `import {register} from 'node:module'
-register('./hooks.mjs', import.meta.url, {data: {log: process.env.LLAMACTL_TEST_LOAD_LOG}})
-`
+/** Logs every module the CLI imports (test/support/import-recorder.mjs). */
+const RECORDER = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
 
 describe('help', function () {
   this.timeout(60_000)
@@ -41,8 +31,6 @@ describe('help', function () {
 
   before(() => {
     tmp = tempDir('llamactl-help-')
-    writeFileSync(path.join(tmp, 'hooks.mjs'), HOOKS)
-    writeFileSync(path.join(tmp, 'register.mjs'), REGISTER)
   })
 
   after(() => rmSync(tmp, {force: true, recursive: true}))
@@ -55,14 +43,14 @@ describe('help', function () {
   ): Promise<{all: string[]; code: null | number; loaded: string[]; stderr: string; stdout: string}> {
     const log = path.join(tmp, `${name}.log`)
     writeFileSync(log, '')
-    const result = await run(process.execPath, ['--import', path.join(tmp, 'register.mjs'), path.join(ROOT, 'bin', 'run.js'), ...args], {
-      env: cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: configDir, LLAMACTL_SECRET_STORE: 'file', LLAMACTL_TEST_LOAD_LOG: log}),
+    const result = await run(process.execPath, ['--import', RECORDER, path.join(ROOT, 'bin', 'run.js'), ...args], {
+      env: cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: configDir, LLAMACTL_SECRET_STORE: 'file', LLAMACTL_TEST_IMPORT_LOG: log}),
       timeoutMs: 20_000,
     })
     const all = readFileSync(log, 'utf8').split('\n').filter(Boolean)
     expect(
       all.some((url) => url.endsWith('/bin/run.js')),
-      'the load hook recorded modules',
+      'the recorder logged modules',
     ).to.equal(true)
     const commandsDir = `${path.join(ROOT, 'dist', 'commands')}/`
     const loaded = all

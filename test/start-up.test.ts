@@ -5,18 +5,8 @@ import {pathToFileURL} from 'node:url'
 
 import {ROOT, runCli, tempConfigDir} from './support/cli.js'
 
-// Records every module file Node loads through the ES module loader (import and import()).
-const HOOKS = `import {appendFileSync} from 'node:fs'
-let log
-export function initialize(data) { log = data.log }
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(log, url + '\\n')
-  return next(url, context)
-}
-`
-const REGISTER = `import {register} from 'node:module'
-register('./hooks.mjs', import.meta.url, {data: {log: process.env.LLAMACTL_TEST_LOAD_LOG}})
-`
+/** Logs every module the CLI imports (test/support/import-recorder.mjs). */
+const RECORDER = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
 /** What no read-only command needs at start-up: the HTTP stack, the keychain, prompts, OIDC, the lock code, the SQLite reader. */
 const HEAVY = /node_modules\/(got|keytar|enquirer|openid-client|proper-lockfile)\/|dist\/chunks\/(file-lock|sqlite-file|http)\.js/
 
@@ -110,8 +100,6 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}
   it('auth list and auth status --offline load none of the heavy modules and three files of the plugin (scripts/bundle.mjs); auth logout (which rewrites secrets.json) does load the lock code', async () => {
     const {cleanup, dir} = tempConfigDir()
     try {
-      writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS)
-      writeFileSync(path.join(dir, 'register.mjs'), REGISTER)
       const loaded = async (args: string[]) => {
         const log = path.join(dir, `${args.join('-')}.log`)
         writeFileSync(log, '')
@@ -119,15 +107,15 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}
           env: {
             LLAMACTL_CONFIG_DIR: path.join(dir, 'config'),
             LLAMACTL_SECRET_STORE: 'file',
-            LLAMACTL_TEST_LOAD_LOG: log,
-            NODE_OPTIONS: `--import ${path.join(dir, 'register.mjs')}`,
+            LLAMACTL_TEST_IMPORT_LOG: log,
+            NODE_OPTIONS: `--import ${RECORDER}`,
           },
         })
         expect(result.code, result.stderr).to.equal(0)
         const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
         expect(urls.some((u) => u.endsWith(`/dist/commands/auth/${args[1]}.js`))).to.equal(true)
         const dist = pathToFileURL(path.join(ROOT, 'dist')).href + '/'
-        ours[args.join(' ')] = urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length))
+        ours[args.join(' ')] = [...new Set(urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))]
         return urls.filter((u) => HEAVY.test(u))
       }
       const ours: Record<string, string[]> = {}

@@ -447,7 +447,7 @@ zpty -d z`
     // CommonJS loads: what require.cache holds at exit. ES module loads: the recorder's resolve hook.
     writeFileSync(cjs, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(required)}, Object.keys(require.cache).join('\\n')))\n`)
     writeFileSync(imported, '')
-    const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
+    const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
     const result = await run(process.execPath, ['-r', cjs, '--import', recorder, COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], {
       ...env,
       LLAMACTL_TEST_IMPORT_LOG: imported,

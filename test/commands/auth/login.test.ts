@@ -287,7 +287,7 @@ describe('lazy loading of the login code', function () {
   /** Module URLs a CLI run loaded. */
   async function loadedBy(args: string[]): Promise<string[]> {
     const log = path.join(f.dir, `imports-${args.join('-').replaceAll(/[^\w.-]/g, '_')}.log`)
-    const recorder = path.join(path.dirname(STAND_IN_BROWSER), 'login-import-recorder.mjs')
+    const recorder = path.join(path.dirname(STAND_IN_BROWSER), 'import-recorder.mjs')
     await f.run(args, {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []
   }

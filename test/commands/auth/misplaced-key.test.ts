@@ -58,7 +58,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
 
     it('the hook stays lean: an unknown command loads no file of the plugin but the hook and the shared chunk (redact, terminal-text and the printable rule of the model)', async () => {
       const log = path.join(f.dir, 'imports.log')
-      const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
+      const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
       const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
       expect(result.code).to.equal(2)
       const loaded = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []

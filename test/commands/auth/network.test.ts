@@ -304,7 +304,7 @@ describe('auth commands against hostile servers and through proxies', function (
 
     it('the proxy agent is loaded only for an https request that goes through a proxy', async () => {
       f = await setUp()
-      const recorder = path.join(ROOT, 'test', 'support', 'login-import-recorder.mjs')
+      const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
       const loaded = async (args: string[], env: NodeJS.ProcessEnv, name: string) => {
         const log = path.join(f.dir, `imports-${name}.log`)
         await f.run(args, {env: {...env, LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})

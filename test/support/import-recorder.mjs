@@ -1,5 +1,7 @@
-// Preloaded with `node --import`: appends every module URL the process loads to
-// $LLAMACTL_TEST_IMPORT_LOG, so a test can tell which paths load openid-client.
+// Preloaded with `node --import`: appends the URL of every module the process resolves through
+// Node's ES module loader (the main module, import and import(); not require) to
+// $LLAMACTL_TEST_IMPORT_LOG, one per line, so a test can tell which files a command loads.
+// A module imported from several places is logged once per import.
 import {register} from 'node:module'
 
 const hooks = `
