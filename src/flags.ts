@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
 
 import {UsageError} from './errors.js'
+import {projectIdText} from './model.js'
 
 /**
  * `--profile NAME`: the credential of profile NAME of the current environment for this one
@@ -14,14 +15,9 @@ export const profileFlag: OptionFlag<string | undefined> = Flags.string({
   helpValue: '<name>',
 })
 
-/**
- * A project id given on the command line, checked as one from a server is (projectIdText in
- * control-plane-client.ts, not imported: that module stays off the start-up path): 1 to 200
- * characters, none of them a control, format or line-separator character. A usage error otherwise.
- */
+/** A project id given on the command line, checked as one from a server is (projectIdText); a usage error otherwise. */
 export async function parseProjectId(input: string): Promise<string> {
-  if (input.length === 0 || input.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(input))
-    throw new UsageError('it is not a project id (1 to 200 printable characters)')
+  if (!projectIdText(input)) throw new UsageError('it is not a project id (1 to 200 printable characters)')
   return input
 }
 

@@ -109,6 +109,15 @@ export function escapeUnprintable(text: string): string {
   )
 }
 
+/**
+ * A project id llamactl takes over (from a server or a flag): 1 to 200 characters, no control
+ * characters, invisible format characters or line separators. It ends up on terminals, in
+ * config.json and in .env files that shells source.
+ */
+export function projectIdText(value: string): boolean {
+  return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
+}
+
 // Names of the ASCII letters, digits, space, '_', '-' and '.' only, and how ICU's root collation
 // (what localeCompare uses in every locale that doesn't tailor these) orders those characters:
 // case aside, space < '_' < '-' < '.' < digits < letters, which code-unit order gets once the

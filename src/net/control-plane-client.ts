@@ -1,7 +1,7 @@
 import {ApiError, boundedRequestId, requestRef} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
-import type {Organization, Project} from '../model.js'
+import {type Organization, type Project, projectIdText} from '../model.js'
 
 export {ApiError} from './api-error.js'
 // The record lives in the model (the bottom layer); named here too as one of this client's answers.
@@ -325,13 +325,4 @@ export class ControlPlaneClient {
     if (status < 200 || status >= 300)
       throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
   }
-}
-
-/**
- * A project id llamactl takes over (from a server, a flag, an import): 1 to 200 characters, no
- * control characters, invisible format characters or line separators. It ends up on terminals,
- * in config.json and in .env files that shells source.
- */
-export function projectIdText(value: string): boolean {
-  return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
 }
