@@ -4,6 +4,9 @@
 # env add → env switch → token (×2) → list → switch → project → logout → env delete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A supported Node (22+) for everything below, fetched once if the machine's is older.
+# shellcheck source=use-node.sh
+source scripts/use-node.sh
 
 # What the demo is doing, on stderr, between the steps of the walkthrough.
 say() { printf '\033[2m%s\033[0m\n' "$*" >&2; }
@@ -11,7 +14,8 @@ started=$SECONDS
 
 if [ ! -d node_modules ]; then
   say "Installing dependencies (npm ci; a minute or two the first time)..."
-  npm ci --no-audit --no-fund
+  # The build is the next step's: npm ci's prepare would make the same one first.
+  LLAMACTL_SKIP_PREPARE=1 npm ci --no-audit --no-fund
 fi
 say "Building the CLI (TypeScript to dist/)..."
 npm run --silent build
@@ -58,4 +62,11 @@ step auth list
 printf '\nWalkthrough complete. The config dir and the server are gone.\n'
 printf 'This demo kept secrets in a file (LLAMACTL_SECRET_STORE=file). Your own profiles go to the OS\n'
 printf 'keychain: leave LLAMACTL_SECRET_STORE unset (or set it to keychain, which makes a missing\n'
-printf 'keychain an error) and run llamactl auth login or llamactl auth token.\n'
+printf 'keychain an error) and sign in to your own control plane with:\n\n'
+# A command that runs as printed: there is no `llamactl` on PATH yet, and where the machine's
+# Node is older than 22 the bin's #! line would find that one.
+if [ -z "${LLAMACTL_FETCHED_NODE:-}" ]; then
+  printf '  ./bin/run.js auth login\n'
+else
+  printf '  %q bin/run.js auth login\n' "$LLAMACTL_FETCHED_NODE"
+fi

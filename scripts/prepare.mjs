@@ -13,6 +13,9 @@ import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+// LLAMACTL_SKIP_PREPARE=1: the caller builds right after npm ci (the demo, CI), so don't build twice.
+if (process.env.LLAMACTL_SKIP_PREPARE === '1') process.exit(0)
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const built = ['dist/index.js', 'dist/index.d.ts', 'oclif.manifest.json', 'man/llamactl-auth.1'].every((f) => existsSync(path.join(ROOT, f)))
 if (built) process.exit(0)
@@ -21,7 +24,8 @@ const require = createRequire(import.meta.url)
 let tsc
 let oclif
 try {
-  tsc = require.resolve('typescript/bin/tsc')
+  // TypeScript 7 exports no bin/ path: its bin is found beside its package.json.
+  tsc = path.join(path.dirname(require.resolve('typescript7/package.json')), 'bin', 'tsc')
   oclif = require.resolve('oclif/bin/run.js')
   require.resolve('@rollup/wasm-node')
 } catch {
