@@ -66,6 +66,7 @@ export class EnquirerPrompter implements Prompter {
       stdin: this.streams.stdin ?? process.stdin,
       stdout: this.streams.stdout ?? process.stderr,
     } as object)
+    const restore = keepReadlineOpenOnCtrlC()
     try {
       const message = visible(String(question.message))
       const {answer} = await enquirer.prompt({...question, message, name: 'answer'} as never)
@@ -74,6 +75,29 @@ export class EnquirerPrompter implements Prompter {
       // enquirer rejects with an empty value when the prompt is cancelled.
       if (error === undefined || error === '' || error === null) throw new CancelledError()
       throw error
+    } finally {
+      restore()
     }
+  }
+}
+
+/**
+ * enquirer reads keys through a readline interface it creates, and cancels on Ctrl-C itself. But
+ * readline, when nobody listens for its 'SIGINT', closes itself on Ctrl-C first; enquirer then
+ * pauses the closed interface, which Node 24 and later answer with ERR_USE_AFTER_CLOSE, thrown
+ * where nothing catches it (a stack trace, exit 1 instead of 130). A 'SIGINT' listener on the
+ * interfaces created while a prompt runs leaves the Ctrl-C to enquirer. Returns the undo.
+ */
+function keepReadlineOpenOnCtrlC(): () => void {
+  // The module object enquirer's require('readline') returns too, fetched only when a prompt runs.
+  const readline = process.getBuiltinModule('node:readline')
+  const {createInterface} = readline
+  readline.createInterface = ((...args: Parameters<typeof createInterface>) => {
+    const rl = createInterface(...args)
+    rl.on('SIGINT', () => {})
+    return rl
+  }) as typeof createInterface
+  return () => {
+    readline.createInterface = createInterface
   }
 }
