@@ -26,6 +26,18 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
+let cacheDir: string | undefined
+/** The oclif cache dir of the CLIs this test process starts (one, removed at exit). */
+export function testCacheDir(): string {
+  if (!cacheDir) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'llamactl-test-cache-'))
+    process.once('exit', () => rmSync(dir, {force: true, recursive: true}))
+    cacheDir = dir
+  }
+
+  return cacheDir
+}
+
 /** A throwaway config dir; removed by `cleanup`. */
 export function tempConfigDir(): {cleanup: () => void; dir: string} {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'llamactl-test-'))
@@ -37,7 +49,8 @@ export function tempConfigDir(): {cleanup: () => void; dir: string} {
  * unless --interactive), CI unset unless given, and a bounded run time.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {...process.env, CI: undefined, ...options.env}
+  // Node's compile cache (bin/run.js) goes to one dir of this test process, not into a test's HOME.
+  const env: NodeJS.ProcessEnv = {...process.env, CI: undefined, LLAMACTL_CACHE_DIR: testCacheDir(), ...options.env}
   // An undefined value removes the variable from the child's environment.
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   return new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@ import {constants} from 'node:os'
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {CliResult, RUN_JS, runCli, tempConfigDir} from '../../support/cli.js'
+import {CliResult, RUN_JS, runCli, tempConfigDir, testCacheDir} from '../../support/cli.js'
 import {TestControlPlane} from '../../support/control-plane-server.js'
 import {fails, json, ok} from '../../support/fixture.js'
 import {keychainAvailable, keytar} from '../../support/keychain.js'
@@ -373,7 +373,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
         if (process.getuid?.() === 0) {
           chownSync(dir, 65_534, 65_534)
           chmodSync(source, 0o600) // owned by root
-          result = await runAs(65_534, ['auth', 'import', '--json'], {...env(), HOME: dir})
+          result = await runAs(65_534, ['auth', 'import', '--json'], {...env(), HOME: dir, LLAMACTL_CACHE_DIR: testCacheDir()})
         } else {
           chmodSync(source, 0)
           result = await run(['auth', 'import', '--json'])
