@@ -122,20 +122,32 @@ function chunkOf(id) {
   return name
 }
 
+// tsc's source maps, read with each module so rollup chains them: dist/'s maps point at src/.
+const sourceMaps = {
+  name: 'tsc-source-maps',
+  load(id) {
+    if (!id.startsWith(FROM) || !existsSync(`${id}.map`)) return null
+    return {code: readFileSync(id, 'utf8'), map: readFileSync(`${id}.map`, 'utf8')}
+  },
+}
+
 const bundle = await rollup({
   external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  plugins: [sourceMaps],
   input: Object.fromEntries(entryFiles.map((f) => [path.relative(FROM, f).slice(0, -'.js'.length), f])),
   onwarn(warning) {
     fail(`rollup: ${warning.message}`)
   },
   preserveEntrySignatures: 'strict',
 })
-if (existsSync(TO)) for (const file of walk(TO, '.js')) rmSync(file)
+if (existsSync(TO)) for (const file of [...walk(TO, '.js'), ...walk(TO, '.js.map')]) rmSync(file)
 await bundle.write({
   chunkFileNames: 'chunks/[name].js',
   dir: TO,
   entryFileNames: '[name].js',
   format: 'es',
+  sourcemap: true,
+  sourcemapExcludeSources: true,
   manualChunks: (id) => (id.startsWith(FROM) && !entries.has(id) ? chunkOf(id) : undefined),
 })
 await bundle.close()
@@ -145,11 +157,18 @@ const COMPLETER_PACKAGES = new Set(['keytar'])
 const completer = await rollup({
   external: (id) => id.startsWith('node:') || COMPLETER_PACKAGES.has(id),
   input: path.join(FROM, 'completion', 'complete.js'),
+  plugins: [sourceMaps],
   onwarn(warning) {
     fail(`rollup (completer): ${warning.message}`)
   },
 })
-const {output} = await completer.write({file: path.join(TO, 'completion', 'complete.js'), format: 'cjs', inlineDynamicImports: true})
+const {output} = await completer.write({
+  file: path.join(TO, 'completion', 'complete.js'),
+  format: 'cjs',
+  inlineDynamicImports: true,
+  sourcemap: true,
+  sourcemapExcludeSources: true,
+})
 await completer.close()
 const required = [...output[0].code.matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]).filter((id) => !id.startsWith('node:') && !COMPLETER_PACKAGES.has(id))
 if (required.length > 0) fail(`the completer requires ${required.join(', ')}: a TAB must load node: modules only`)

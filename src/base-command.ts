@@ -92,7 +92,8 @@ export abstract class BaseCommand<T> extends Command {
     // oclif's own exits (help, version, this.exit(n) of any n) pass through untouched.
     if (error.code === 'EEXIT' || error.oclif?.exit === 0) throw error
     const {code, exit, line} = this.describe(error)
-    if (process.env.DEBUG && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`)
+    // Under DEBUG, where it came from: dist/ ships source maps, so the frames name src/*.ts lines.
+    if (process.env.DEBUG) process.stderr.write(`${visibleLines(redactKeys(error.stack ?? line))}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
     this.errorLine(line)
     return this.exit(exit)

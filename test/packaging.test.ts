@@ -53,12 +53,26 @@ describe('the npm package', function () {
     const unwanted = paths().filter(
       (p) =>
         /^(src|test|bench|scripts|\.ci|coverage|tmp)\//.test(p) ||
-        (/\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) && !/^dist\/.*\.d\.ts$/.test(p)) ||
+        (/\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) && !/^dist\/.*\.(d\.ts|js\.map)$/.test(p)) ||
         /(^|\/)(config|secrets)\.json$/.test(p) ||
         /(^|\/)\.(env|npmrc|mocharc\.json)/.test(p) ||
         ['bin/dev.js', 'tsconfig.json', 'package-lock.json'].includes(p),
     )
     expect(unwanted).to.deep.equal([])
+  })
+
+  it('ships a source map beside each bundled file, naming src/ lines without carrying the sources', () => {
+    const scripts = paths().filter((p) => /^dist\/.*\.js$/.test(p))
+    expect(scripts).to.not.be.empty
+    for (const script of scripts) {
+      expect(paths(), script).to.include(`${script}.map`)
+      const map = JSON.parse(readFileSync(path.join(stage, `${script}.map`), 'utf8')) as {sources: string[]; sourcesContent?: unknown}
+      expect(
+        map.sources.every((s) => /^(\.\.\/)+src\/.*\.ts$/.test(s)),
+        script,
+      ).to.equal(true)
+      expect(map.sourcesContent, script).to.equal(undefined)
+    }
   })
 
   it('ships nothing that looks like an API key or token', () => {
