@@ -1,3 +1,7 @@
+// The declarations name Node types (NodeJS.ProcessEnv, node:stream), and so do @oclif/core's: this
+// brings @types/node into a host's program that does not list it in `types` (TypeScript 6 and
+// later include no @types package by default), so our .d.ts compile wherever @types/node is installed.
+/// <reference types="node" preserve="true" />
 import {DefaultServices} from './services/factory.js'
 import {showAs} from './services/profile-credential.js'
 import {redactKey} from './ui/redact.js'
