@@ -7,7 +7,9 @@
 //   - `auth list` with 1,000 profiles in 10 environments against 1 profile
 //   - peak memory (max RSS) of `auth list` against the bare CLI's trivial command
 //   - `auth status --offline` (an API-key profile) against the bare CLI's trivial command
-//   - the host fixture's own `version` with the plugin linked in against the same host without it
+//   - in a host (test/fixtures/host, oclif 5): `auth list` against the host's own `version`, with
+//     the plugin as a dependency (one @oclif/core) and user-installed (its own core), and a
+//     trivial user-installed plugin's command as the floor any such plugin pays
 //   - the library's resolveCredentials (a current API-key profile), as a whole process, against `node -e 0`
 //   - `llamactl auth use <TAB>` through the bash completion function, against `node -e 0`
 //
@@ -182,22 +184,83 @@ function writeSecrets(dir, ids) {
 }
 
 /**
- * The host fixture (test/fixtures/host, a larger llamactl) copied into tmp, its dependencies
- * from the repo's node_modules, and a data dir into which the plugin under test is linked
- * (`plugins link --no-install`: no network). Returns the host's bin and the two data dirs.
+ * The ways a plugin reaches a host (test/fixtures/host, a larger llamactl on oclif 5), built in
+ * tmp from the repo's node_modules, without the network:
+ * - as a dependency of the host, listed in its oclif.plugins: npm leaves one @oclif/core
+ *   (test/host-today.install.test.ts checks it), so the plugin resolves the host's;
+ * - user-installed: what `llamactl plugins install` leaves in the data dir, a package.json naming
+ *   the plugin and a node_modules with the plugin and its dependencies, its own @oclif/core among
+ *   them;
+ * - the floor: the same for a plugin with one trivial command and only @oclif/core, what any
+ *   user-installed oclif plugin pays; what this plugin costs above it is its own.
+ * Returns the two hosts' bins and the two data dirs.
  */
-function hostFixture(tmp, cliRoot) {
-  const host = path.join(tmp, 'host')
-  cpSync(HOST_FIXTURE, host, {filter: (src) => !src.endsWith('.ts') && !src.includes(`${path.sep}library`), recursive: true})
-  symlinkSync(path.join(REPO, 'node_modules'), path.join(host, 'node_modules'), 'dir')
-  const bin = path.join(host, 'bin', 'run.js')
-  const dataWith = path.join(tmp, 'host-data-with')
-  const dataWithout = path.join(tmp, 'host-data-without')
-  for (const d of [dataWith, dataWithout]) mkdirSync(d)
-  const env = childEnv({LLAMACTL_CACHE_DIR: path.join(tmp, 'host-cache'), LLAMACTL_CONFIG_DIR: path.join(tmp, 'host-config'), LLAMACTL_DATA_DIR: dataWith})
-  const r = spawnSync(NODE, [bin, 'plugins', 'link', cliRoot, '--no-install'], {cwd: tmp, encoding: 'utf8', env})
-  if (r.status !== 0) fail(`could not link the plugin into the host fixture:\n${r.stderr}${r.stdout}`, 1)
-  return {bin, dataWith, dataWithout}
+function hostFixtures(tmp, cliRoot) {
+  const linkModules = (modules, ownCore) => {
+    mkdirSync(path.join(modules, '@oclif'), {recursive: true})
+    for (const name of readdirSync(path.join(REPO, 'node_modules'))) {
+      if (name.startsWith('.') || name === '@llamactl' || name === '@oclif') continue
+      symlinkSync(path.join(REPO, 'node_modules', name), path.join(modules, name), 'dir')
+    }
+
+    for (const name of readdirSync(path.join(REPO, 'node_modules', '@oclif'))) {
+      const from = path.join(REPO, 'node_modules', '@oclif', name)
+      if (ownCore && name === 'core') cpSync(from, path.join(modules, '@oclif', name), {recursive: true})
+      else symlinkSync(from, path.join(modules, '@oclif', name), 'dir')
+    }
+  }
+
+  const copyPlugin = (to) => {
+    mkdirSync(to, {recursive: true})
+    for (const entry of ['package.json', 'oclif.manifest.json', 'bin', 'dist']) cpSync(path.join(cliRoot, entry), path.join(to, entry), {recursive: true})
+  }
+
+  const host = (name, dependency) => {
+    const dir = path.join(tmp, name)
+    cpSync(HOST_FIXTURE, dir, {filter: (src) => !src.endsWith('.ts') && !src.includes(`${path.sep}library`), recursive: true})
+    const pjsonFile = path.join(dir, 'package.json')
+    const pjson = JSON.parse(readFileSync(pjsonFile, 'utf8'))
+    if (dependency) {
+      pjson.dependencies['@llamactl/plugin-auth'] = '*'
+      pjson.oclif.plugins.push('@llamactl/plugin-auth')
+    }
+
+    writeFileSync(pjsonFile, JSON.stringify(pjson, null, 2))
+    linkModules(path.join(dir, 'node_modules'), false)
+    if (dependency) copyPlugin(path.join(dir, 'node_modules', '@llamactl', 'plugin-auth'))
+    return path.join(dir, 'bin', 'run.js')
+  }
+
+  const install = (dataDir, name, writePlugin) => {
+    linkModules(path.join(dataDir, 'node_modules'), true)
+    writePlugin(path.join(dataDir, 'node_modules', ...name.split('/')))
+    const pjson = {private: true, oclif: {schema: 1, plugins: [{name, tag: 'latest', type: 'user'}]}, dependencies: {[name]: '*'}}
+    writeFileSync(path.join(dataDir, 'package.json'), JSON.stringify(pjson, null, 2))
+  }
+
+  const writeFloorPlugin = (dir) => {
+    mkdirSync(path.join(dir, 'commands'), {recursive: true})
+    const pjson = {
+      name: 'floor-plugin',
+      version: '1.0.0',
+      type: 'module',
+      files: ['/commands'],
+      dependencies: {'@oclif/core': '*'},
+      oclif: {commands: './commands'},
+    }
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pjson))
+    const command = ["import {Command} from '@oclif/core'", 'export default class Floor extends Command {', "  async run() { this.log('floor') }", '}', '']
+    writeFileSync(path.join(dir, 'commands', 'floor.js'), command.join('\n'))
+    const oclifBin = path.join(REPO, 'node_modules', 'oclif', 'bin', 'run.js')
+    const r = spawnSync(NODE, [oclifBin, 'manifest'], {cwd: dir, encoding: 'utf8', env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}})
+    if (r.status !== 0) fail(`could not write the floor plugin's manifest:\n${r.stderr}`, 1)
+  }
+
+  const dataUser = path.join(tmp, 'host-data-user')
+  const dataFloor = path.join(tmp, 'host-data-floor')
+  install(dataUser, '@llamactl/plugin-auth', copyPlugin)
+  install(dataFloor, 'floor-plugin', writeFloorPlugin)
+  return {dataFloor, dataUser, dependency: host('host-dependency', true), plain: host('host', false)}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,7 +454,7 @@ function report(opts, root, tmp, warnings) {
   mkdirSync(dirKey, {mode: 0o700})
   writeConfig(dirKey, {environments: 1, profiles: 2})
   writeSecrets(dirKey, [profileRecord(DEFAULT_API_URL, 0).id, profileRecord(DEFAULT_API_URL, 1).id])
-  const host = hostFixture(tmp, root)
+  const host = hostFixtures(tmp, root)
   const library = pathToFileURL(path.join(root, 'dist', 'index.js')).href
   const resolveScript = `import {resolveCredentials} from ${JSON.stringify(library)}
 const c = await resolveCredentials({configDir: process.env.LLAMACTL_CONFIG_DIR})
@@ -436,18 +499,38 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
       expect: (out) => /^Check: +skipped/m.test(out) && /^API key: +llx-be\*\*\*\*/m.test(out),
     },
     {
-      id: 'hostWith',
-      label: 'host CLI: version, plugin linked in',
-      args: [host.bin, 'version'],
-      env: {LLAMACTL_DATA_DIR: host.dataWith},
+      id: 'depList',
+      label: 'host: auth list, plugin a dependency',
+      args: [host.dependency, 'auth', 'list'],
+      env: {LLAMACTL_CONFIG_DIR: dir1},
+      expect: (out) => profileRows(out) === 1,
+    },
+    {
+      id: 'depVersion',
+      label: 'host: its own version, plugin a dependency',
+      args: [host.dependency, 'version'],
       expect: (out) => out.trim() === '1.0.0',
     },
     {
-      id: 'hostWithout',
-      label: 'host CLI: version, no plugin',
-      args: [host.bin, 'version'],
-      env: {LLAMACTL_DATA_DIR: host.dataWithout},
+      id: 'userList',
+      label: 'host: auth list, plugin user-installed',
+      args: [host.plain, 'auth', 'list'],
+      env: {LLAMACTL_CONFIG_DIR: dir1, LLAMACTL_DATA_DIR: host.dataUser},
+      expect: (out) => profileRows(out) === 1,
+    },
+    {
+      id: 'userVersion',
+      label: 'host: its own version, plugin user-installed',
+      args: [host.plain, 'version'],
+      env: {LLAMACTL_DATA_DIR: host.dataUser},
       expect: (out) => out.trim() === '1.0.0',
+    },
+    {
+      id: 'floorCmd',
+      label: 'host: a trivial user-installed plugin',
+      args: [host.plain, 'floor'],
+      env: {LLAMACTL_DATA_DIR: host.dataFloor},
+      expect: (out) => out.trim() === 'floor',
     },
     {
       id: 'resolve',
@@ -487,17 +570,6 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
     if (process.stderr.isTTY) process.stderr.write(`\r\u001B[K${msg}`)
   }
 
-  // The "with" host must really have the plugin: its auth topic answers.
-  check(
-    {
-      ...byId.hostWith,
-      args: [host.bin, 'auth', 'env', 'list', '--json'],
-      expect: (out) => /"environments"/.test(out),
-      label: 'host CLI: auth env list (plugin linked?)',
-    },
-    run({...byId.hostWith, args: [host.bin, 'auth', 'env', 'list', '--json']}),
-  )
-
   // The floor must really be a CLI with plugin-help loaded (oclif loads only plugins that are
   // also dependencies): `help hello` is plugin-help's command.
   check(
@@ -513,9 +585,22 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
   // runs of a pair are a fraction of a second apart and a slow spell of the machine hits both.
   // Anything on stderr is collected for the report (a warning there can mean oclif fell back to a
   // slow path).
-  const cycle = ['node', 'complete', 'resolve', 'list1000', 'list1', 'bare', 'statusOffline', 'bareHelp', 'authHelp', 'hostWith', 'hostWithout'].map(
-    (id) => byId[id],
-  )
+  const cycle = [
+    'node',
+    'complete',
+    'resolve',
+    'list1000',
+    'list1',
+    'bare',
+    'statusOffline',
+    'bareHelp',
+    'authHelp',
+    'depList',
+    'depVersion',
+    'userList',
+    'userVersion',
+    'floorCmd',
+  ].map((id) => byId[id])
   if (cycle.length !== commands.length || cycle.includes(undefined)) throw new Error('bench: the timing cycle must hold every command once')
   const started = Date.now()
   for (let round = 0; round < opts.rounds; round++) {
@@ -592,7 +677,10 @@ process.stdout.write(c.source + ' ' + c.profile + ' ' + (c.apiKey ? 'key' : 'non
     compare('auth --help vs bare CLI --help', 'authHelp', 'bareHelp', 1.1),
     compare('auth list: 1,000 profiles vs 1', 'list1000', 'list1', 1.2),
     compare('auth status --offline vs bare CLI command', 'statusOffline', 'bare', 1.1),
-    compare('host version: plugin linked in vs not', 'hostWith', 'hostWithout', 1.05),
+    compare('host: auth list vs its own command, plugin a dependency', 'depList', 'depVersion', 1.1),
+    compare('host: auth list vs its own command, plugin user-installed', 'userList', 'userVersion', 1.25),
+    compare('host: trivial user-installed plugin vs its own command (the floor)', 'floorCmd', 'userVersion', null),
+    compare('host: auth list vs the trivial plugin, both user-installed', 'userList', 'floorCmd', null),
     compare('resolveCredentials process vs node -e 0', 'resolve', 'node', null),
     compare('completion (bash, auth use <TAB>) vs node -e 0', 'complete', 'node', 1.5),
     compare('max RSS: auth list vs bare CLI command', 'list1', 'bare', null, 'maxRss'),
