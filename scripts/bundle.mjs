@@ -131,9 +131,44 @@ const sourceMaps = {
   },
 }
 
+// Our modules import @oclif/core through this one module, which hands them the @oclif/core the
+// process has already loaded when it is of the major we are built for: the host's, when a host
+// runs us. Installed with `plugins install`, the plugin has a copy of its own in the data dir
+// (npm installs its dependencies there); loading that second core was most of what a user-
+// installed plugin's command cost over the host's own (bench/README.md). A process that has
+// loaded none (the library in a plain script) loads ours. Only the names our code imports.
+const CORE_MAJOR = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8')).version.split('.')[0]
+const SHARED_CORE = '\0shared-oclif-core'
+const sharedCore = {
+  name: 'shared-oclif-core',
+  resolveId: (id, importer) => (id === '@oclif/core' && importer?.startsWith(FROM) ? SHARED_CORE : null),
+  load(id) {
+    if (id !== SHARED_CORE) return null
+    return `import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+const require = createRequire(import.meta.url)
+const entry = path.join(path.sep, '@oclif', 'core', 'lib', 'index.js')
+function loadedCore() {
+  for (const [file, loaded] of Object.entries(require.cache)) {
+    if (!file.endsWith(entry) || !loaded?.loaded) continue
+    try {
+      const {version} = JSON.parse(readFileSync(path.join(file, '..', '..', 'package.json'), 'utf8'))
+      if (String(version).split('.')[0] === ${JSON.stringify(CORE_MAJOR)}) return loaded.exports
+    } catch {}
+  }
+  return require('@oclif/core')
+}
+const core = loadedCore()
+export const {Args, Command, Flags, Help} = core
+`
+  },
+}
+
 const bundle = await rollup({
-  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
-  plugins: [sourceMaps],
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id) && id !== SHARED_CORE && id !== '@oclif/core',
+  plugins: [sharedCore, sourceMaps],
   input: Object.fromEntries(entryFiles.map((f) => [path.relative(FROM, f).slice(0, -'.js'.length), f])),
   onwarn(warning) {
     fail(`rollup: ${warning.message}`)
@@ -148,7 +183,7 @@ await bundle.write({
   format: 'es',
   sourcemap: true,
   sourcemapExcludeSources: true,
-  manualChunks: (id) => (id.startsWith(FROM) && !entries.has(id) ? chunkOf(id) : undefined),
+  manualChunks: (id) => (id === SHARED_CORE ? 'shared' : id.startsWith(FROM) && !entries.has(id) ? chunkOf(id) : undefined),
 })
 await bundle.close()
 

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -147,8 +147,28 @@ describe('installed into a host llamactl', function () {
 
     await expectAuthTopic(host)
     await expectSharedProfile(host, 'via-install')
+    await expectOneCore(host, path.join(host.dataDir, 'node_modules', '@oclif', 'core'))
     await expectUninstalled(host)
   })
+
+  /**
+   * The installed plugin has its own @oclif/core in the data dir (npm put it there), yet a command
+   * of it runs on the host's: the process loads one core, not two (bench/README.md: the second
+   * one was most of what a user-installed command cost over the host's own).
+   */
+  async function expectOneCore(host: Host, pluginsOwnCore: string): Promise<void> {
+    expect(existsSync(pluginsOwnCore), 'the plugin has a core of its own to load').to.equal(true)
+    const recorder = path.join(tmp, 'cores.cjs')
+    writeFileSync(
+      recorder,
+      "process.on('exit', () => process.stderr.write('@@cores=' + JSON.stringify(Object.keys(require.cache).filter((f) => f.endsWith('/@oclif/core/lib/index.js'))) + '\\n'))\n",
+    )
+    const list = await host.llamactl(['auth', 'list', '--json'], undefined, 30_000, {NODE_OPTIONS: `--require ${recorder}`})
+    expect(list.code, list.stderr).to.equal(0)
+    const cores = JSON.parse(/@@cores=(.*)/.exec(list.stderr)![1]) as string[]
+    expect(cores).to.have.length(1)
+    expect(realpathSync(cores[0]).startsWith(realpathSync(path.join(host.host, 'node_modules')))).to.equal(true)
+  }
 
   // The package is not on the npm registry yet: the README shows these two ways in, tested here.
   // npm fetches the dependencies from the registry, through the runner's npm cache (prefer-offline).
