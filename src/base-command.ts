@@ -6,6 +6,7 @@ import {CliError, ExitCode, UsageError} from './errors.js'
 import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {NATIVE_TLS_VARIABLE} from './variables.js'
 import {isInteractive} from './ui/interactive.js'
+import {debugEnabled} from './stores/secret-store.js'
 import {redactKey, redactKeys} from './ui/redact.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
 import {llamactlVersion, type EnvironmentRecord} from './model.js'
@@ -93,7 +94,10 @@ export abstract class BaseCommand<T> extends Command {
     if (error.code === 'EEXIT' || error.oclif?.exit === 0) throw error
     const {code, exit, line} = this.describe(error)
     // Under DEBUG, where it came from: dist/ ships source maps, so the frames name src/*.ts lines.
-    if (process.env.DEBUG) process.stderr.write(`${visibleLines(redactKeys(error.stack ?? line))}\n`)
+    // An unexpected error's under any DEBUG; a CliError's (a user's mistake, already one clear
+    // line) only when DEBUG names llamactl, so DEBUG=express,… set for another tool adds no noise.
+    const stack = error instanceof CliError ? debugEnabled(process.env.DEBUG) : Boolean(process.env.DEBUG)
+    if (stack) process.stderr.write(`${visibleLines(redactKeys(error.stack ?? line))}\n`)
     if (this.jsonEnabled()) this.logJson({error: {code, message: line}})
     this.errorLine(line)
     return this.exit(exit)

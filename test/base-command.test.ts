@@ -123,13 +123,20 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       expect(json.stderr).not.to.match(/\n\s+at /)
     })
 
-    it('with DEBUG set an unexpected error’s stack goes to stderr too; a CliError’s never does', async () => {
-      process.env.DEBUG = '1'
+    it('with DEBUG set an unexpected error’s stack goes to stderr too; a CliError’s only when DEBUG names llamactl, redacted', async () => {
+      process.env.DEBUG = 'express'
       failing(new TypeError('boom'))
       const unexpected = await run([])
       expect(unexpected.stderr).to.match(/^TypeError: boom\n\s+at [\s\S]*\nError: boom \(set DEBUG=1 for details\)\n$/)
       failing(new CliError('The thing failed'))
       expect((await run([])).stderr).to.equal('Error: The thing failed\n')
+      for (const debug of ['1', 'llamactl*', 'express,llamactl:*']) {
+        process.env.DEBUG = debug
+        failing(new CliError('The thing failed for llx-0123456789abcdef0123'))
+        const {stderr} = await run([])
+        expect(stderr, debug).to.match(/^CliError: The thing failed for llx-01\*{4}0123\n\s+at [\s\S]*\nError: The thing failed for llx-01\*{4}0123\n$/)
+        expect(stderr).not.to.include('0123456789abcdef')
+      }
     })
 
     it('a parse failure is one usage line (exit 2) that never repeats a --flag=value', async () => {
