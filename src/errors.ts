@@ -66,3 +66,8 @@ export class CancelledError extends CliError {
     this.name = 'CancelledError'
   }
 }
+
+/** Whether DEBUG asks for llamactl's diagnostics: `*`, `llamactl*`, `llamactl:*`, `llamactl` or `1` among its comma-separated names. */
+export function debugEnabled(debug: string | undefined): boolean {
+  return (debug ?? '').split(/[\s,]+/).some((name) => name === '*' || name === '1' || /^llamactl(:?\*)?$/.test(name))
+}

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import {CliError, UsageError} from '../errors.js'
+import {CliError, debugEnabled, UsageError} from '../errors.js'
 import {KEYCHAIN_SERVICE} from '../model.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
@@ -67,10 +67,7 @@ function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliErr
   )
 }
 
-/** Whether DEBUG asks for llamactl's diagnostics: `*`, `llamactl*`, `llamactl:*`, `llamactl` or `1` among its comma-separated names. */
-export function debugEnabled(debug: string | undefined): boolean {
-  return (debug ?? '').split(/[\s,]+/).some((name) => name === '*' || name === '1' || /^llamactl(:?\*)?$/.test(name))
-}
+export {debugEnabled} from '../errors.js'
 
 // The fallback warning is given once per process, however many stores a command builds.
 const processWarnings = new Set<string>()
