@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Fails when README.md's generated parts (between <!-- usage --> and <!-- commandsstop -->) are
-// stale: regenerates them with `oclif readme` into a temp copy and compares. Fix with
-// `npm run readme`. Needs the built commands (dist/ and oclif.manifest.json).
+// Fails when the generated command reference, docs/commands.md (between <!-- usage --> and
+// <!-- commandsstop -->), is stale: regenerates it with `oclif readme` into a temp copy and
+// compares. Fix with `npm run readme`. Needs the built commands (dist/ and oclif.manifest.json).
 //
-//   node scripts/check-readme.mjs [README.md]
+//   node scripts/check-readme.mjs [docs/commands.md]
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
@@ -11,15 +11,15 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const README = path.resolve(process.argv[2] ?? path.join(ROOT, 'README.md'))
+const REFERENCE = path.resolve(process.argv[2] ?? path.join(ROOT, 'docs', 'commands.md'))
 
 /** The usage block names the machine that generated it (`linux-x64 node-v20...`): not staleness. */
 const normalize = (text) => text.replaceAll(/^(@llamactl\/plugin-auth\/\S+) \S+ node-v\S+$/gm, '$1 <platform> <node>')
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'llamactl-readme-'))
 try {
-  const copy = path.join(tmp, 'README.md')
-  copyFileSync(README, copy)
+  const copy = path.join(tmp, 'commands.md')
+  copyFileSync(REFERENCE, copy)
   execFileSync(
     process.execPath,
     [path.join(ROOT, 'node_modules', 'oclif', 'bin', 'run.js'), 'readme', '--no-source-links', '--no-aliases', '--readme-path', copy],
@@ -30,21 +30,21 @@ try {
     },
   )
   const expected = normalize(readFileSync(copy, 'utf8'))
-  const actual = normalize(readFileSync(README, 'utf8'))
+  const actual = normalize(readFileSync(REFERENCE, 'utf8'))
   if (expected !== actual) {
     const a = actual.split('\n')
     const e = expected.split('\n')
     const first = e.findIndex((line, i) => line !== a[i])
     process.stderr.write(
-      `README.md is stale: its command reference differs from \`oclif readme\` from line ${first + 1}:\n` +
-        `  README.md: ${JSON.stringify(a[first] ?? '<end of file>')}\n` +
+      `${path.basename(REFERENCE)} is stale: the command reference differs from \`oclif readme\` from line ${first + 1}:\n` +
+        `  ${path.basename(REFERENCE)}: ${JSON.stringify(a[first] ?? '<end of file>')}\n` +
         `  generated: ${JSON.stringify(e[first] ?? '<end of file>')}\n` +
-        'Run `npm run readme` (after building) and commit README.md.\n',
+        'Run `npm run readme` (after building) and commit docs/commands.md.\n',
     )
     process.exit(1)
   }
 
-  process.stderr.write(`${path.basename(README)} command reference is up to date.\n`)
+  process.stderr.write(`${path.basename(REFERENCE)}: the command reference is up to date.\n`)
 } finally {
   rmSync(tmp, {force: true, recursive: true})
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Man pages from the same metadata as `--help` and the README: oclif.manifest.json (built from the
+// Man pages from the same metadata as `--help` and docs/commands.md: oclif.manifest.json (built from the
 // commands' static properties) and the topics in package.json. Each page is written as ronn-style
 // markdown and converted to roff by marked-man, so no roff is written by hand here.
 //

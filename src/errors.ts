@@ -1,4 +1,4 @@
-/** Exit codes, documented in the README. */
+/** Exit codes, documented in the README ("Exit codes"). */
 export const ExitCode = {
   ok: 0,
   failure: 1,
@@ -26,7 +26,7 @@ export interface CliErrorOptions {
  * one decides by `code` or `reason` (and `detail` for rewording), never by its message text.
  */
 export class CliError extends Error {
-  /** Stable machine-readable code: the `code` of the `--json` error document (README, "Errors"). */
+  /** Stable machine-readable code: the `code` of the `--json` error document (docs/scripting.md). */
   readonly code: string
   /** The underlying cause in words, when the message wraps one (see CliErrorOptions.detail). */
   readonly detail?: string

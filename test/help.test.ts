@@ -174,13 +174,13 @@ describe('help', function () {
     for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
   })
 
-  it('keeps the README command reference in sync with `oclif readme` (and notices when it is not)', async () => {
+  it('keeps the command reference (docs/commands.md) in sync with `oclif readme` (and notices when it is not)', async () => {
     const check = path.join(ROOT, 'scripts', 'check-readme.mjs')
     const current = await run(process.execPath, [check], {env: cleanEnv({HOME: tmp})})
     expect(current.code, current.stderr).to.equal(0)
 
-    const stale = path.join(tmp, 'README.md')
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const stale = path.join(tmp, 'commands.md')
+    const readme = readFileSync(path.join(ROOT, 'docs', 'commands.md'), 'utf8')
     const description = commands.find((c) => c.id === 'auth:list')!.summary!
     expect(readme).to.include(description)
     writeFileSync(stale, readme.replace(description, 'An outdated summary'))

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {cleanEnv, HOST_FIXTURE, ROOT, run, stageCheckout, tempDir} from './fixtures/host/stage.js'
 
-/** The oldest TypeScript the README promises for a host that uses the library. */
+/** The oldest TypeScript docs/library.md promises for a host that uses the library. */
 const OLDEST_TYPESCRIPT = '5.2.2'
 
 /**
@@ -58,7 +58,7 @@ describe('in a host of today: declarations that stand alone, and one @oclif/core
     return host
   }
 
-  it('the README library example compiles against the packed declarations with TypeScript 7, @types/node installed but not listed in types', async () => {
+  it('the library example (docs/library.md) compiles against the packed declarations with TypeScript 7, @types/node installed but not listed in types', async () => {
     const host = await typedHost('ts7')
     const tsc = path.join(ROOT, 'node_modules', 'typescript7', 'bin', 'tsc')
     const version = await run(process.execPath, [tsc, '--version'])
@@ -68,7 +68,7 @@ describe('in a host of today: declarations that stand alone, and one @oclif/core
     expect(compiled.stdout).not.to.include('error TS')
   })
 
-  it(`and with the oldest TypeScript the README promises (${OLDEST_TYPESCRIPT}), from the npm registry`, async () => {
+  it(`and with the oldest TypeScript docs/library.md promises (${OLDEST_TYPESCRIPT}), from the npm registry`, async () => {
     const host = await typedHost('ts-oldest')
     const prefix = path.join(tmp, 'ts-oldest-tool')
     const installed = await run('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `typescript@${OLDEST_TYPESCRIPT}`], {

@@ -117,10 +117,10 @@ describe('the npm package', function () {
     expect(readFileSync(path.join(stage, 'dist', 'index.d.ts'), 'utf8')).to.match(/export declare function resolveCredentials\(/)
   })
 
-  it("shows in the README, as its library example, exactly the host's TypeScript command that the tests compile and run", () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const block = /<!-- library-example: (\S+) -->\n```ts\n([\s\S]*?)```\n<!-- library-example-end -->/.exec(readme)
-    expect(block, 'README has the library example block').to.not.equal(null)
+  it("shows in docs/library.md, as its library example, exactly the host's TypeScript command that the tests compile and run", () => {
+    const library = readFileSync(path.join(ROOT, 'docs', 'library.md'), 'utf8')
+    const block = /<!-- library-example: (\S+) -->\n```ts\n([\s\S]*?)```\n<!-- library-example-end -->/.exec(library)
+    expect(block, 'docs/library.md has the library example block').to.not.equal(null)
     expect(block![1]).to.equal('test/fixtures/host/library/deployments/list.ts')
     expect(block![2]).to.equal(readFileSync(path.join(ROOT, block![1]), 'utf8'))
   })

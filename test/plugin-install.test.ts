@@ -170,7 +170,7 @@ describe('installed into a host llamactl', function () {
     expect(realpathSync(cores[0]).startsWith(realpathSync(path.join(host.host, 'node_modules')))).to.equal(true)
   }
 
-  // The package is not on the npm registry yet: the README shows these two ways in, tested here.
+  // The package is not on the npm registry yet: docs/installing.md shows these two ways in, tested here.
   // npm fetches the dependencies from the registry, through the runner's npm cache (prefer-offline).
   const npmCache = {npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'), npm_config_prefer_offline: 'true'}
 
@@ -237,7 +237,7 @@ describe('installed into a host llamactl', function () {
     expect(JSON.parse(list.stdout).profiles).to.deep.equal([])
   })
 
-  it("the host's own TypeScript command (deployments list, the README's example), compiled with tsc --strict against the installed package's types, then run: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
+  it("the host's own TypeScript command (deployments list, the example of docs/library.md), compiled with tsc --strict against the installed package's types, then run: current profile, --profile, the variables, a repaired login key, no credentials", async () => {
     const host = newHost('library')
     const installed = await host.llamactl(['plugins', 'install', `file:${tgz}`], undefined, 180_000)
     expect(installed.code, installed.stderr).to.equal(0)

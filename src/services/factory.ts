@@ -18,7 +18,7 @@ import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
 
-/** The Python llamactl's state in the same config directory, imported on the first run (README). */
+/** The Python llamactl's state in the same config directory, imported on the first run (docs/python.md). */
 export const PYTHON_PROFILES_DB = 'profiles.db'
 
 export interface ServiceContext {

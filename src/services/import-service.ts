@@ -18,7 +18,7 @@ export interface ImportedProfileName {
 }
 
 /**
- * `auth import --json` (README). Every environment and profile of the source is in exactly one
+ * `auth import --json` (docs/python.md). Every environment and profile of the source is in exactly one
  * of `added` and `skipped`; `current` is what the import made current (null where it left this
  * config's choice as it was).
  */

@@ -9,7 +9,7 @@ import type {LoginSession} from './login-session.js'
 /** Where the credential in effect came from: `--profile`, the variables, or the current profile. */
 export type CredentialSource = 'env' | 'flag' | 'profile'
 
-/** What a llamactl command needs to call the control plane (the library API, README "Library"). */
+/** What a llamactl command needs to call the control plane (the library API, docs/library.md). */
 export interface Credentials {
   /** The bearer token to send; null for a key-less profile (environments without auth). */
   apiKey: null | string

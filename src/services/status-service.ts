@@ -57,7 +57,7 @@ function checkOfError(error: CliError, answer: ApiError | null, credential: Prof
 export class StatusService {
   constructor(private readonly deps: StatusServiceDeps) {}
 
-  /** The report of `auth status` (README); `offline` makes no network call at all. */
+  /** The report of `auth status` (docs/credentials-guide.md); `offline` makes no network call at all. */
   async status(request: CredentialRequest & {offline: boolean}): Promise<StatusJson> {
     const location = await this.deps.credentials.find(request)
     if (!location) {

@@ -60,7 +60,7 @@ export interface EnvironmentDeleteJson {
   removedProfiles: number
 }
 
-/** What `auth status` found out about the credential it checked (README, "auth status results"). */
+/** What `auth status` found out about the credential it checked (docs/credentials-guide.md, the `check.result` table). */
 export type CheckResult =
   'forbidden' | 'no_credentials' | 'ok' | 'rejected' | 'server_error' | 'session_expired' | 'skipped' | 'unknown_project' | 'unreachable'
 
