@@ -98,8 +98,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
       })
 
     // Columns were appended by ALTER TABLE over the schema versions: always read them by name.
-    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> =>
-      db.rows(table).map((row) => Object.fromEntries(wanted.map((c) => [c, row[c] ?? null])) as Record<C, SqlValue>)
+    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> => db.rows(table, wanted) as Array<Record<C, SqlValue>>
 
     const settings = new Map<string, SqlValue>()
     if (tables.has('settings'))
