@@ -5,7 +5,7 @@ import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
-import {expandHome} from '../variables.js'
+import {expandHome, profilesDbDir} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
 import type {ImportService} from './import-service.js'
@@ -18,7 +18,7 @@ import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
 
-/** The Python llamactl's state in the same config directory, imported on the first run (README). */
+/** The Python llamactl's state, imported on the first run (README): in our config directory, except on Windows (see profilesDbDir). */
 export const PYTHON_PROFILES_DB = 'profiles.db'
 
 export interface ServiceContext {
@@ -103,6 +103,11 @@ export class DefaultServices implements Services {
     this.profileStore = new ProfileStore(state)
   }
 
+  /** The Python llamactl's profiles.db: beside config.json, or in Python's own dir on Windows. */
+  private get profilesDb(): string {
+    return path.join(profilesDbDir(this.ctx.configDir, this.ctx.env), PYTHON_PROFILES_DB)
+  }
+
   private get httpTimeoutMs(): number | undefined {
     return millisecondsSetting(this.ctx.env, 'LLAMACTL_HTTP_TIMEOUT_MS')
   }
@@ -140,7 +145,7 @@ export class DefaultServices implements Services {
     return this.once('importService', async () => {
       const {ImportService} = await import('./import-service.js')
       return new ImportService({
-        defaultSource: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        defaultSource: this.profilesDb,
         secrets: () => this.secretStore(),
         // Its own view of the config file, without the first-run hook: it is that hook.
         state: new StateStore(this.ctx.configDir),
@@ -235,8 +240,7 @@ export class DefaultServices implements Services {
    * the command goes on, and the next first read (or `auth import`) tries again.
    */
   private async importOnFirstRun(): Promise<void> {
-    const source = path.join(this.ctx.configDir, PYTHON_PROFILES_DB)
-    if (!(await mayExist(source))) return
+    if (!(await mayExist(this.profilesDb))) return
     try {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return
