@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
@@ -5,6 +6,7 @@ import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
+import type {StateDocument} from '../stores/schema.js'
 import {expandHome, profilesDbDir} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
@@ -98,7 +100,7 @@ export class DefaultServices implements Services {
   ) {
     // oclif takes LLAMACTL_CONFIG_DIR as it is; the Python llamactl expands a leading `~` in it.
     this.ctx = {...ctx, configDir: expandHome(ctx.configDir, ctx.env)}
-    const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
+    const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), sync: (doc) => this.syncOnChange(doc), warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }
@@ -250,6 +252,35 @@ export class DefaultServices implements Services {
       const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
       this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)
     }
+  }
+
+  /**
+   * The sync hook of the config file: when profiles.db changed since an import or sync last read
+   * it (its size or mtime; one stat when it did not), what is new or changed there comes in and
+   * one line says what. A failure is a warning: the command goes on. True when it ran (the config
+   * may have changed).
+   */
+  private async syncOnChange(doc: StateDocument): Promise<boolean> {
+    let stat: {mtimeMs: number; size: number}
+    try {
+      stat = statSync(this.profilesDb)
+    } catch {
+      return false
+    }
+
+    const record = doc.pythonImport
+    if (record && record.source === this.profilesDb && record.size === stat.size && record.mtimeMs === stat.mtimeMs) return false
+    try {
+      const report = await (await this.importService()).syncOnChange()
+      const {syncSummary} = await import('./import-service.js')
+      const line = report && syncSummary(report)
+      if (line) process.stderr.write(`${line}\n`)
+    } catch (error) {
+      const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
+      this.ctx.warn(`The Python llamactl's changes were not brought in: ${line}`)
+    }
+
+    return true
   }
 
   private loginSession(): Promise<LoginSession> {
