@@ -579,13 +579,14 @@ const CLASH = 'a profile with that name is already here (kept as it is)'
 /**
  * Maps what changed in a profiles.db since `previous` read it onto a config document. Pure.
  * A row not read before is new: it comes in as an import brings it (a name already here keeps
- * ours). A row changed there updates its profile only when that profile is still the one it
- * became, unchanged here (same id, same fingerprint); otherwise ours is kept. Rows removed there
- * are left here. A switch of the current environment or profile there is followed only while
+ * ours, or is linked to it when it holds the same values). A row changed there updates its
+ * profile only when that profile is still the one it became, unchanged here (same id, same
+ * fingerprint); otherwise ours is kept; one removed here stays removed. Rows removed there are
+ * left here. A switch of the current environment or profile there is followed only while
  * ours is still what the last read left.
  */
 export function planSync(doc: StateDocument, source: PythonProfilesDb, previous: PythonImportRecord | undefined): SyncPlan {
-  const prev = previous?.source === source.file && previous.sha256 !== null ? previous : undefined
+  const prev = previous?.source === source.file ? previous : undefined
   const seen = new Map((prev?.profiles ?? []).map((p) => [key(p.apiUrl, p.name), p]))
   const here = new Map(doc.profiles.map((p) => [key(p.apiUrl, p.name), p]))
   const fresh: PythonProfileRow[] = []
@@ -596,14 +597,17 @@ export function planSync(doc: StateDocument, source: PythonProfilesDb, previous:
   for (const row of source.profiles) {
     const listed = rowName(row)
     const entry = seen.get(key(listed.apiUrl, listed.name))
-    if (!entry) {
+    if (entry?.there === thereFingerprint(row)) continue
+    // New there, or changed but never a profile here (skipped, or a name ours had): as an import takes it.
+    if (!entry?.id) {
       fresh.push(row)
       continue
     }
 
-    if (entry.there === thereFingerprint(row)) continue
     const profile = here.get(key(entry.apiUrl, entry.name))
-    if (!profile || !entry.id || profile.id !== entry.id || hereFingerprint(profile) !== entry.here) {
+    // Removed here: stays removed.
+    if (!profile) continue
+    if (profile.id !== entry.id || hereFingerprint(profile) !== entry.here) {
       kept.push(listed)
       continue
     }

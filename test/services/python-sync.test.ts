@@ -130,9 +130,24 @@ describe('Bringing in what changed in profiles.db after the first import (real f
     const after = await run()
     expect(after.config.profiles.map((p) => p.name).sort()).to.deep.equal(['a', 'c', 'd'])
     expect(currentOf(after.config), 'switched here to c: ours wins').to.equal('c')
-    expect(after.lines).to.equal(
-      `Brought in from the Python llamactl's ${db}: 1 new profile (d); 1 profile (b) kept as it is here. That file was left as it was.\n`,
+    expect(after.lines, 'b, removed here, is not mentioned').to.equal(
+      `Brought in from the Python llamactl's ${db}: 1 new profile (d). That file was left as it was.\n`,
     )
+  })
+
+  it('a row skipped before (a value it could not use) comes in once it is fixed there; a name made here first keeps ours', async () => {
+    python([row('a', KEY_A), row('bad', 'llx-has a space')], 'a')
+    const first = await run()
+    expect(first.warnings[0]).to.match(/^Skipped profile "bad" .*its API key is not a key/)
+    await run((s) => s.profileStore.save({apiUrl: PY, authType: 'none', id: 'here-n', name: 'n', projectId: null}))
+    python([row('a', KEY_A), row('bad', KEY_B), row('n', KEY_A2)], 'a')
+    const fixed = await run()
+    expect(fixed.lines).to.equal(
+      `Brought in from the Python llamactl's ${db}: 1 new profile (bad); 1 profile (n) kept as it is here. That file was left as it was.\n`,
+    )
+    expect(secretOf(fixed.config, 'bad')).to.deep.equal({apiKey: KEY_B})
+    expect(profile(fixed.config, 'n')).to.deep.include({authType: 'none', id: 'here-n'})
+    expect(fixed.warnings, 'a clash is no warning in a sync, it is in the line').to.deep.equal([])
   })
 
   it('the same bytes with a new mtime (a copy, a touch) bring nothing and say nothing; the new mtime is recorded', async () => {
