@@ -557,7 +557,7 @@ export interface SyncReport {
   /** The current environment and profile switched to, following a switch made there. */
   current: {environment: null | string; profile: null | string}
   environments: string[]
-  /** Rows changed (or added) there whose profile here was changed, removed or made here: ours kept. */
+  /** Rows changed (or added) there whose profile here was changed here, or made here under that name: ours kept. */
   kept: ImportedProfileName[]
   profiles: {added: ImportedProfileName[]; updated: ImportedProfileName[]}
   source: string
