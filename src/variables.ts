@@ -1,13 +1,14 @@
+import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
-import {UsageError} from './errors.js'
+import {CliError, UsageError} from './errors.js'
 
 /**
  * Environment variables read the way the Python llamactl 0.10 reads them (llamactl-0.10.md,
  * "Environment variables"): its LLAMA_* settings come from pydantic-settings, which matches
  * names case-insensitively and parses booleans its own way, and it `expanduser()`s
- * LLAMACTL_CONFIG_DIR. A small module on purpose: every command loads it.
+ * LLAMACTL_CONFIG_DIR; its config dir rule (where `profiles.db` is) is here too. A small module on purpose: every command loads it.
  */
 
 /**
@@ -52,14 +53,108 @@ export function booleanVariable(env: NodeJS.ProcessEnv, name: string): boolean |
 }
 
 /**
- * A config directory with a leading `~` (alone or before `/`) made the home directory, as
- * Python's `Path.expanduser()` does: `HOME` when set, else the account's home. `~user` is
- * refused rather than taken as a folder named `~user` in the working directory.
+ * The home directory of an account, as Python's `pwd` module finds it: `undefined` is the
+ * current user (getpwuid), a name another account (getpwnam). Undefined when there is none.
  */
-export function expandHome(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+export type HomeLookup = (user: string | undefined) => string | undefined
+
+/** Where path rules run: the platform and how accounts' homes are found (both faked in tests). */
+export interface PathContext {
+  homeOf?: HomeLookup
+  platform?: NodeJS.Platform
+}
+
+/**
+ * A path with a leading `~` or `~user` expanded exactly as the Python llamactl's
+ * `Path(...).expanduser()` does (Python 3.8 and later):
+ * - POSIX: `~` is `HOME` when set (even empty: then `/`), else the account's home; `~user` is
+ *   that account's home (getpwnam).
+ * - Windows: `~` is `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (never `HOME`); `~user` is the
+ *   folder beside the current user's profile folder, when that one is named `USERNAME`.
+ * Where Python can't ("Could not determine home directory.", exit 1) this is the same one line.
+ */
+export function expandHome(dir: string, env: NodeJS.ProcessEnv = process.env, context: PathContext = {}): string {
   if (!dir.startsWith('~')) return dir
-  const [head, ...rest] = dir.split(process.platform === 'win32' ? /(?=[/\\])/ : /(?=\/)/)
-  if (head !== '~')
-    throw new UsageError(`LLAMACTL_CONFIG_DIR is ${dir}: another account's home (${head}) is not expanded`, 'Give the full path, or start it with ~/')
-  return path.join(env.HOME || os.homedir(), ...rest)
+  const windows = (context.platform ?? process.platform) === 'win32'
+  const homeOf = context.homeOf ?? accountHome
+  const end = windows ? dir.search(/[/\\]/) : dir.indexOf('/')
+  const at = end < 0 ? dir.length : end
+  const user = dir.slice(1, at)
+  const home = windows ? windowsHome(env, user) : user === '' ? ('HOME' in env ? env.HOME! : homeOf(undefined)) : homeOf(user)
+  if (home === undefined)
+    throw new CliError(
+      `LLAMACTL_CONFIG_DIR is ${JSON.stringify(dir)}: could not determine the home directory of ${user === '' ? 'the current user' : JSON.stringify(user)}`,
+      {code: 'config_dir_invalid', suggestion: 'Give the full path (the Python llamactl stops here too: "Could not determine home directory.")'},
+    )
+  if (windows) return home + dir.slice(at)
+  return home.replace(/\/+$/, '') + dir.slice(at) || '/'
+}
+
+/** ntpath.expanduser's home for `~` (user '') or `~user`, from the variables alone. */
+function windowsHome(env: NodeJS.ProcessEnv, user: string): string | undefined {
+  const get = (name: string) => windowsVariable(env, name)
+  const profile = get('USERPROFILE')
+  const homePath = get('HOMEPATH')
+  if (profile === undefined && homePath === undefined) return undefined
+  const home = profile ?? path.win32.join(get('HOMEDRIVE') ?? '', homePath!)
+  if (user === '' || user === get('USERNAME')) return home
+  // Python guesses another user's profile folder beside this one, only when this one is named for its user.
+  if (get('USERNAME') !== path.win32.basename(home)) return undefined
+  return path.win32.join(path.win32.dirname(home), user)
+}
+
+/** A variable as Windows (and Python's os.environ there) reads it: the name in any case. */
+function windowsVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  if (env[name] !== undefined) return env[name]
+  const key = Object.keys(env).find((k) => k.toUpperCase() === name)
+  return key === undefined ? undefined : env[key]
+}
+
+/**
+ * The Python llamactl's config directory, where its `profiles.db` is (llama_agents/cli/paths.py):
+ * `LLAMACTL_CONFIG_DIR`, else `%APPDATA%\llamactl` on Windows, else `$XDG_CONFIG_HOME/llamactl`,
+ * else `~/.config/llamactl`, each `~` expanded.
+ */
+export function pythonConfigDir(env: NodeJS.ProcessEnv = process.env, context: PathContext = {}): string {
+  const windows = (context.platform ?? process.platform) === 'win32'
+  const get = (name: string) => (windows ? windowsVariable(env, name) : env[name])
+  const override = get('LLAMACTL_CONFIG_DIR')
+  if (override) return expandHome(override, env, context)
+  if (windows) return expandHome(path.win32.join(get('APPDATA') ?? '~', 'llamactl'), env, context)
+  const xdg = get('XDG_CONFIG_HOME')
+  if (xdg) return path.posix.join(expandHome(xdg, env, context), 'llamactl')
+  return path.posix.join(expandHome('~', env, context), '.config', 'llamactl')
+}
+
+/**
+ * Where to look for the Python llamactl's profiles.db, given our config dir (oclif's). The same
+ * dir wherever the two rules agree: with LLAMACTL_CONFIG_DIR, and on Linux and macOS (both
+ * `$XDG_CONFIG_HOME/llamactl`, else `~/.config/llamactl`). On Windows without it, oclif's is
+ * `%LOCALAPPDATA%\llamactl` and Python's `%APPDATA%\llamactl`: there, Python's.
+ */
+export function profilesDbDir(configDir: string, env: NodeJS.ProcessEnv = process.env, context: PathContext = {}): string {
+  const windows = (context.platform ?? process.platform) === 'win32'
+  return windows && !windowsVariable(env, 'LLAMACTL_CONFIG_DIR') ? pythonConfigDir(env, context) : configDir
+}
+
+/** Names getpwnam could know: anything else is no account (and never reaches a command line as an option). */
+const ACCOUNT_NAME = /^[\w.$@][\w.$@-]*$/
+
+/**
+ * The real lookup: the current user's home from getpwuid (os.userInfo), another's from the
+ * system's account database (`getent passwd`, which asks NSS as getpwnam does; on macOS
+ * `dscl`, Open Directory). Run only for `~user`, so no command pays for it otherwise.
+ */
+function accountHome(user: string | undefined): string | undefined {
+  try {
+    if (user === undefined) return os.userInfo().homedir
+    if (!ACCOUNT_NAME.test(user)) return undefined
+    const {execFileSync} = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')
+    const run = (file: string, args: string[]) => execFileSync(file, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000})
+    if (process.platform === 'darwin') return /^NFSHomeDirectory:\s*(.+)$/m.exec(run('dscl', ['.', '-read', `/Users/${user}`, 'NFSHomeDirectory']))?.[1]
+    const entry = run('getent', ['passwd', user]).split('\n')[0].split(':')
+    return entry[0] === user && entry.length >= 7 ? entry[5] : undefined
+  } catch {
+    return undefined
+  }
 }

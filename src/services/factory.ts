@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError, UsageError} from '../errors.js'
@@ -5,7 +6,8 @@ import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
-import {expandHome} from '../variables.js'
+import type {StateDocument} from '../stores/schema.js'
+import {expandHome, profilesDbDir} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
 import type {ImportService} from './import-service.js'
@@ -18,7 +20,7 @@ import type {ControlPlaneClient} from '../net/control-plane-client.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {Prompter} from '../ui/prompter.js'
 
-/** The Python llamactl's state in the same config directory, imported on the first run (docs/python.md). */
+/** The Python llamactl's state, imported on the first run (docs/python.md): in our config directory, except on Windows (see profilesDbDir). */
 export const PYTHON_PROFILES_DB = 'profiles.db'
 
 export interface ServiceContext {
@@ -98,9 +100,14 @@ export class DefaultServices implements Services {
   ) {
     // oclif takes LLAMACTL_CONFIG_DIR as it is; the Python llamactl expands a leading `~` in it.
     this.ctx = {...ctx, configDir: expandHome(ctx.configDir, ctx.env)}
-    const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), warn: ctx.warn})
+    const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), sync: (doc) => this.syncOnChange(doc), warn: ctx.warn})
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
+  }
+
+  /** The Python llamactl's profiles.db: beside config.json, or in Python's own dir on Windows. */
+  private get profilesDb(): string {
+    return path.join(profilesDbDir(this.ctx.configDir, this.ctx.env), PYTHON_PROFILES_DB)
   }
 
   private get httpTimeoutMs(): number | undefined {
@@ -140,7 +147,7 @@ export class DefaultServices implements Services {
     return this.once('importService', async () => {
       const {ImportService} = await import('./import-service.js')
       return new ImportService({
-        defaultSource: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        defaultSource: this.profilesDb,
         secrets: () => this.secretStore(),
         // Its own view of the config file, without the first-run hook: it is that hook.
         state: new StateStore(this.ctx.configDir),
@@ -235,8 +242,7 @@ export class DefaultServices implements Services {
    * the command goes on, and the next first read (or `auth import`) tries again.
    */
   private async importOnFirstRun(): Promise<void> {
-    const source = path.join(this.ctx.configDir, PYTHON_PROFILES_DB)
-    if (!(await mayExist(source))) return
+    if (!(await mayExist(this.profilesDb))) return
     try {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return
@@ -246,6 +252,35 @@ export class DefaultServices implements Services {
       const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
       this.ctx.warn(`The Python llamactl's profiles were not imported: ${line}`)
     }
+  }
+
+  /**
+   * The sync hook of the config file: when profiles.db changed since an import or sync last read
+   * it (its size or mtime; one stat when it did not), what is new or changed there comes in and
+   * one line says what. A failure is a warning: the command goes on. True when it ran (the config
+   * may have changed).
+   */
+  private async syncOnChange(doc: StateDocument): Promise<boolean> {
+    let stat: {mtimeMs: number; size: number}
+    try {
+      stat = statSync(this.profilesDb)
+    } catch {
+      return false
+    }
+
+    const record = doc.pythonImport
+    if (record && record.source === this.profilesDb && record.size === stat.size && record.mtimeMs === stat.mtimeMs) return false
+    try {
+      const report = await (await this.importService()).syncOnChange()
+      const {syncSummary} = await import('./import-service.js')
+      const line = report && syncSummary(report)
+      if (line) process.stderr.write(`${line}\n`)
+    } catch (error) {
+      const line = error instanceof CliError ? error.line : (error as Error).message.split('\n')[0]
+      this.ctx.warn(`The Python llamactl's changes were not brought in: ${line}`)
+    }
+
+    return true
   }
 
   private loginSession(): Promise<LoginSession> {

@@ -1,12 +1,14 @@
+import {createHash} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 
 import {normalizeApiUrl} from '../api-url.js'
+import {CliError} from '../errors.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
-import type {StateDocument} from '../stores/schema.js'
+import type {PythonImportRecord, StateDocument} from '../stores/schema.js'
 import {mayExist} from '../stores/json-file.js'
 import type {StateStore} from '../stores/state-store.js'
 import {redactKey} from '../ui/redact.js'
@@ -103,6 +105,81 @@ export class ImportService {
     return plan.report
   }
 
+  /**
+   * The run after profiles.db changed since an import or sync last read it (size, mtime, then
+   * content): brings in what is new or changed there, under the first import's rules (the file
+   * must be the user's own; everything it claims is bounded; all or nothing), where what was
+   * changed here wins. Null when nothing came in (another process synced first, or the bytes are
+   * the same); a file that can't be used is recorded, so its warning is given once per change.
+   */
+  async syncOnChange(): Promise<null | SyncReport> {
+    const file = this.deps.defaultSource
+    const untrusted = await notOwnFile(file)
+    if (untrusted) {
+      this.deps.warn(
+        `${file} changed but was not read: ${untrusted}, so it may not be your Python llamactl's. If it is, run \`llamactl auth import --from ${file}\``,
+      )
+      await this.deps.state.update(async (doc) => {
+        doc.pythonImport = unreadRecord(doc, file, await fs.stat(file))
+      })
+      return null
+    }
+
+    let written: string[] = []
+    let secrets: SecretStore | undefined
+    let plan: SyncPlan | undefined
+    let unusable: CliError | undefined
+    const interruption = new Interruption()
+    try {
+      await this.deps.state.update(async (doc) => {
+        const previous = doc.pythonImport
+        if (previous && !changedSince(previous, file, await fs.stat(file))) throw UP_TO_DATE
+        let source: PythonProfilesDb
+        try {
+          source = await this.read(file)
+        } catch (error) {
+          // Said once per change of the file; a writer at work (locked) is tried again next time.
+          if (!(error instanceof CliError) || error.code === 'import_locked') throw error
+          unusable = error
+          doc.pythonImport = unreadRecord(doc, file, await fs.stat(file))
+          return
+        }
+
+        if (previous?.source === file && previous.sha256 === source.fingerprint.sha256) {
+          doc.pythonImport = {...previous, mtimeMs: source.fingerprint.mtimeMs, size: source.fingerprint.size}
+          return
+        }
+
+        plan = planSync(doc, source, previous)
+        const batch = [...plan.base.profiles, ...plan.updated].flatMap(({record, secrets: values}) =>
+          values ? [[secretAccount(record), values] as const] : [],
+        )
+        if (batch.length > 0) {
+          secrets ??= await this.deps.secrets()
+          interruption.check()
+          written = await secrets.setMany(batch, () => interruption.signal !== undefined)
+        }
+
+        interruption.check()
+        applySync(doc, plan, source)
+      })
+    } catch (error) {
+      if (written.length > 0) await secrets?.deleteMany(written).catch(() => {})
+      interruption.end()
+      if (error === UP_TO_DATE) return null
+      throw error
+    }
+
+    interruption.end()
+    if (unusable) throw unusable
+    if (!plan) return null
+    // The replaced profiles' secrets, once the config no longer names them.
+    const replaced = plan.updated.filter((u) => u.replaces.authType !== 'none').map((u) => secretAccount(u.replaces))
+    if (replaced.length > 0) await (secrets ?? (await this.deps.secrets())).deleteMany(replaced).catch(() => {})
+    for (const warning of warningLines(plan.base)) this.deps.warn(warning)
+    return plan.report
+  }
+
   private async read(file: string): Promise<PythonProfilesDb> {
     return readPythonProfilesDb(file, {busyWaitMs: this.deps.busyWaitMs})
   }
@@ -119,7 +196,8 @@ export class ImportService {
     try {
       await this.deps.state.update(async (doc) => {
         if (onlyIfNoConfig && (await mayExist(this.deps.state.file))) throw CONFIG_EXISTS
-        plan = planImport(doc, await this.read(file))
+        const source = await this.read(file)
+        plan = planImport(doc, source)
         const batch = plan.profiles.flatMap(({record, secrets: values}) => (values ? [[secretAccount(record), values] as const] : []))
         if (batch.length > 0) {
           secrets ??= await this.deps.secrets()
@@ -130,6 +208,8 @@ export class ImportService {
         // The last moment to stop: once the config is written the import is whole.
         interruption.check()
         applyPlan(doc, plan)
+        // What a later run compares with to bring in what changed there (syncOnChange).
+        if (file === this.deps.defaultSource) doc.pythonImport = recordOf(doc, source, doc.pythonImport, plan.profiles)
       })
     } catch (error) {
       // Nothing half-imported: secrets of profiles that did not make it into the config go again.
@@ -462,4 +542,261 @@ function display(value: SqlValue): string {
 /** A value quoted for a warning line: control characters escaped, never raw on the terminal. */
 function show(value: SqlValue): string {
   return value === null ? 'NULL' : JSON.stringify(display(value)).slice(0, MAX_TEXT)
+}
+
+/** Thrown inside the config update to leave it without writing: another process brought the changes in first. */
+const UP_TO_DATE = new Error('profiles.db already read')
+
+/** Whether profiles.db differs (size or mtime) from what `record` read of it, or is another file. */
+export function changedSince(record: PythonImportRecord, file: string, stat: {mtimeMs: number; size: number}): boolean {
+  return record.source !== file || record.size !== stat.size || record.mtimeMs !== stat.mtimeMs
+}
+
+/** What a sync brought in, for its one line. */
+export interface SyncReport {
+  /** The current environment and profile switched to, following a switch made there. */
+  current: {environment: null | string; profile: null | string}
+  environments: string[]
+  /** Rows changed (or added) there whose profile here was changed here, or made here under that name: ours kept. */
+  kept: ImportedProfileName[]
+  profiles: {added: ImportedProfileName[]; updated: ImportedProfileName[]}
+  source: string
+}
+
+/** A sync: what an import of the new rows does, the profiles to replace by their changed rows, and a switch to follow. */
+export interface SyncPlan {
+  /** Profiles here that new rows turned out to be (the same values): linked in the record, not changed. */
+  adopted: ProfileRecord[]
+  /** The new rows as an import adds them (environments, profiles, their warnings). */
+  base: ImportPlan
+  report: SyncReport
+  /** Profiles replaced by their row's new values: a new record (a new id, so the old secrets stay until the config is written). */
+  updated: Array<{record: ProfileRecord; replaces: ProfileRecord; secrets: null | ProfileSecrets}>
+}
+
+const CLASH = 'a profile with that name is already here (kept as it is)'
+
+/**
+ * Maps what changed in a profiles.db since `previous` read it onto a config document. Pure.
+ * A row not read before is new: it comes in as an import brings it (a name already here keeps
+ * ours, or is linked to it when it holds the same values). A row changed there updates its
+ * profile only when that profile is still the one it became, unchanged here (same id, same
+ * fingerprint); otherwise ours is kept; one removed here stays removed. Rows removed there are
+ * left here. A switch of the current environment or profile there is followed only while
+ * ours is still what the last read left.
+ */
+export function planSync(doc: StateDocument, source: PythonProfilesDb, previous: PythonImportRecord | undefined): SyncPlan {
+  const prev = previous?.source === source.file ? previous : undefined
+  const seen = new Map((prev?.profiles ?? []).map((p) => [key(p.apiUrl, p.name), p]))
+  const here = new Map(doc.profiles.map((p) => [key(p.apiUrl, p.name), p]))
+  const fresh: PythonProfileRow[] = []
+  const kept: ImportedProfileName[] = []
+  const updated: SyncPlan['updated'] = []
+  const warnings: string[] = []
+  const skipReasons: string[] = []
+  for (const row of source.profiles) {
+    const listed = rowName(row)
+    const entry = seen.get(key(listed.apiUrl, listed.name))
+    if (entry?.there === thereFingerprint(row)) continue
+    // New there, or changed but never a profile here (skipped, or a name ours had): as an import takes it.
+    if (!entry?.id) {
+      fresh.push(row)
+      continue
+    }
+
+    const profile = here.get(key(entry.apiUrl, entry.name))
+    // Removed here: stays removed.
+    if (!profile) continue
+    if (profile.id !== entry.id || hereFingerprint(profile) !== entry.here) {
+      kept.push(listed)
+      continue
+    }
+
+    // The same key: the row's URL and name were valid when it became this profile.
+    const mapped = mapProfile(row, profile.apiUrl, profile.name)
+    if (typeof mapped === 'string') {
+      warnings.push(`Skipped the change to profile ${show(profile.name)} of ${profile.apiUrl} in profiles.db: ${mapped}`)
+      skipReasons.push(mapped.replace(/ "(?:[^"\\]|\\.)*"?| NULL| <\d+ bytes>/g, ''))
+      continue
+    }
+
+    updated.push({record: mapped.record, replaces: profile, secrets: mapped.secrets})
+  }
+
+  const base = planImport(doc, {...source, profiles: fresh})
+  // A new row whose name is taken here is a conflict ours wins: counted as kept, not warned about.
+  for (let i = base.skipReasons.length - 1; i >= 0; i--)
+    if (base.skipReasons[i] === CLASH) {
+      base.skipReasons.splice(i, 1)
+      base.warnings.splice(i, 1)
+    }
+
+  // A new row whose profile here holds the same values (imported before it was recorded, or made
+  // alike on both sides) is linked to it, so its later changes come in; any other is ours, kept.
+  const adopted: ProfileRecord[] = []
+  for (const row of fresh) {
+    const listed = rowName(row)
+    const profile = here.get(key(listed.apiUrl, listed.name))
+    if (!profile) continue
+    const mapped = mapProfile(row, profile.apiUrl, profile.name)
+    if (typeof mapped !== 'string' && sameValues(mapped.record, profile)) adopted.push(profile)
+    else kept.push(listed)
+  }
+
+  base.warnings.push(...warnings)
+  base.skipReasons.push(...skipReasons)
+
+  const current: SyncReport['current'] = {environment: null, profile: null}
+  if (prev) {
+    // Follow a switch made there only while ours is what the last read left.
+    base.report.current = {environment: null, profile: null}
+    const there = currentThere(source)
+    const ours = currentHere(doc)
+    const switched = there.environment !== prev.current.thereEnvironment || there.profile !== prev.current.thereProfile
+    const untouched = ours.environment === prev.current.hereEnvironment && ours.profile === prev.current.hereProfile
+    const environments = new Set([...doc.environments, ...base.environments].map((e) => e.apiUrl))
+    if (switched && untouched && there.environment && environments.has(there.environment)) {
+      current.environment = there.environment
+      const profiles = [...doc.profiles, ...base.profiles.map((p) => p.record)]
+      if (there.profile && profiles.some((p) => p.apiUrl === there.environment && p.name === there.profile)) current.profile = there.profile
+    }
+  } else {
+    current.environment = base.report.current.environment
+    current.profile = base.report.current.profile?.name ?? null
+  }
+
+  return {
+    adopted,
+    base,
+    report: {
+      current,
+      environments: base.report.environments.added,
+      kept,
+      profiles: {added: base.report.profiles.added, updated: updated.map((u) => ({apiUrl: u.record.apiUrl, name: u.record.name}))},
+      source: source.file,
+    },
+    updated,
+  }
+}
+
+/** Applies a sync plan to the document being written (under the config lock), and records what was read. */
+export function applySync(doc: StateDocument, plan: SyncPlan, source: PythonProfilesDb): void {
+  const previous = doc.pythonImport
+  applyPlan(doc, plan.base)
+  for (const {record, replaces} of plan.updated) {
+    const at = doc.profiles.findIndex((p) => p.id === replaces.id)
+    if (at >= 0) doc.profiles[at] = record
+  }
+
+  const {environment, profile} = plan.report.current
+  if (environment) {
+    doc.currentEnvironment = environment
+    const env = doc.environments.find((e) => e.apiUrl === environment)
+    if (env && profile) env.currentProfile = profile
+  }
+
+  doc.pythonImport = recordOf(doc, source, previous, [...plan.base.profiles, ...plan.updated, ...plan.adopted.map((record) => ({record}))])
+}
+
+/** The one line after a sync, or undefined when nothing came in and nothing of ours was kept over a change. */
+export function syncSummary(report: SyncReport): string | undefined {
+  const {added, updated} = report.profiles
+  const names = (list: ImportedProfileName[]) => {
+    const shown = list.slice(0, 3).map((p) => p.name)
+    return ` (${shown.join(', ')}${list.length > shown.length ? ', …' : ''})`
+  }
+
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+  const parts: string[] = []
+  if (added.length > 0) parts.push(`${count(added.length, 'new profile')}${names(added)}`)
+  if (updated.length > 0) parts.push(`${count(updated.length, 'changed profile')}${names(updated)}`)
+  if (report.environments.length > 0) parts.push(count(report.environments.length, 'new environment'))
+  if (report.current.profile) parts.push(`current profile ${report.current.profile}`)
+  else if (report.current.environment) parts.push(`current environment ${report.current.environment}`)
+  const kept =
+    report.kept.length > 0 ? `${count(report.kept.length, 'profile')}${names(report.kept)} kept as ${report.kept.length === 1 ? 'it is' : 'they are'} here` : ''
+  if (parts.length === 0 && !kept) return undefined
+  const came =
+    parts.length > 0 ? `Brought in from the Python llamactl's ${report.source}: ${parts.join(', ')}` : `The Python llamactl's ${report.source} changed`
+  return `${came}${kept ? `; ${kept}` : ''}. That file was left as it was.`
+}
+
+/**
+ * What a read of profiles.db leaves in the config: its size, mtime and hash, its current
+ * environment and profile next to ours, and per row its fingerprint there and, for a row that is
+ * (still) a profile here, that profile's id and fingerprint as the import or sync made it.
+ */
+function recordOf(
+  doc: StateDocument,
+  source: PythonProfilesDb,
+  previous: PythonImportRecord | undefined,
+  became: ReadonlyArray<{record: ProfileRecord}>,
+): PythonImportRecord {
+  const made = new Map(became.map(({record}) => [key(record.apiUrl, record.name), record]))
+  const before = new Map(previous?.source === source.file ? previous.profiles.map((p) => [key(p.apiUrl, p.name), p]) : [])
+  const ids = new Set(doc.profiles.map((p) => p.id))
+  const there = currentThere(source)
+  const here = currentHere(doc)
+  return {
+    current: {hereEnvironment: here.environment, hereProfile: here.profile, thereEnvironment: there.environment, thereProfile: there.profile},
+    mtimeMs: source.fingerprint.mtimeMs,
+    profiles: source.profiles.map((row) => {
+      const listed = rowName(row)
+      const entry = {apiUrl: listed.apiUrl, name: listed.name, there: thereFingerprint(row)}
+      const profile = made.get(key(listed.apiUrl, listed.name))
+      if (profile) return {...entry, here: hereFingerprint(profile), id: profile.id}
+      const old = before.get(key(listed.apiUrl, listed.name))
+      return old?.id && ids.has(old.id) ? {...entry, here: old.here, id: old.id} : entry
+    }),
+    sha256: source.fingerprint.sha256,
+    size: source.fingerprint.size,
+    source: source.file,
+  }
+}
+
+/** The record of a profiles.db that was not used (not ours, or not readable): said once, read again once it changes. */
+function unreadRecord(doc: StateDocument, file: string, stat: {mtimeMs: number; size: number}): PythonImportRecord {
+  const previous = doc.pythonImport?.source === file ? doc.pythonImport : undefined
+  const here = currentHere(doc)
+  return {
+    current: previous?.current ?? {hereEnvironment: here.environment, hereProfile: here.profile, thereEnvironment: null, thereProfile: null},
+    mtimeMs: stat.mtimeMs,
+    profiles: previous?.profiles ?? [],
+    sha256: null,
+    size: stat.size,
+    source: file,
+  }
+}
+
+/** Whether a profile made from a row holds what a profile here holds (its id aside). */
+function sameValues(a: ProfileRecord, b: ProfileRecord): boolean {
+  const fields = ['authType', 'email', 'keyHint', 'keyId', 'projectId', 'sub'] as const
+  return fields.every((field) => (a[field] ?? null) === (b[field] ?? null))
+}
+
+/** A row's URL and name as a record keeps them (bounded, whatever the row holds). */
+function rowName(row: PythonProfileRow): ImportedProfileName {
+  return {apiUrl: (apiUrlOf(row.api_url) ?? display(row.api_url)).slice(0, 2 * MAX_TEXT), name: display(row.name).slice(0, MAX_TEXT)}
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32)
+
+/** A row's fingerprint: every column, blobs as hex. */
+function thereFingerprint(row: PythonProfileRow): string {
+  return digest(JSON.stringify(Object.values(row).map((v) => (v instanceof Uint8Array ? {blob: Buffer.from(v).toString('hex')} : v))))
+}
+
+/** A profile record's fingerprint: its fields in a fixed order, id included. */
+function hereFingerprint(record: ProfileRecord): string {
+  return digest(JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
+}
+
+function currentThere(source: PythonProfilesDb): {environment: null | string; profile: null | string} {
+  const setting = source.settings.get('current_environment_api_url')
+  const environment = setting === undefined || setting === null ? DEFAULT_API_URL : (apiUrlOf(setting) ?? null)
+  return {environment, profile: text(source.settings.get('current_profile') ?? null) ?? null}
+}
+
+function currentHere(doc: StateDocument): {environment: string; profile: null | string} {
+  return {environment: doc.currentEnvironment, profile: doc.environments.find((e) => e.apiUrl === doc.currentEnvironment)?.currentProfile ?? null}
 }

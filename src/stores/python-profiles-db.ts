@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -40,6 +41,8 @@ export interface PythonEnvironmentRow {
 export interface PythonProfilesDb {
   environments: PythonEnvironmentRow[]
   file: string
+  /** The file as read: its size and mtime when its bytes were read, and their SHA-256 (hex). */
+  fingerprint: {mtimeMs: number; sha256: string; size: number}
   profiles: PythonProfileRow[]
   /** The `settings` table: `current_environment_api_url`, `current_profile`. */
   settings: Map<string, SqlValue>
@@ -72,7 +75,8 @@ const ENVIRONMENT_COLUMNS = ['api_url', 'requires_auth', 'min_llamactl_version']
  * check covers them; the file's presence alone means nothing (it is never deleted).
  */
 export async function readPythonProfilesDb(file: string, options: PythonProfilesDbOptions = {}): Promise<PythonProfilesDb> {
-  const bytes = await snapshot(file, options.busyWaitMs ?? 2000, options.pollMs ?? 100)
+  const {bytes, mtimeMs} = await snapshot(file, options.busyWaitMs ?? 2000, options.pollMs ?? 100)
+  const fingerprint = {mtimeMs, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length}
   if (bytes.length < SQLITE_MAGIC.length || !bytes.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC))
     throw new CliError(`${file} is not a SQLite database, so not a Python llamactl profiles.db`, {
       code: 'import_not_sqlite',
@@ -98,8 +102,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
       })
 
     // Columns were appended by ALTER TABLE over the schema versions: always read them by name.
-    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> =>
-      db.rows(table).map((row) => Object.fromEntries(wanted.map((c) => [c, row[c] ?? null])) as Record<C, SqlValue>)
+    const select = <C extends string>(table: string, wanted: readonly C[]): Array<Record<C, SqlValue>> => db.rows(table, wanted) as Array<Record<C, SqlValue>>
 
     const settings = new Map<string, SqlValue>()
     if (tables.has('settings'))
@@ -107,6 +110,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
     return {
       environments: tables.has('environments') ? select('environments', ENVIRONMENT_COLUMNS) : [],
       file,
+      fingerprint,
       profiles: select('profiles', PROFILE_COLUMNS),
       settings,
       userVersion,
@@ -125,7 +129,7 @@ export async function readPythonProfilesDb(file: string, options: PythonProfiles
  * The file's bytes once no write is under way and two reads in a row agree; waits up to
  * `busyWaitMs` for a writer to finish.
  */
-async function snapshot(file: string, busyWaitMs: number, pollMs: number): Promise<Buffer> {
+async function snapshot(file: string, busyWaitMs: number, pollMs: number): Promise<{bytes: Buffer; mtimeMs: number}> {
   const deadline = Date.now() + busyWaitMs
   for (;;) {
     let busy = await writeUnderWay(file)
@@ -135,7 +139,7 @@ async function snapshot(file: string, busyWaitMs: number, pollMs: number): Promi
       const second = await readBounded(file)
 
       busy = await writeUnderWay(file)
-      if (!busy && first.equals(second)) return first
+      if (!busy && first.bytes.equals(second.bytes)) return second
       busy ??= `${path.basename(file)} itself, which kept changing`
     }
 
@@ -181,8 +185,8 @@ async function firstByte(file: string): Promise<number | undefined> {
   }
 }
 
-/** The whole file, opened read-only; one clear error when it can't be read or is far too large. */
-async function readBounded(file: string): Promise<Buffer> {
+/** The whole file, opened read-only, and its mtime as it was opened; one clear error when it can't be read or is far too large. */
+async function readBounded(file: string): Promise<{bytes: Buffer; mtimeMs: number}> {
   let handle: fs.FileHandle | undefined
   try {
     handle = await fs.open(file, READ_FLAGS)
@@ -203,7 +207,7 @@ async function readBounded(file: string): Promise<Buffer> {
       offset += bytesRead
     }
 
-    return buffer.subarray(0, offset)
+    return {bytes: buffer.subarray(0, offset), mtimeMs: stat.mtimeMs}
   } catch (error) {
     if (error instanceof CliError) throw error
     const code = (error as NodeJS.ErrnoException).code

@@ -11,7 +11,27 @@ export interface StateDocument {
   currentEnvironment: string
   environments: EnvironmentRecord[]
   profiles: ProfileRecord[]
+  /** What the last import or sync read of the Python llamactl's profiles.db (absent until one did). */
+  pythonImport?: PythonImportRecord
   schemaVersion: number
+}
+
+/**
+ * The Python llamactl's profiles.db as this llamactl last read it (docs/formats.md): enough to
+ * tell, on a later run, whether it changed (size, mtime, then the hash of its bytes) and, per
+ * profile, whether a change was made there (its row's fingerprint) or here (the fingerprint of
+ * the profile record it became). Fingerprints are SHA-256 digests; no value is kept.
+ */
+export interface PythonImportRecord {
+  /** The current environment and profile there as read, and ours as that read left them. */
+  current: {hereEnvironment: string; hereProfile: null | string; thereEnvironment: null | string; thereProfile: null | string}
+  mtimeMs: number
+  /** One entry per row of `profiles` as read; `id` and `here` when the row became (or updated) a profile here. */
+  profiles: Array<{apiUrl: string; here?: string; id?: string; name: string; there: string}>
+  /** SHA-256 of the bytes read; null when they could not be used (not read again until the file changes). */
+  sha256: null | string
+  size: number
+  source: string
 }
 
 export function defaultEnvironment(): EnvironmentRecord {
@@ -82,6 +102,21 @@ const PROFILE_FIELDS: Record<string, [Check, string]> = {
  */
 function problemOf(doc: Record<string, unknown>): null | string {
   if (typeof doc.currentEnvironment !== 'string') return 'currentEnvironment must be a string'
+  const record = doc.pythonImport
+  if (
+    record !== undefined &&
+    !(
+      isObject(record) &&
+      typeof record.source === 'string' &&
+      typeof record.size === 'number' &&
+      typeof record.mtimeMs === 'number' &&
+      stringOrNull(record.sha256) &&
+      isObject(record.current) &&
+      Array.isArray(record.profiles) &&
+      record.profiles.every((p) => isObject(p) && string(p.apiUrl) && string(p.name) && string(p.there))
+    )
+  )
+    return 'pythonImport must be the record of a profiles.db read (or be removed)'
   for (const [list, fields] of [
     ['environments', ENVIRONMENT_FIELDS],
     ['profiles', PROFILE_FIELDS],

@@ -7,8 +7,11 @@
  * given, so it can create no lock, journal or WAL beside the database.
  *
  * It replaces a WebAssembly SQLite (31 MB installed) for the one-time import of the Python
- * llamactl's profiles.db. Damaged input throws SqliteFormatError (one line), never loops: every
- * page is visited at most once and every length is checked against the image.
+ * llamactl's profiles.db. Damaged or hostile input throws SqliteFormatError (one line), never loops,
+ * and costs time and memory in proportion to the image, whatever it claims: every page is visited
+ * at most once per table, the cells of a page may not overlap (a page whose pointers repeat one
+ * cell would otherwise claim millions of rows), and rows, columns and schema text are capped
+ * (MAX_CELLS, MAX_COLUMNS, MAX_SCHEMA_SQL) far above what a profiles.db holds.
  */
 import {TextDecoder} from 'node:util'
 
@@ -20,10 +23,24 @@ export class SqliteFormatError extends Error {
   override name = 'SqliteFormatError'
 }
 
-interface TableSchema {
-  columns: Array<{defaultValue: SqlValue; name: string; rowidAlias: boolean}>
+/** A table of `sqlite_schema`: its root page and its CREATE TABLE text, parsed only when the table is read. */
+export interface TableEntry {
   rootPage: number
+  sql: string
 }
+
+type Columns = Array<{defaultValue: SqlValue; name: string; rowidAlias: boolean}>
+
+/**
+ * Cells (rows and interior entries) read from one image, all tables together. A profiles.db holds
+ * a few dozen rows; SQLite's smallest cells would let a 16 MiB image claim millions, each a
+ * JavaScript object.
+ */
+export const MAX_CELLS = 200_000
+/** SQLite's own default limit (SQLITE_MAX_COLUMN): a table or record with more is not one SQLite wrote. */
+export const MAX_COLUMNS = 2000
+/** Longest CREATE TABLE text parsed: the Python llamactl's are a few hundred characters. */
+export const MAX_SCHEMA_SQL = 64 * 1024
 
 const MAGIC = 'SQLite format 3\0'
 const TABLE_LEAF = 0x0d
@@ -37,7 +54,10 @@ export class SqliteFile {
   private readonly decoder: TextDecoder
   private readonly pageCount: number
   private readonly pageSize: number
-  private schema?: Map<string, TableSchema>
+  private readonly parsed = new Map<string, Columns | undefined>()
+  private schema?: Map<string, TableEntry>
+  /** Cells read so far, against MAX_CELLS. */
+  private spent = 0
   private readonly usable: number
   private readonly view: DataView
 
@@ -63,56 +83,88 @@ export class SqliteFile {
 
   /** The column names of a table, in declaration order (ALTER TABLE ADD COLUMN appends), or undefined when there is no such table. */
   columns(table: string): string[] | undefined {
-    return this.tables()
-      .get(table)
-      ?.columns.map((c) => c.name)
+    return this.tables().has(table) ? this.columnsOf(table).map((c) => c.name) : undefined
   }
 
-  /** Every row of a table in rowid order, keyed by column name; a row written before ADD COLUMN gets the column's default. */
-  rows(table: string): Array<Record<string, SqlValue>> {
-    const schema = this.tables().get(table)
-    if (!schema) throw new SqliteFormatError(`no table ${table}`)
+  /**
+   * Every row of a table in rowid order, keyed by column name; a row written before ADD COLUMN
+   * gets the column's default. With `wanted`, only those columns (a name the table lacks is null),
+   * and only the values up to the last of them are decoded.
+   */
+  rows(table: string, wanted?: readonly string[]): Array<Record<string, SqlValue>> {
+    const entry = this.tables().get(table)
+    if (!entry) throw new SqliteFormatError(`no table ${table}`)
+    const columns = this.columnsOf(table)
+    const picked = (wanted ?? columns.map((c) => c.name)).map((name) => [name, columns.findIndex((c) => c.name === name)] as const)
+    const needed = Math.max(0, ...picked.map(([, i]) => i + 1))
     const out: Array<Record<string, SqlValue>> = []
-    this.scan(schema.rootPage, (rowid, values) => {
-      const row: Record<string, SqlValue> = {}
-      for (const [i, column] of schema.columns.entries())
-        row[column.name] = column.rowidAlias && values[i] === null ? rowid : i < values.length ? values[i] : column.defaultValue
-      out.push(row)
-    })
+    this.scan(
+      entry.rootPage,
+      (rowid, values) => {
+        const row: Record<string, SqlValue> = {}
+        for (const [name, i] of picked) {
+          const column = columns[i]
+          row[name] = column === undefined ? null : column.rowidAlias && values[i] === null ? rowid : i < values.length ? values[i] : column.defaultValue
+        }
+
+        out.push(row)
+      },
+      needed,
+    )
     return out
   }
 
-  /** The ordinary (rowid) tables of `sqlite_schema`, by name. */
-  tables(): Map<string, TableSchema> {
+  /** The tables of `sqlite_schema` that have rows of their own (a root page), by name; their CREATE TABLE text is parsed when read. */
+  tables(): Map<string, TableEntry> {
     if (this.schema) return this.schema
-    const tables = new Map<string, TableSchema>()
+    const tables = new Map<string, TableEntry>()
     // sqlite_schema: type, name, tbl_name, rootpage, sql; its root is page 1.
-    this.scan(1, (_rowid, [type, name, , rootPage, sql]) => {
-      if (type !== 'table' || typeof name !== 'string' || typeof sql !== 'string' || typeof rootPage !== 'number' || rootPage < 1) return
-      const parsed = parseCreateTable(sql)
-      if (parsed) tables.set(name, {columns: parsed, rootPage})
-    })
+    this.scan(
+      1,
+      (_rowid, [type, name, , rootPage, sql]) => {
+        if (type !== 'table' || typeof name !== 'string' || typeof sql !== 'string' || typeof rootPage !== 'number' || rootPage < 1) return
+        tables.set(name, {rootPage, sql})
+      },
+      5,
+    )
     this.schema = tables
     return tables
   }
 
-  private decodeRecord(payload: Uint8Array): SqlValue[] {
+  /** A table's columns, its CREATE TABLE text parsed once and only when under MAX_SCHEMA_SQL. */
+  private columnsOf(table: string): Columns {
+    if (!this.parsed.has(table)) {
+      const {sql} = this.tables().get(table)!
+      if (sql.length > MAX_SCHEMA_SQL)
+        throw new SqliteFormatError(
+          `the schema of table ${JSON.stringify(table.slice(0, 40))} is ${sql.length} characters long (at most ${MAX_SCHEMA_SQL} read)`,
+        )
+      const columns = parseCreateTable(sql)
+      if (columns && columns.length > MAX_COLUMNS)
+        throw new SqliteFormatError(`table ${JSON.stringify(table.slice(0, 40))} has ${columns.length} columns (SQLite allows ${MAX_COLUMNS})`)
+      this.parsed.set(table, columns)
+    }
+
+    const columns = this.parsed.get(table)
+    if (!columns) throw new SqliteFormatError(`table ${JSON.stringify(table.slice(0, 40))} is not an ordinary rowid table`)
+    return columns
+  }
+
+  /** The first `count` values of a record (its header may list more, up to MAX_COLUMNS). */
+  private decodeRecord(payload: Uint8Array, count: number): SqlValue[] {
     const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength)
     const [headerSize, first] = varint(payload, 0)
     if (headerSize > payload.length || headerSize < first) throw new SqliteFormatError('malformed record header')
-    const types: number[] = []
-    for (let at = first; at < headerSize;) {
-      const [type, next] = varint(payload, at)
-      types.push(type)
-      at = next
-    }
-
     const values: SqlValue[] = []
     let at = headerSize
-    for (const type of types) {
+    let types = 0
+    for (let next = first; next < headerSize;) {
+      const [type, after] = varint(payload, next)
+      next = after
+      if (++types > MAX_COLUMNS) throw new SqliteFormatError(`malformed record: more than ${MAX_COLUMNS} values`)
       const size = serialSize(type)
       if (at + size > payload.length) throw new SqliteFormatError('malformed record: a value runs past its cell')
-      values.push(readValue(view, payload, type, at, size, this.decoder))
+      if (values.length < count) values.push(readValue(view, payload, type, at, size, this.decoder))
       at += size
     }
 
@@ -126,16 +178,12 @@ export class SqliteFile {
 
   /** The whole payload of a cell: its local part, then the overflow chain (each page: next page number, then data). */
   private payload(page: Uint8Array, start: number, size: number, seen: Set<number>): Uint8Array {
-    const maxLocal = this.usable - 35
-    let local = size
-    if (size > maxLocal) {
-      const minLocal = Math.floor(((this.usable - 12) * 32) / 255) - 23
-      const k = minLocal + ((size - minLocal) % (this.usable - 4))
-      local = k <= maxLocal ? k : minLocal
-    }
+    const local = this.localSize(size)
 
     if (start + local + (local < size ? 4 : 0) > this.usable) throw new SqliteFormatError('malformed: a cell runs past its page')
     if (local === size) return page.subarray(start, start + size)
+    // Each overflow page holds usable - 4 bytes and is used once: a larger claim can't be true.
+    if (size - local > this.pageCount * (this.usable - 4)) throw new SqliteFormatError('malformed: a cell is larger than the file')
     const out = new Uint8Array(size)
     out.set(page.subarray(start, start + local))
     let filled = local
@@ -153,8 +201,11 @@ export class SqliteFile {
     return out
   }
 
-  /** Visits the rows of the table b-tree rooted at `root` in rowid order (depth first, left to right). */
-  private scan(root: number, visit: (rowid: number, values: SqlValue[]) => void): void {
+  /**
+   * Visits the rows of the table b-tree rooted at `root` in rowid order (depth first, left to
+   * right), each with its first `count` values.
+   */
+  private scan(root: number, visit: (rowid: number, values: SqlValue[]) => void, count: number): void {
     const seen = new Set<number>()
     // An explicit stack: a damaged file can't overflow the call stack.
     const stack: number[] = [root]
@@ -171,27 +222,63 @@ export class SqliteFile {
       const cells = view.getUint16(header + 3)
       const pointers = header + (interior ? 12 : 8)
       if (pointers + cells * 2 > this.usable) throw new SqliteFormatError(`malformed: page ${number} has too many cells`)
-      const cellAt = (i: number): number => {
+      this.spent += cells
+      if (this.spent > MAX_CELLS) throw new SqliteFormatError(`more than ${MAX_CELLS} rows, far more than a profiles.db holds`)
+      const starts: number[] = []
+      for (let i = 0; i < cells; i++) {
         const offset = view.getUint16(pointers + i * 2)
         if (offset < pointers + cells * 2 || offset >= this.usable) throw new SqliteFormatError(`malformed: page ${number} points outside itself`)
-        return offset
+        starts.push(offset)
       }
+
+      // Where each cell ends; two cells may not share a byte (as SQLite's integrity check demands).
+      const extents: Array<[number, number]> = []
+      const ends = (i: number, end: number) => extents.push([starts[i], end])
 
       if (interior) {
         // Children in key order: cell i's left child, ..., then the right-most pointer; pushed in reverse.
+        const children: number[] = []
+        for (let i = 0; i < cells; i++) {
+          if (starts[i] + 4 > this.usable) throw new SqliteFormatError(`malformed: a cell of page ${number} runs past its page`)
+          children.push(view.getUint32(starts[i]))
+          ends(i, varint(page, starts[i] + 4)[1])
+        }
+
+        assertDisjoint(extents, number)
         stack.push(view.getUint32(header + 8))
-        for (let i = cells - 1; i >= 0; i--) stack.push(view.getUint32(cellAt(i)))
+        for (let i = cells - 1; i >= 0; i--) stack.push(children[i])
         continue
       }
 
+      const rows: Array<[rowid: number, start: number, size: number]> = []
       for (let i = 0; i < cells; i++) {
-        const [size, afterSize] = varint(page, cellAt(i))
+        const [size, afterSize] = varint(page, starts[i])
         const [rowid, start] = varint(page, afterSize)
         if (size > this.bytes.length) throw new SqliteFormatError(`malformed: a cell of page ${number} is larger than the file`)
-        visit(rowid, this.decodeRecord(this.payload(page, start, size, seen)))
+        const local = this.localSize(size)
+        ends(i, start + local + (local < size ? 4 : 0))
+        rows.push([rowid, start, size])
       }
+
+      assertDisjoint(extents, number)
+      for (const [rowid, start, size] of rows) visit(rowid, this.decodeRecord(this.payload(page, start, size, seen), count))
     }
   }
+
+  /** How much of a payload of `size` bytes sits on the b-tree page itself (the rest overflows). */
+  private localSize(size: number): number {
+    const maxLocal = this.usable - 35
+    if (size <= maxLocal) return size
+    const minLocal = Math.floor(((this.usable - 12) * 32) / 255) - 23
+    const k = minLocal + ((size - minLocal) % (this.usable - 4))
+    return k <= maxLocal ? k : minLocal
+  }
+}
+
+/** Refuses cells that share bytes: each [start, end) must end before the next begins. */
+function assertDisjoint(extents: Array<[number, number]>, page: number): void {
+  extents.sort((a, b) => a[0] - b[0])
+  for (let i = 1; i < extents.length; i++) if (extents[i][0] < extents[i - 1][1]) throw new SqliteFormatError(`malformed: cells of page ${page} overlap`)
 }
 
 /** A SQLite varint (1 to 9 bytes, big-endian, 7 bits a byte but 8 in the ninth) and the offset after it. */
@@ -271,7 +358,7 @@ function readValue(view: DataView, payload: Uint8Array, type: number, at: number
  * outer parentheses, without table constraints. Undefined for what isn't an ordinary rowid table
  * (`AS SELECT`, `WITHOUT ROWID`, virtual tables).
  */
-export function parseCreateTable(sql: string): TableSchema['columns'] | undefined {
+export function parseCreateTable(sql: string): Columns | undefined {
   const tokens = tokenize(sql)
   const open = tokens.indexOf('(')
   if (open < 0) return undefined

@@ -12,6 +12,12 @@ export interface StateStoreOptions {
    * waits for it; the file it may write is read afterwards.
    */
   firstRun?: () => Promise<void>
+  /**
+   * Called once after the first read of an existing file, with what was read: the sync of the
+   * Python llamactl's changes (see DefaultServices). True when it changed the file, which is then
+   * read again. Like firstRun, it must not use this store.
+   */
+  sync?: (doc: StateDocument) => Promise<boolean>
   /** Receives the one warning about a config dir that others can write to. */
   warn?: (message: string) => void
 }
@@ -64,11 +70,14 @@ export class StateStore {
     )
   }
 
-  /** The first read: runs the first-run hook when there is no file yet (one stat), then reads. */
+  /** The first read: runs the first-run hook when there is no file yet (one stat), then reads, then the sync hook. */
   private async firstLoad(): Promise<StateDocument> {
-    const {firstRun} = this.options
-    if (firstRun && !(await mayExist(this.file))) await firstRun()
-    return this.load()
+    const {firstRun, sync} = this.options
+    const exists = (firstRun || sync) && (await mayExist(this.file))
+    if (firstRun && !exists) await firstRun()
+    const doc = await this.load()
+    // Only over a file that was there: a first run has just read profiles.db (or declined to).
+    return sync && exists && (await sync(doc)) ? this.load() : doc
   }
 
   private async load(): Promise<StateDocument> {

@@ -131,16 +131,16 @@ describe('the Python llamactl 0.10 variables', function () {
       expect(readdirSync(process.cwd())).to.not.include('~')
     })
 
-    it("'~' alone is $HOME itself; '~other/cfg' is a one-line usage error, and nothing is created", async () => {
+    it("'~' alone is $HOME itself; '~no-such-user/cfg' is one line, exit 1 (Python: \"Could not determine home directory.\", exit 1), and nothing is created", async () => {
       buildProfilesDb(path.join(home, 'profiles.db'), {profiles: [{api_key: null, api_url: PY_DEFAULT_API_URL, name: 'open', project_id: 'p1'}]})
       const listed = ok(await run(['auth', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: '~'}}))
       expect(json(listed).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['open'])
       expect(existsSync(path.join(home, 'config.json'))).to.equal(true)
-      const other = await run(['auth', 'env', 'list'], {env: {LLAMACTL_CONFIG_DIR: '~other/cfg'}})
+      const other = await run(['auth', 'env', 'list'], {env: {LLAMACTL_CONFIG_DIR: '~no-such-user-llamactl/cfg'}})
       fails(
         other,
-        2,
-        /^Error: LLAMACTL_CONFIG_DIR is ~other\/cfg: another account's home \(~other\) is not expanded\. Give the full path, or start it with ~\/$/,
+        1,
+        /^Error: LLAMACTL_CONFIG_DIR is "~no-such-user-llamactl\/cfg": could not determine the home directory of "no-such-user-llamactl"\. Give the full path/,
       )
       expect(readdirSync(cwd)).to.deep.equal([])
     })
