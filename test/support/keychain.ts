@@ -43,6 +43,10 @@ export interface PrivateKeyring {
   entry(account: string): Promise<'absent' | 'locked' | 'unlocked'>
   /** Locks the login collection for real (Secret Service `Lock`), and checks that it is. */
   lock(): Promise<void>
+  /** Stops the keyring daemon (SIGSTOP): the bus is there, the Secret Service never answers. */
+  pause(): Promise<void>
+  /** Lets a paused daemon run again (SIGCONT); stop() does it too. */
+  resume(): void
   /** Ends the session: the bus, and with it the keyring daemon. */
   stop(): Promise<void>
   /** Unlocks it as a user over SSH would: `gnome-keyring-daemon --replace --unlock`, the password on stdin. */
@@ -130,6 +134,12 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
       )
     ).includes('boolean true')
 
+  let paused: number | undefined
+  const resume = () => {
+    if (paused !== undefined) process.kill(paused, 'SIGCONT')
+    paused = undefined
+  }
+
   return {
     env: {DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: undefined},
     async entry(account) {
@@ -147,7 +157,28 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
       await dbusSend('/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login')
       if (!(await locked())) throw new Error('the login collection did not lock')
     },
+    async pause() {
+      // The daemon's pid, from the bus that knows who owns the Secret Service's name.
+      const reply = await exec(
+        'dbus-send',
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.GetConnectionUnixProcessID',
+          'string:org.freedesktop.secrets',
+        ],
+        busEnv,
+      )
+      const pid = Number(/uint32 (\d+)/.exec(reply)?.[1])
+      if (!pid) throw new Error(`no pid for the Secret Service: ${reply}`)
+      process.kill(pid, 'SIGSTOP')
+      paused = pid
+    },
+    resume,
     async stop() {
+      resume()
       session.stdin.end()
       const timer = setTimeout(() => session.kill('SIGTERM'), 5000)
       await closed

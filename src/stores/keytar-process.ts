@@ -1,0 +1,154 @@
+import {spawn} from 'node:child_process'
+import {createRequire} from 'node:module'
+
+/** The keytar calls llamactl makes. */
+export interface Keytar {
+  /** Ends what is in flight, for good: a call stuck in a hung keychain must not hold the process. */
+  abandon?(): void
+  deletePassword(service: string, account: string): Promise<boolean>
+  getPassword(service: string, account: string): Promise<null | string>
+  setPassword(service: string, account: string, password: string): Promise<void>
+}
+
+/*
+ * keytar runs in a child process, not in ours. Its calls block a thread of libuv's pool in the
+ * Secret Service's D-Bus call (GDBus waits 25 s, an unlock prompt for ever), and Node's exit
+ * joins those threads: with the keychain stopped, `process.exit` itself waited. A worker_thread
+ * does not help (its calls use the same pool, and terminating it aborts the process when the
+ * call returns); a child can be killed. bench/README.md has the cost.
+ *
+ * The child loads keytar, says `{"ready":true}` (or why it could not), then answers one JSON line
+ * per request. Secrets travel through the pipes only, never argv or the environment.
+ */
+const CHILD = `
+const out = (m) => process.stdout.write(JSON.stringify(m) + '\\n')
+const OPS = new Set(['deletePassword', 'getPassword', 'setPassword'])
+let keytar
+try {
+  keytar = require(process.argv[1])
+} catch (error) {
+  out({loadError: String((error && error.message) || error).split('\\n')[0]})
+}
+if (keytar) {
+  out({ready: true})
+  let buffer = ''
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (chunk) => {
+    buffer += chunk
+    for (let end; (end = buffer.indexOf('\\n')) >= 0; ) {
+      const {args, id, op} = JSON.parse(buffer.slice(0, end))
+      buffer = buffer.slice(end + 1)
+      if (!OPS.has(op)) out({error: 'unknown call', id})
+      else keytar[op](...args).then((value) => out({id, value}), (error) => out({error: String((error && error.message) || error), id}))
+    }
+  })
+}
+`
+
+/** How long an idle child stays for the next call (a long-lived host); a CLI exits before. */
+const IDLE_MS = 2000
+
+type Pending = {reject: (error: Error) => void; resolve: (value: unknown) => void}
+
+/**
+ * keytar in a child process (see above). Resolves once keytar has loaded there; rejects with
+ * keytar's load error, or when the child does not say within `timeoutMs`.
+ */
+export async function startKeytarProcess(options: {timeoutMs: number}): Promise<Keytar> {
+  const keytarPath = createRequire(import.meta.url).resolve('keytar')
+  const child = spawn(process.execPath, ['-e', CHILD, keytarPath], {stdio: ['pipe', 'pipe', 'ignore']})
+  const pending = new Map<number, Pending>()
+  let nextId = 1
+  let ended: Error | undefined
+  let idle: NodeJS.Timeout | undefined
+  let ready: ((error?: Error) => void) | undefined
+
+  // A call still in flight when the process exits (a TAB's bound, an error): the child goes too.
+  const killOnExit = () => child.kill('SIGKILL')
+  /** While a call is in flight, the child keeps the process alive and dies with it; idle, neither. */
+  const hold = (on: boolean) => {
+    for (const handle of [child, child.stdin, child.stdout] as Array<{ref(): void; unref(): void} | null>) {
+      if (on) handle?.ref()
+      else handle?.unref()
+    }
+
+    process.removeListener('exit', killOnExit)
+    if (on) process.once('exit', killOnExit)
+  }
+
+  const end = (error: Error) => {
+    if (ended) return
+    ended = error
+    clearTimeout(idle)
+    ready?.(error)
+    for (const call of pending.values()) call.reject(error)
+    pending.clear()
+    hold(false)
+  }
+
+  child.on('error', (error) => end(error))
+  child.on('close', () => end(new Error('the keychain helper process ended')))
+  child.stdin!.on('error', () => {})
+  let buffer = ''
+  child.stdout!.setEncoding('utf8')
+  child.stdout!.on('data', (chunk: string) => {
+    buffer += chunk
+    for (let newline; (newline = buffer.indexOf('\n')) >= 0;) {
+      let message: {error?: string; id?: number; loadError?: string; ready?: boolean; value?: unknown}
+      try {
+        message = JSON.parse(buffer.slice(0, newline))
+      } catch {
+        child.kill('SIGKILL')
+        return end(new Error('the keychain helper process sent something else than an answer'))
+      }
+
+      buffer = buffer.slice(newline + 1)
+      if (message.ready || message.loadError !== undefined) ready?.(message.loadError === undefined ? undefined : new Error(message.loadError))
+      const call = message.id === undefined ? undefined : pending.get(message.id)
+      if (!call) continue
+      pending.delete(message.id!)
+      if (message.error === undefined) call.resolve(message.value)
+      else call.reject(new Error(message.error))
+      if (pending.size === 0) {
+        hold(false)
+        idle = setTimeout(() => child.stdin!.end(), IDLE_MS)
+        idle.unref()
+      }
+    }
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => ready?.(new Error(`keytar did not load within ${options.timeoutMs / 1000}s`)), options.timeoutMs)
+    ready = (error) => {
+      ready = undefined
+      clearTimeout(timer)
+      if (error) {
+        child.kill('SIGKILL')
+        reject(error)
+      } else {
+        hold(false)
+        resolve()
+      }
+    }
+  })
+
+  const request = <T>(op: string, args: string[]) =>
+    new Promise<T>((resolve, reject) => {
+      if (ended) return reject(ended)
+      clearTimeout(idle)
+      const id = nextId++
+      pending.set(id, {reject, resolve: resolve as (value: unknown) => void})
+      hold(true)
+      child.stdin!.write(`${JSON.stringify({args, id, op})}\n`)
+    })
+
+  return {
+    abandon() {
+      child.kill('SIGKILL')
+      end(new Error('the keychain helper process was stopped'))
+    },
+    deletePassword: (service, account) => request<boolean>('deletePassword', [service, account]),
+    getPassword: (service, account) => request<null | string>('getPassword', [service, account]),
+    setPassword: (service, account, password) => request<void>('setPassword', [service, account, password]),
+  }
+}
