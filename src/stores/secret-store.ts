@@ -316,10 +316,16 @@ export class SecretStore {
    * Stores several profiles' secrets, in order; returns the accounts written. The file store
    * writes them all in one locked write (all or none). keytar has no batch call, so the keychain
    * takes one setPassword each (the floor), and `stop` is asked before each: once it says so,
-   * the rest are left out. A failure removes what was written before throwing.
+   * the rest are left out. A failure removes what was written before throwing. `journal` is told
+   * each account before it is written (import-journal.ts: what a killed import leaves is swept).
    */
-  async setMany(entries: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>, stop?: () => boolean): Promise<string[]> {
+  async setMany(
+    entries: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>,
+    stop?: () => boolean,
+    journal?: {note(accounts: readonly string[]): void},
+  ): Promise<string[]> {
     if ((await this.resolveBackend()) === 'file') {
+      journal?.note(entries.map(([account]) => account))
       await this.updateFile((all) => {
         for (const [account, secrets] of entries) all[account] = JSON.stringify(secrets)
       })
@@ -330,6 +336,7 @@ export class SecretStore {
     try {
       for (const [account, secrets] of entries) {
         if (stop?.()) break
+        journal?.note([account])
         await this.set(account, secrets)
         written.push(account)
       }

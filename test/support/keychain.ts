@@ -4,6 +4,8 @@ import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
+import {ROOT} from './cli.js'
+
 const require = createRequire(import.meta.url)
 
 export interface KeytarModule {
@@ -39,6 +41,10 @@ export function withoutDbus(): NodeJS.ProcessEnv {
 export interface PrivateKeyring {
   /** Environment overrides for a child that should use this keyring (runCli drops undefined keys). */
   env: NodeJS.ProcessEnv
+  /** The accounts of every entry of service llamactl (keytar's findCredentials, in a child on this keyring's bus). */
+  accounts(): Promise<string[]>
+  /** How many entries service llamactl has (dbus-send SearchItems): cheap enough to poll. */
+  count(): Promise<number>
   /** Where the entry of `account` (service llamactl) is, as the Secret Service reports it (dbus-send SearchItems). */
   entry(account: string): Promise<'absent' | 'locked' | 'unlocked'>
   /** Locks the login collection for real (Secret Service `Lock`), and checks that it is. */
@@ -141,6 +147,14 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   }
 
   return {
+    async accounts() {
+      const script = `require('keytar').findCredentials('llamactl').then((all) => process.stdout.write(JSON.stringify(all.map((c) => c.account))))`
+      return JSON.parse(await exec(process.execPath, ['-e', script], {...busEnv, NODE_PATH: path.join(ROOT, 'node_modules')})) as string[]
+    },
+    async count() {
+      const reply = await dbusSend('/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.SearchItems', 'dict:string:string:service,llamactl')
+      return reply.split('object path').length - 1
+    },
     env: {DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: undefined},
     async entry(account) {
       const reply = await dbusSend(
