@@ -9,9 +9,10 @@ import {execFile} from 'node:child_process'
  * attributes stay searchable while locked), and a collection has a `Locked` property. Python's
  * keyring (through secretstorage) asks the same way.
  *
- * dbus-send comes with the D-Bus daemon (Debian's dbus-bin, which every dbus-daemon session
- * bus installs), and it is asked only after keytar answered "nothing" or failed. Where it is
- * missing, or answers nothing in time, the answer is "can't tell" (undefined), as without a bus.
+ * dbus-send comes with the D-Bus daemon (Debian's dbus-bin, which dbus-daemon depends on), so a
+ * machine with a dbus-daemon session bus has it. It is asked only after keytar answered
+ * "nothing" or failed. Where it is missing, or answers nothing in time, the answer is "can't
+ * tell" (undefined), as without a bus.
  */
 
 export interface SecretServiceOptions {
