@@ -15,7 +15,8 @@ export interface Keytar {
  * Secret Service's D-Bus call (GDBus waits 25 s, an unlock prompt for ever), and Node's exit
  * joins those threads: with the keychain stopped, `process.exit` itself waited. A worker_thread
  * does not help (its calls use the same pool, and terminating it aborts the process when the
- * call returns); a child can be killed. bench/README.md has the cost.
+ * call returns); a child can be killed. It costs one Node start per command that touches the
+ * keychain (bench/README.md), and nothing to one that doesn't: this module loads on first use.
  *
  * The child loads keytar, says `{"ready":true}` (or why it could not), then answers one JSON line
  * per request. Secrets travel through the pipes only, never argv or the environment.
