@@ -46,29 +46,56 @@ if (keytar) {
 }
 `
 
-/** How long an idle child stays for the next call (a long-lived host); a CLI exits before. */
+/** How long an idle child stays for the next call (a long-lived host; a CLI exits before); a call after that starts another. */
 const IDLE_MS = 2000
 
 type Pending = {reject: (error: Error) => void; resolve: (value: unknown) => void}
 
+interface Child {
+  /** Set once the child takes no more calls (it ended, failed, idled out or was stopped). */
+  ended?: Error
+  kill(): void
+  request<T>(op: string, args: string[]): Promise<T>
+}
+
 /**
  * keytar in a child process (see above). Resolves once keytar has loaded there; rejects with
- * keytar's load error, or when the child does not say within `timeoutMs`.
+ * keytar's load error, or when the child does not say within `timeoutMs`. `abandon` stops it
+ * for good; a child that went away idle is started again by the next call.
  */
 export async function startKeytarProcess(options: {timeoutMs: number}): Promise<Keytar> {
   const keytarPath = createRequire(import.meta.url).resolve('keytar')
-  const child = spawn(process.execPath, ['-e', CHILD, keytarPath], {stdio: ['pipe', 'pipe', 'ignore']})
+  let child = await startChild(keytarPath, options.timeoutMs)
+  let abandoned: Error | undefined
+  const request = async <T>(op: string, args: string[]): Promise<T> => {
+    if (abandoned) throw abandoned
+    if (child.ended) child = await startChild(keytarPath, options.timeoutMs)
+    return child.request<T>(op, args)
+  }
+
+  return {
+    abandon() {
+      abandoned = new Error('the keychain helper process was stopped')
+      child.kill()
+    },
+    deletePassword: (service, account) => request<boolean>('deletePassword', [service, account]),
+    getPassword: (service, account) => request<null | string>('getPassword', [service, account]),
+    setPassword: (service, account, password) => request<void>('setPassword', [service, account, password]),
+  }
+}
+
+async function startChild(keytarPath: string, timeoutMs: number): Promise<Child> {
+  const proc = spawn(process.execPath, ['-e', CHILD, keytarPath], {stdio: ['pipe', 'pipe', 'ignore']})
   const pending = new Map<number, Pending>()
   let nextId = 1
-  let ended: Error | undefined
   let idle: NodeJS.Timeout | undefined
   let ready: ((error?: Error) => void) | undefined
 
   // A call still in flight when the process exits (a TAB's bound, an error): the child goes too.
-  const killOnExit = () => child.kill('SIGKILL')
+  const killOnExit = () => proc.kill('SIGKILL')
   /** While a call is in flight, the child keeps the process alive and dies with it; idle, neither. */
   const hold = (on: boolean) => {
-    for (const handle of [child, child.stdin, child.stdout] as Array<{ref(): void; unref(): void} | null>) {
+    for (const handle of [proc, proc.stdin, proc.stdout] as Array<{ref(): void; unref(): void} | null>) {
       if (on) handle?.ref()
       else handle?.unref()
     }
@@ -77,9 +104,25 @@ export async function startKeytarProcess(options: {timeoutMs: number}): Promise<
     if (on) process.once('exit', killOnExit)
   }
 
-  const end = (error: Error) => {
-    if (ended) return
-    ended = error
+  const child: Child = {
+    kill() {
+      proc.kill('SIGKILL')
+      end(new Error('the keychain helper process was stopped'))
+    },
+    request: <T>(op: string, args: string[]) =>
+      new Promise<T>((resolve, reject) => {
+        if (child.ended) return reject(child.ended)
+        clearTimeout(idle)
+        const id = nextId++
+        pending.set(id, {reject, resolve: resolve as (value: unknown) => void})
+        hold(true)
+        proc.stdin!.write(`${JSON.stringify({args, id, op})}\n`)
+      }),
+  }
+
+  function end(error: Error): void {
+    if (child.ended) return
+    child.ended = error
     clearTimeout(idle)
     ready?.(error)
     for (const call of pending.values()) call.reject(error)
@@ -87,20 +130,19 @@ export async function startKeytarProcess(options: {timeoutMs: number}): Promise<
     hold(false)
   }
 
-  child.on('error', (error) => end(error))
-  child.on('close', () => end(new Error('the keychain helper process ended')))
-  child.stdin!.on('error', () => {})
+  proc.on('error', (error) => end(error))
+  proc.on('close', () => end(new Error('the keychain helper process ended')))
+  proc.stdin!.on('error', () => {})
   let buffer = ''
-  child.stdout!.setEncoding('utf8')
-  child.stdout!.on('data', (chunk: string) => {
+  proc.stdout!.setEncoding('utf8')
+  proc.stdout!.on('data', (chunk: string) => {
     buffer += chunk
     for (let newline; (newline = buffer.indexOf('\n')) >= 0;) {
       let message: {error?: string; id?: number; loadError?: string; ready?: boolean; value?: unknown}
       try {
         message = JSON.parse(buffer.slice(0, newline))
       } catch {
-        child.kill('SIGKILL')
-        return end(new Error('the keychain helper process sent something else than an answer'))
+        return child.kill()
       }
 
       buffer = buffer.slice(newline + 1)
@@ -112,19 +154,23 @@ export async function startKeytarProcess(options: {timeoutMs: number}): Promise<
       else call.reject(new Error(message.error))
       if (pending.size === 0) {
         hold(false)
-        idle = setTimeout(() => child.stdin!.end(), IDLE_MS)
+        idle = setTimeout(() => {
+          // Taken out of service first: a call from now on starts another child.
+          end(new Error('the keychain helper process went idle'))
+          proc.stdin!.end()
+        }, IDLE_MS)
         idle.unref()
       }
     }
   })
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => ready?.(new Error(`keytar did not load within ${options.timeoutMs / 1000}s`)), options.timeoutMs)
+    const timer = setTimeout(() => ready?.(new Error(`keytar did not load within ${timeoutMs / 1000}s`)), timeoutMs)
     ready = (error) => {
       ready = undefined
       clearTimeout(timer)
       if (error) {
-        child.kill('SIGKILL')
+        proc.kill('SIGKILL')
         reject(error)
       } else {
         hold(false)
@@ -132,24 +178,5 @@ export async function startKeytarProcess(options: {timeoutMs: number}): Promise<
       }
     }
   })
-
-  const request = <T>(op: string, args: string[]) =>
-    new Promise<T>((resolve, reject) => {
-      if (ended) return reject(ended)
-      clearTimeout(idle)
-      const id = nextId++
-      pending.set(id, {reject, resolve: resolve as (value: unknown) => void})
-      hold(true)
-      child.stdin!.write(`${JSON.stringify({args, id, op})}\n`)
-    })
-
-  return {
-    abandon() {
-      child.kill('SIGKILL')
-      end(new Error('the keychain helper process was stopped'))
-    },
-    deletePassword: (service, account) => request<boolean>('deletePassword', [service, account]),
-    getPassword: (service, account) => request<null | string>('getPassword', [service, account]),
-    setPassword: (service, account, password) => request<void>('setPassword', [service, account, password]),
-  }
+  return child
 }
