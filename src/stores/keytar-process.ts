@@ -19,9 +19,13 @@ export interface Keytar {
  * keychain (bench/README.md), and nothing to one that doesn't: this module loads on first use.
  *
  * The child loads keytar, says `{"ready":true}` (or why it could not), then answers one JSON line
- * per request. Secrets travel through the pipes only, never argv or the environment.
+ * per request, until its stdin ends. Secrets travel through the pipes only, never argv or the
+ * environment.
  */
 const CHILD = `
+// A terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process group: llamactl decides (an
+// import finishes its step and removes what it wrote); this child ends when its stdin does.
+for (const signal of ['SIGHUP', 'SIGINT', 'SIGQUIT']) process.on(signal, () => {})
 const out = (m) => process.stdout.write(JSON.stringify(m) + '\\n')
 const OPS = new Set(['deletePassword', 'getPassword', 'setPassword'])
 let keytar
