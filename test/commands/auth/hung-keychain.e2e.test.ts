@@ -49,6 +49,12 @@ describe('a hung keychain (a real gnome-keyring stopped with SIGSTOP, in its own
     expect(JSON.parse(f.configText()).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['kc'])
   })
 
+  it('auth list, which reads no secret, answers at once: it asks the stopped keychain nothing', async () => {
+    const {ms, result} = await timed(['auth', 'list'])
+    expect(ok(result).stdout).to.include('kc')
+    expect(ms).to.be.lessThan(SLACK_MS)
+  })
+
   it('a TAB that needs the key (project ids of a keychain profile) answers nothing, exit 0, within its 2 s bound', async () => {
     const tabEnv: NodeJS.ProcessEnv = {...process.env, ...env, LLAMACTL_CONFIG_DIR: f.dir, XDG_CACHE_HOME: path.join(f.dir, 'cache')}
     for (const name of ['DISPLAY', 'LLAMACTL_SECRET_STORE', 'LLAMA_CLOUD_API_KEY', 'NODE_OPTIONS']) delete tabEnv[name]
