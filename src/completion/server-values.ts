@@ -111,9 +111,9 @@ function writeCache(file: string, key: string, values: Candidate[]): void {
   }
 }
 
-async function defaultLoadKeytar(): Promise<KeytarLike> {
-  const mod = (await import('keytar')) as unknown as {default?: KeytarLike} & KeytarLike
-  return mod.default ?? mod
+/** keytar as the secret store runs it: in a child process the TAB's bound can abandon (a hung keychain). */
+async function defaultLoadKeytar(timeoutMs: number): Promise<KeytarLike> {
+  return (await import('../stores/keytar-process.js')).startKeytarProcess({timeoutMs})
 }
 
 /** The profile's API key: one keychain read (unless LLAMACTL_SECRET_STORE=file), else secrets.json. */
@@ -122,7 +122,7 @@ async function profileKey(req: ServerValuesRequest, profile: Profile): Promise<s
   let value: null | string = null
   if (req.env.LLAMACTL_SECRET_STORE !== 'file') {
     try {
-      value = await (await (req.loadKeytar ?? defaultLoadKeytar)()).getPassword('llamactl', account)
+      value = await (await (req.loadKeytar?.() ?? defaultLoadKeytar(req.timeoutMs))).getPassword('llamactl', account)
     } catch {
       // No keytar, or no keychain: the fallback file below.
     }

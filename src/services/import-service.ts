@@ -7,6 +7,7 @@ import {normalizeApiUrl} from '../api-url.js'
 import {CliError} from '../errors.js'
 import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type SqlValue} from '../stores/python-profiles-db.js'
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
+import {ImportJournal, sweepImportLeftovers} from '../stores/import-journal.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
 import type {PythonImportRecord, StateDocument} from '../stores/schema.js'
 import {mayExist} from '../stores/json-file.js'
@@ -127,6 +128,7 @@ export class ImportService {
 
     let written: string[] = []
     let secrets: SecretStore | undefined
+    let journal: ImportJournal | undefined
     let plan: SyncPlan | undefined
     let unusable: CliError | undefined
     const interruption = new Interruption()
@@ -157,19 +159,26 @@ export class ImportService {
         if (batch.length > 0) {
           secrets ??= await this.deps.secrets()
           interruption.check()
-          written = await secrets.setMany(batch, () => interruption.signal !== undefined)
+          // As in an import: a kill mid-write leaves a journal the next import sweeps by.
+          journal = new ImportJournal(path.dirname(this.deps.state.file))
+          written = await secrets.setMany(batch, () => interruption.signal !== undefined, journal)
         }
 
         interruption.check()
         applySync(doc, plan, source)
       })
     } catch (error) {
-      if (written.length > 0) await secrets?.deleteMany(written).catch(() => {})
+      if (written.length > 0)
+        await secrets?.deleteMany(written).then(
+          () => journal?.end(),
+          () => {},
+        )
       interruption.end()
       if (error === UP_TO_DATE) return null
       throw error
     }
 
+    journal?.end()
     interruption.end()
     if (unusable) throw unusable
     if (!plan) return null
@@ -191,18 +200,21 @@ export class ImportService {
   private async write(file: string, onlyIfNoConfig: boolean): Promise<ImportJson | null> {
     let written: string[] = []
     let secrets: SecretStore | undefined
+    let journal: ImportJournal | undefined
     let plan: ImportPlan | undefined
     const interruption = new Interruption()
     try {
       await this.deps.state.update(async (doc) => {
         if (onlyIfNoConfig && (await mayExist(this.deps.state.file))) throw CONFIG_EXISTS
+        await sweepImportLeftovers(path.dirname(this.deps.state.file), new Set(doc.profiles.map(secretAccount)), this.deps.secrets)
         const source = await this.read(file)
         plan = planImport(doc, source)
         const batch = plan.profiles.flatMap(({record, secrets: values}) => (values ? [[secretAccount(record), values] as const] : []))
         if (batch.length > 0) {
           secrets ??= await this.deps.secrets()
           interruption.check()
-          written = await secrets.setMany(batch, () => interruption.signal !== undefined)
+          journal = new ImportJournal(path.dirname(this.deps.state.file))
+          written = await secrets.setMany(batch, () => interruption.signal !== undefined, journal)
         }
 
         // The last moment to stop: once the config is written the import is whole.
@@ -213,12 +225,18 @@ export class ImportService {
       })
     } catch (error) {
       // Nothing half-imported: secrets of profiles that did not make it into the config go again.
-      if (written.length > 0) await secrets?.deleteMany(written).catch(() => {})
+      // The journal stays when that fails too: the next import sweeps what it names.
+      if (written.length > 0)
+        await secrets?.deleteMany(written).then(
+          () => journal?.end(),
+          () => {},
+        )
       interruption.end()
       if (error === CONFIG_EXISTS) return null
       throw error
     }
 
+    journal?.end()
     interruption.end()
     for (const warning of warningLines(plan!)) this.deps.warn(warning)
     return plan!.report

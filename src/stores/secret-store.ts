@@ -3,6 +3,7 @@ import path from 'node:path'
 import {CliError, debugEnabled, UsageError} from '../errors.js'
 import {KEYCHAIN_SERVICE} from '../model.js'
 import {readJsonFile, writeJsonFileAtomic} from './json-file.js'
+import type {Keytar} from './keytar-process.js'
 import {checkSecretsFile, type SecretsFileDocument} from './schema.js'
 
 /** Keychain service name (docs/formats.md). */
@@ -25,12 +26,6 @@ export interface ProfileSecrets {
 }
 
 export type SecretStoreMode = 'auto' | 'file' | 'keychain'
-
-interface Keytar {
-  deletePassword(service: string, account: string): Promise<boolean>
-  getPassword(service: string, account: string): Promise<null | string>
-  setPassword(service: string, account: string, password: string): Promise<void>
-}
 
 export interface SecretStoreOptions {
   /** Where the fallback file lives (the config dir). */
@@ -72,15 +67,11 @@ export {debugEnabled} from '../errors.js'
 // The fallback warning is given once per process, however many stores a command builds.
 const processWarnings = new Set<string>()
 
-async function defaultLoadKeytar(): Promise<Keytar> {
-  const mod = (await import('keytar')) as unknown as {default?: Keytar} & Keytar
-  return mod.default ?? mod
-}
-
 /**
  * Profile secrets in the OS keychain through keytar (service `llamactl`), or in a 0600
- * file where no keychain can be used. keytar loads on first use only; each keychain call
- * has a timeout so a locked or wedged keychain can't hang the CLI.
+ * file where no keychain can be used. keytar starts on first use only, in a child process
+ * (keytar-process.ts); each keychain call has a deadline, and a call that misses it ends that
+ * child, so a locked or wedged keychain can't hang the CLI, its exit included.
  */
 export class SecretStore {
   readonly file: string
@@ -89,6 +80,8 @@ export class SecretStore {
   private cause: null | string = null
   /** Whether the keychain has answered a call: until then a failing call is the probe that decides on the fallback. */
   private confirmed = false
+  /** The deadline error of a call the keychain never answered: every later call fails the same at once. */
+  private hung?: CliError
   private readonly mode: SecretStoreMode
   private readonly timeoutMs: number
 
@@ -187,23 +180,22 @@ export class SecretStore {
     if ((await secretItemState({account, service: KEYCHAIN_SERVICE}, {timeoutMs: this.timeoutMs})) === 'locked') throw lockedError(account, what)
   }
 
-  private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, keytar: Keytar, op: (keytar: Keytar) => Promise<T>): Promise<T> {
+    if (this.hung) throw this.hung
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CliError(`The OS keychain did not answer within ${this.timeoutMs / 1000}s (${what})`, {
-              code: 'keychain_timeout',
-              suggestion: 'Unlock your keychain and try again, or set LLAMACTL_SECRET_STORE=file',
-            }),
-          ),
-        this.timeoutMs,
-      )
+      timer = setTimeout(() => {
+        this.hung = new CliError(`The OS keychain did not answer within ${this.timeoutMs / 1000}s (${what})`, {
+          code: 'keychain_timeout',
+          suggestion: 'Unlock your keychain and try again, or set LLAMACTL_SECRET_STORE=file',
+        })
+        reject(this.hung)
+        keytar.abandon?.()
+      }, this.timeoutMs)
       timer.unref()
     })
     try {
-      return await Promise.race([op(), timeout])
+      return await Promise.race([op(keytar), timeout])
     } catch (error) {
       if (error instanceof CliError) throw error
       const detail = (error as Error).message
@@ -245,7 +237,9 @@ export class SecretStore {
   private async loadBackend(): Promise<'file' | Keytar> {
     if (this.mode === 'file') return 'file'
     try {
-      return await (this.options.loadKeytar ?? defaultLoadKeytar)()
+      if (this.options.loadKeytar) return await this.options.loadKeytar()
+      const {startKeytarProcess} = await import('./keytar-process.js')
+      return await startKeytarProcess({timeoutMs: this.timeoutMs})
     } catch (error) {
       return this.fallBack(`keytar could not be loaded: ${(error as Error).message.split('\n')[0]}`)
     }
@@ -261,7 +255,7 @@ export class SecretStore {
     const backend = await this.resolveBackend()
     if (backend === 'file') return null
     try {
-      const value = await this.call(what, () => op(backend))
+      const value = await this.call(what, backend, op)
       this.confirmed = true
       return {value}
     } catch (error) {
@@ -319,10 +313,16 @@ export class SecretStore {
    * Stores several profiles' secrets, in order; returns the accounts written. The file store
    * writes them all in one locked write (all or none). keytar has no batch call, so the keychain
    * takes one setPassword each (the floor), and `stop` is asked before each: once it says so,
-   * the rest are left out. A failure removes what was written before throwing.
+   * the rest are left out. A failure removes what was written before throwing. `journal` is told
+   * each account before it is written (import-journal.ts: what a killed import leaves is swept).
    */
-  async setMany(entries: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>, stop?: () => boolean): Promise<string[]> {
+  async setMany(
+    entries: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>,
+    stop?: () => boolean,
+    journal?: {note(accounts: readonly string[]): void},
+  ): Promise<string[]> {
     if ((await this.resolveBackend()) === 'file') {
+      journal?.note(entries.map(([account]) => account))
       await this.updateFile((all) => {
         for (const [account, secrets] of entries) all[account] = JSON.stringify(secrets)
       })
@@ -333,6 +333,7 @@ export class SecretStore {
     try {
       for (const [account, secrets] of entries) {
         if (stop?.()) break
+        journal?.note([account])
         await this.set(account, secrets)
         written.push(account)
       }

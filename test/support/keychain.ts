@@ -4,6 +4,8 @@ import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
+import {ROOT} from './cli.js'
+
 const require = createRequire(import.meta.url)
 
 export interface KeytarModule {
@@ -39,10 +41,18 @@ export function withoutDbus(): NodeJS.ProcessEnv {
 export interface PrivateKeyring {
   /** Environment overrides for a child that should use this keyring (runCli drops undefined keys). */
   env: NodeJS.ProcessEnv
+  /** The accounts of every entry of service llamactl (keytar's findCredentials, in a child on this keyring's bus). */
+  accounts(): Promise<string[]>
+  /** How many entries service llamactl has (dbus-send SearchItems): cheap enough to poll. */
+  count(): Promise<number>
   /** Where the entry of `account` (service llamactl) is, as the Secret Service reports it (dbus-send SearchItems). */
   entry(account: string): Promise<'absent' | 'locked' | 'unlocked'>
   /** Locks the login collection for real (Secret Service `Lock`), and checks that it is. */
   lock(): Promise<void>
+  /** Stops the keyring daemon (SIGSTOP): the bus is there, the Secret Service never answers. */
+  pause(): Promise<void>
+  /** Lets a paused daemon run again (SIGCONT); stop() does it too. */
+  resume(): void
   /** Ends the session: the bus, and with it the keyring daemon. */
   stop(): Promise<void>
   /** Unlocks it as a user over SSH would: `gnome-keyring-daemon --replace --unlock`, the password on stdin. */
@@ -130,7 +140,21 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
       )
     ).includes('boolean true')
 
+  let paused: number | undefined
+  const resume = () => {
+    if (paused !== undefined) process.kill(paused, 'SIGCONT')
+    paused = undefined
+  }
+
   return {
+    async accounts() {
+      const script = `require('keytar').findCredentials('llamactl').then((all) => process.stdout.write(JSON.stringify(all.map((c) => c.account))))`
+      return JSON.parse(await exec(process.execPath, ['-e', script], {...busEnv, NODE_PATH: path.join(ROOT, 'node_modules')})) as string[]
+    },
+    async count() {
+      const reply = await dbusSend('/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.SearchItems', 'dict:string:string:service,llamactl')
+      return reply.split('object path').length - 1
+    },
     env: {DBUS_SESSION_BUS_ADDRESS: address, DISPLAY: undefined},
     async entry(account) {
       const reply = await dbusSend(
@@ -147,7 +171,28 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
       await dbusSend('/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login')
       if (!(await locked())) throw new Error('the login collection did not lock')
     },
+    async pause() {
+      // The daemon's pid, from the bus that knows who owns the Secret Service's name.
+      const reply = await exec(
+        'dbus-send',
+        [
+          '--session',
+          '--print-reply',
+          '--dest=org.freedesktop.DBus',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.GetConnectionUnixProcessID',
+          'string:org.freedesktop.secrets',
+        ],
+        busEnv,
+      )
+      const pid = Number(/uint32 (\d+)/.exec(reply)?.[1])
+      if (!pid) throw new Error(`no pid for the Secret Service: ${reply}`)
+      process.kill(pid, 'SIGSTOP')
+      paused = pid
+    },
+    resume,
     async stop() {
+      resume()
       session.stdin.end()
       const timer = setTimeout(() => session.kill('SIGTERM'), 5000)
       await closed
