@@ -60,6 +60,12 @@ function usageLine(message: string): string {
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true
   /**
+   * Extra arguments are refused by `parse` below, redacted: oclif's strict mode would read them as
+   * part of a command name and print them back (a pasted key, say). A command that takes the
+   * rest of the line (none yet) would refuse nothing by setting `strict` back to true.
+   */
+  static override strict = false
+  /**
    * On every command, as in the Python llamactl 0.10 (whose commands all take it); only those
    * that talk to a server use it. It sets LLAMACTL_NATIVE_TLS=1 for the run.
    */
@@ -156,9 +162,8 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   /**
-   * oclif's parse, with every failure a usage error (exit 2) in one line. Commands without
-   * arguments set `strict = false` and have extra arguments refused here: oclif would otherwise
-   * read them as part of a command name and print them back (a pasted key, say) unredacted.
+   * oclif's parse, with every failure a usage error (exit 2) in one line; arguments beyond the
+   * command's are refused here (see `strict`).
    */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Input<F, B, A>,
@@ -182,7 +187,9 @@ export abstract class BaseCommand<T> extends Command {
   protected interactive(flag: boolean | undefined): boolean {
     if (this.jsonEnabled() && flag === undefined) return false
     return isInteractive(flag, {
-      ci: Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0',
+      // As the Python llamactl's is_interactive_session: any non-empty CI (CI=false and CI=0 too), and TERM=dumb.
+      ci: Boolean(process.env.CI),
+      dumbTerminal: process.env.TERM === 'dumb',
       stdinIsTTY: Boolean(process.stdin.isTTY),
       stdoutIsTTY: Boolean(process.stdout.isTTY),
     })

@@ -15,8 +15,6 @@ export default class AuthExec extends BaseCommand<void> {
 
   // Its output is the command's: no --json.
   static override enableJsonFlag = false
-  // Extra arguments before -- are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     profile: profileFlag,
     'project-id': projectIdFlag,
