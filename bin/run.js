@@ -3,7 +3,7 @@
 // command line, even among the command's arguments (nodejs/node#54232), and would apply FILE's
 // NODE_OPTIONS (code to --require) or stop (exit 9, FILE missing) before llamactl starts.
 // `auth inject --env-file .env` is the Python llamactl's spelling, so it must reach the command.
-import {execute} from '@oclif/core'
+import {Config, execute} from '@oclif/core'
 
 // oclif sorts the commands of the manifest with localeCompare while it loads, and the first
 // localeCompare of a process builds ICU's collator: about 8 ms of CPU, most of what start-up costs
@@ -16,4 +16,10 @@ String.prototype.localeCompare = function (that) {
   return this < that ? -1 : this > that ? 1 : 0
 }
 
-await execute({dir: import.meta.url})
+// The Python llamactl's routing where oclif's differs (unique prefixes, `auth --native-tls get`): dist/route-argv.js.
+const config = await Config.load(import.meta.url)
+const routed = (await import('../dist/route-argv.js')).routeArgv(config, process.argv.slice(2))
+if ('error' in routed) {
+  process.stderr.write(`Error: ${routed.error}\n`)
+  process.exitCode = 2
+} else await execute({args: routed.argv, loadOptions: config})

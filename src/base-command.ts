@@ -7,6 +7,7 @@ import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {NATIVE_TLS_VARIABLE} from './variables.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
+import {closestFlag} from './ui/suggest.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
 import {llamactlVersion, type EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
@@ -174,7 +175,13 @@ export abstract class BaseCommand<T> extends Command {
     try {
       output = await super.parse(options, argv)
     } catch (error) {
-      throw new UsageError(usageLine((error as Error).message), help)
+      const {flags: unknown} = error as {flags?: string[]}
+      const known = Object.entries({...this.ctor.baseFlags, ...this.ctor.flags, ...options?.flags})
+        .filter(([, flag]) => !(flag as {hidden?: boolean}).hidden)
+        .map(([name]) => `--${name}`)
+      const meant =
+        Array.isArray(unknown) && unknown.length === 1 ? closestFlag(unknown[0], [...known, ...(this.ctor.enableJsonFlag ? ['--json'] : [])]) : undefined
+      throw new UsageError(usageLine((error as Error).message), meant ? `Did you mean ${meant}? ${help}` : help)
     }
 
     if (output.flags['native-tls']) this.nativeTls = true

@@ -1,7 +1,8 @@
 import type {Hook, Interfaces} from '@oclif/core'
 
-// Only these two small modules (no imports of their own): this runs on every unknown command.
+// Only these small modules (no imports of their own): this runs on every unknown command.
 import {looksLikeKey, redactKey} from '../ui/redact.js'
+import {editDistance as distance} from '../ui/suggest.js'
 import {visible} from '../ui/terminal-text.js'
 
 /** This package's name, to tell its own hook from other plugins' (package.json "name"). */
@@ -9,18 +10,6 @@ const PLUGIN = '@llamactl/plugin-auth'
 
 /** The topics this package ships, whose unknown commands this hook answers inside a host. */
 const OWN_TOPICS = new Set(['auth', 'completion', 'environments', 'organizations', 'projects'])
-
-/** Edit distance between two short strings (command ids), for "Did you mean". */
-function distance(a: string, b: string): number {
-  let row = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i]
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    row = next
-  }
-
-  return row[b.length]
-}
 
 /** The known command or topic closest to `typed` (same number of words), when it is a plausible typo. */
 function closest(config: Interfaces.Config, typed: string[]): string | undefined {
