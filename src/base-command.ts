@@ -61,12 +61,6 @@ function usageLine(message: string): string {
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true
   /**
-   * Extra arguments are refused by `parse` below, redacted: oclif's strict mode would read them as
-   * part of a command name and print them back (a pasted key, say). A command that takes the
-   * rest of the line (none yet) would refuse nothing by setting `strict` back to true.
-   */
-  static override strict = false
-  /**
    * On every command, as in the Python llamactl 0.10 (whose commands all take it); only those
    * that talk to a server use it. It sets LLAMACTL_NATIVE_TLS=1 for the run.
    */
@@ -163,8 +157,10 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   /**
-   * oclif's parse, with every failure a usage error (exit 2) in one line; arguments beyond the
-   * command's are refused here (see `strict`).
+   * oclif's parse, with every failure a usage error (exit 2) in one line, extra arguments
+   * redacted. No command needs `strict = false` for that: oclif's router reads a word after a
+   * command without arguments as part of its name, and the not-found hook answers such an id
+   * with the same "Unexpected argument" line (src/hooks/command-not-found.ts).
    */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Input<F, B, A>,

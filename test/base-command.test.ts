@@ -138,7 +138,9 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       expect(misspelt.exit).to.equal(2)
       expect(misspelt.stderr).to.equal('Error: Nonexistent flag: --tokn=…. Did you mean --token? See `llamactl probe --help`\n')
       const json = await run([`--tokn=${secret}`, '--json'])
-      expect(JSON.parse(json.stdout)).to.deep.equal({error: {code: 'usage', message: 'Nonexistent flag: --tokn=…. Did you mean --token? See `llamactl probe --help`'}})
+      expect(JSON.parse(json.stdout)).to.deep.equal({
+        error: {code: 'usage', message: 'Nonexistent flag: --tokn=…. Did you mean --token? See `llamactl probe --help`'},
+      })
       expect(json.stdout + json.stderr).not.to.include(secret)
       expect((await run(['--token'])).stderr).to.match(/^Error: Flag --token expects a value.*See `llamactl probe --help`\n$/)
     })

@@ -3,6 +3,7 @@ import {captureOutput} from '@oclif/test'
 import {expect} from 'chai'
 
 import {BaseCommand} from '../src/base-command.js'
+import {unexpectedArgumentsLine} from '../src/hooks/command-not-found.js'
 import AuthExec from '../src/commands/auth/exec.js'
 import {ROOT} from './support/cli.js'
 
@@ -29,14 +30,26 @@ describe('usage errors: one line, exit 2, and what to type instead', () => {
   }
 
   it('a command without arguments that says nothing of strict mode refuses an extra argument (redacted when key-like)', async () => {
-    // oclif's router (collateSpacedCmdIDFromArgs) reads a strict command's extra word as part of
-    // the command id (`auth list extra` → not found, the word printed back): the base is non-strict.
-    expect(Plain.strict).to.equal(false)
+    // Run directly (as a host or a test would), oclif's parse refuses it, and BaseCommand.parse words it.
     expect(await run(Plain, ['extra'])).to.deep.include({exit: 2, stderr: 'Error: Unexpected argument: extra. See `llamactl plain --help`\n'})
     const pasted = await run(Plain, ['llx-abcdefghijklmnopqrstuvwxyz0123'])
     expect(pasted.exit).to.equal(2)
     expect(pasted.stderr).not.to.include('abcdefghijklmnop')
     expect(await run(Plain, ['--project-id', 'p1'])).to.deep.include({exit: 0})
+  })
+
+  it('through oclif’s router the extra word becomes part of the id (`auth list extra`): the not-found hook says the same line', () => {
+    expect(unexpectedArgumentsLine(config, 'auth:list:extra')).to.equal('Unexpected argument: extra. See `llamactl auth list --help`')
+    expect(unexpectedArgumentsLine(config, 'config:a:llx-abcdefghijklmnopqrstuvwxyz')).to.equal(
+      'Unexpected arguments: a, llx-ab****wxyz. See `llamactl config --help`',
+    )
+    expect(unexpectedArgumentsLine(config, 'auth:tokn')).to.equal(undefined)
+    // No command of the plugin sets strict mode to get this (it used to take `strict = false` in ten of them).
+    expect(
+      Object.values(config.commands)
+        .filter((c) => c.pluginName === '@llamactl/plugin-auth' && c.strict === false)
+        .map((c) => c.id),
+    ).to.deep.equal([])
   })
 
   it('a mistyped flag gets the closest one: `Did you mean --project-id?`', async () => {

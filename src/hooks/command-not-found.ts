@@ -69,6 +69,24 @@ export function unknownCommandLine(config: Interfaces.Config, id: string): strin
 }
 
 /**
+ * The line for an id that is a command followed by words (`auth:list:extra`): oclif's router
+ * reads the words after a command without arguments as part of its name. They are arguments
+ * that command doesn't take: the parse error it would give, key-like words redacted. Undefined
+ * when no leading part of the id is a command.
+ */
+export function unexpectedArgumentsLine(config: Interfaces.Config, id: string): string | undefined {
+  const words = id.split(':').filter(Boolean)
+  for (let n = words.length - 1; n > 0; n--) {
+    const command = words.slice(0, n).join(':')
+    if (!config.findCommand(command)) continue
+    const extra = words.slice(n).map((word) => (looksLikeKey(word) || word.length > 12 ? redactKey(word) : word))
+    return `Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}. See \`${config.bin} ${command.replaceAll(':', ' ')} --help\``
+  }
+
+  return undefined
+}
+
+/**
  * oclif's "command not found", without echoing what was typed (see unknownCommandLine): one line
  * on stderr (a `--json` error document on stdout with `--json`), exit 2. Standalone this plugin is
  * the whole CLI and answers every id; inside a host it answers ids under its own topics (`auth:`, `projects:`, …) and leaves the
@@ -84,7 +102,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
     throw Object.assign(new Error(message), {bang: '›', ...(othersHook ? {} : {oclif: {exit: 2}})})
   }
 
-  const line = unknownCommandLine(config, id)
+  const line = unexpectedArgumentsLine(config, id) ?? unknownCommandLine(config, id)
   if (argv?.includes('--json')) process.stdout.write(`${JSON.stringify({error: {code: 'usage', message: line}}, null, 2)}\n`)
   process.stderr.write(`Error: ${visible(line)}\n`)
   this.exit(2)

@@ -108,9 +108,7 @@ describe('SecretStore', () => {
         // A second store of the same process (another service of the command) says nothing more.
         await new SecretStore({dir, loadKeytar: noBus, warn: (m) => warnings.push(m), warned}).get('profile:a')
         expect(calls, 'no separate probe: the first read was it').to.deep.equal(['profile:a', 'profile:a'])
-        expect(warnings).to.deep.equal([
-          'No OS keychain found: secrets go to a file only you can read (`llamactl config show-db`)',
-        ])
+        expect(warnings).to.deep.equal(['No OS keychain found: secrets go to a file only you can read (`llamactl config show-db`)'])
         expect(store.fallbackCause).to.equal('Cannot autolaunch D-Bus without X11 $DISPLAY')
         expect(stderr.join('')).to.include('llamactl: no OS keychain: Cannot autolaunch D-Bus without X11 $DISPLAY')
       } finally {
