@@ -196,7 +196,7 @@ export class DefaultServices implements Services {
   projectService(): Promise<ProjectService> {
     return this.once('projectService', async () => {
       const [{ProjectService}, client, profileService] = await Promise.all([import('./project-service.js'), this.clientFactory(), this.profileService()])
-      return new ProjectService({client, environments: this.environmentStore, profiles: this.profileStore, profileService})
+      return new ProjectService({client, environments: this.environmentStore, profiles: this.profileStore, profileService, warn: this.ctx.warn})
     })
   }
 
