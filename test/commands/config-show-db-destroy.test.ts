@@ -52,7 +52,9 @@ describe('config show-db and config destroy (hidden, as in Python)', () => {
     const out = await captureOutput(() => ConfigShowDb.run([], config))
     expect(out.stdout).to.equal('')
     expect(out.stderr.split('\n')[0]).to.equal(path.join(f.dir, 'config.json'))
-    expect(out.stderr).to.include(`${path.join(f.dir, 'secrets.json')} (secrets`)
+    expect(out.stderr).to.include(
+      `${path.join(f.dir, 'secrets.json')} (secrets when there is no OS keychain; LLAMACTL_SECRET_STORE=file uses it without a warning)`,
+    )
     expect(out.stderr).to.include(`${path.join(f.dir, 'profiles.db')} (the Python llamactl's`)
     const json = await captureOutput(() => ConfigShowDb.run(['--json'], config))
     expect(JSON.parse(json.stdout)).to.deep.equal({

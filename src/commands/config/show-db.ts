@@ -13,7 +13,7 @@ export default class ConfigShowDb extends BaseCommand<LocalFiles> {
     await this.parse(ConfigShowDb)
     const files = (await this.services.localState()).files()
     this.say(files.config)
-    this.say(`${files.secrets} (secrets, when there is no OS keychain or with LLAMACTL_SECRET_STORE=file)`)
+    this.say(`${files.secrets} (secrets when there is no OS keychain; LLAMACTL_SECRET_STORE=file uses it without a warning)`)
     if (files.pythonProfilesDb) this.say(`${files.pythonProfilesDb} (the Python llamactl's, read by \`auth import\`, never written)`)
     return files
   }
