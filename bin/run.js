@@ -46,5 +46,18 @@ String.prototype.localeCompare = function (that) {
   return this < that ? -1 : this > that ? 1 : 0
 }
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+if (process.env._LLAMACTL_COMPLETE) {
+  // A completion script the Python llamactl installed calls us with click's protocol: our
+  // completer answers it, without loading oclif.
+  ;(await import('../dist/completion/complete.js')).answerClick(process.env._LLAMACTL_COMPLETE)
+} else {
+  const {Config, execute} = await import('@oclif/core')
+  // The Python llamactl's routing where oclif's differs (unique prefixes, `auth --native-tls get`):
+  // dist/route-argv.js, on the config oclif then runs with (loaded once).
+  const config = await Config.load(import.meta.url)
+  const routed = (await import('../dist/route-argv.js')).routeArgv(config, process.argv.slice(2))
+  if ('error' in routed) {
+    process.stderr.write(`Error: ${routed.error}\n`)
+    process.exitCode = 2
+  } else await execute({args: routed.argv, loadOptions: config})
+}

@@ -10,7 +10,8 @@
 //
 // What goes where (the layers of src/ stay as they are; this is only how they ship):
 // - entries keep their paths: dist/commands/**, dist/hooks/**, dist/help.js (oclif finds them
-//   through package.json and the manifest) and dist/index.js (the library);
+//   through package.json and the manifest), dist/index.js (the library) and dist/route-argv.js
+//   (bin/run.js);
 // - dist/completion/complete.js, the program a shell runs at every TAB, is one CommonJS file with
 //   everything it uses inside (dist/completion/package.json says so): Node starts a CommonJS main
 //   module without its ES module loader, and that is a fifth of what a TAB costs (measured in
@@ -35,7 +36,7 @@ const FROM = path.join(ROOT, 'build', 'tsc')
 const TO = path.join(ROOT, 'dist')
 
 /** The entries whose static imports make chunks/shared.js: loaded without the command base. */
-const SHARED_ROOTS = ['hooks/command-not-found.js', 'help.js']
+const SHARED_ROOTS = ['hooks/command-not-found.js', 'help.js', 'route-argv.js']
 /** The modules whose static imports make chunks/core.js. */
 const CORE_ROOTS = [
   'base-command.js',
@@ -93,7 +94,7 @@ const compiled = (ts) => path.join(FROM, path.relative(SRC, ts)).replace(/\.ts$/
 const entryFiles = [
   ...walk(path.join(SRC, 'commands'), '.ts'),
   ...walk(path.join(SRC, 'hooks'), '.ts'),
-  ...['help.ts', 'index.ts'].map((f) => path.join(SRC, f)),
+  ...['help.ts', 'index.ts', 'route-argv.ts'].map((f) => path.join(SRC, f)),
 ].map(compiled)
 const entries = new Set(entryFiles)
 const shared = new Set([...closure(SHARED_ROOTS)].filter((f) => !entries.has(f)))

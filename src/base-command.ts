@@ -7,6 +7,7 @@ import {DefaultServices, ServiceContext, Services} from './services/factory.js'
 import {NATIVE_TLS_VARIABLE} from './variables.js'
 import {isInteractive} from './ui/interactive.js'
 import {redactKey, redactKeys} from './ui/redact.js'
+import {closestFlag} from './ui/suggest.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
 import {llamactlVersion, type EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
@@ -160,9 +161,10 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   /**
-   * oclif's parse, with every failure a usage error (exit 2) in one line. Commands without
-   * arguments set `strict = false` and have extra arguments refused here: oclif would otherwise
-   * read them as part of a command name and print them back (a pasted key, say) unredacted.
+   * oclif's parse, with every failure a usage error (exit 2) in one line, extra arguments
+   * redacted. No command needs `strict = false` for that: oclif's router reads a word after a
+   * command without arguments as part of its name, and the not-found hook answers such an id
+   * with the same "Unexpected argument" line (src/hooks/command-not-found.ts).
    */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Input<F, B, A>,
@@ -173,7 +175,13 @@ export abstract class BaseCommand<T> extends Command {
     try {
       output = await super.parse(options, argv)
     } catch (error) {
-      throw new UsageError(usageLine((error as Error).message), help)
+      const {flags: unknown} = error as {flags?: string[]}
+      const known = Object.entries({...this.ctor.baseFlags, ...this.ctor.flags, ...options?.flags})
+        .filter(([, flag]) => !(flag as {hidden?: boolean}).hidden)
+        .map(([name]) => `--${name}`)
+      const meant =
+        Array.isArray(unknown) && unknown.length === 1 ? closestFlag(unknown[0], [...known, ...(this.ctor.enableJsonFlag ? ['--json'] : [])]) : undefined
+      throw new UsageError(usageLine((error as Error).message), meant ? `Did you mean ${meant}? ${help}` : help)
     }
 
     if (output.flags['native-tls']) this.nativeTls = true
@@ -186,7 +194,9 @@ export abstract class BaseCommand<T> extends Command {
   protected interactive(flag: boolean | undefined): boolean {
     if (this.jsonEnabled() && flag === undefined) return false
     return isInteractive(flag, {
-      ci: Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0',
+      // As the Python llamactl's is_interactive_session: any non-empty CI (CI=false and CI=0 too), and TERM=dumb.
+      ci: Boolean(process.env.CI),
+      dumbTerminal: process.env.TERM === 'dumb',
       stdinIsTTY: Boolean(process.stdin.isTTY),
       stdoutIsTTY: Boolean(process.stdout.isTTY),
     })

@@ -118,6 +118,21 @@ export function projectIdText(value: string): boolean {
   return value.length > 0 && value.length <= 200 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)
 }
 
+/**
+ * SQLite's BINARY collation, the order of the Python llamactl's `ORDER BY name` / `ORDER BY
+ * api_url`: UTF-8 bytes, which is Unicode code point order (`10, 9x, ZZ, __, aa, é, ～, 😀`), not
+ * UTF-16 code units (which put 😀 before ～) and not a locale's.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const [ca, cb] = [[...a], [...b]]
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const d = ca[i].codePointAt(0)! - cb[i].codePointAt(0)!
+    if (d !== 0) return d < 0 ? -1 : 1
+  }
+
+  return ca.length - cb.length < 0 ? -1 : ca.length === cb.length ? 0 : 1
+}
+
 // Names of the ASCII letters, digits, space, '_', '-' and '.' only, and how ICU's root collation
 // (what localeCompare uses in every locale that doesn't tailor these) orders those characters:
 // case aside, space < '_' < '-' < '.' < digits < letters, which code-unit order gets once the

@@ -1,4 +1,5 @@
 import {BaseCommand} from './base-command.js'
+import type {CliError} from './errors.js'
 import {type OutputFormat, renderData} from './ui/output.js'
 
 /**
@@ -19,4 +20,15 @@ export abstract class OutputCommand<T> extends BaseCommand<T> {
     if (lines !== undefined) this.log(lines)
     return data
   }
+}
+
+/**
+ * The "one or all" rule of the 0.10 `get` commands: every item when nothing is `wanted`, else the
+ * items whose key is `wanted`, and none of them is `notFound()` (exit 1, as in Python).
+ */
+export function oneOrAll<T>(items: readonly T[], wanted: string | undefined, key: (item: T) => string, notFound: () => CliError): T[] {
+  if (wanted === undefined) return [...items]
+  const found = items.filter((item) => key(item) === wanted)
+  if (found.length === 0) throw notFound()
+  return found
 }

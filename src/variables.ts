@@ -27,6 +27,13 @@ export function readVariable(env: NodeJS.ProcessEnv, name: string): string | und
 /** `LLAMACTL_NATIVE_TLS` (and `--native-tls`, which sets it for the run): add the operating system's trust store (src/net/system-ca.ts). */
 export const NATIVE_TLS_VARIABLE = 'LLAMACTL_NATIVE_TLS'
 
+/**
+ * `LLAMA_DEPLOY_USE_TRUSTSTORE`, what the Python llamactl's `--native-tls` sets and its HTTP
+ * clients read (llama_agents.core.client.ssl_util): `1`, `true` or `yes` in any case turns the
+ * operating system's trust store on; anything else is ignored, not an error, as there.
+ */
+export const TRUSTSTORE_VARIABLE = 'LLAMA_DEPLOY_USE_TRUSTSTORE'
+
 const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes'])
 const FALSE = new Set(['0', 'f', 'false', 'n', 'no', 'off'])
 

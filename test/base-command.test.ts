@@ -143,9 +143,11 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       const secret = 'llx-0123456789abcdef0123'
       const misspelt = await run([`--tokn=${secret}`])
       expect(misspelt.exit).to.equal(2)
-      expect(misspelt.stderr).to.equal('Error: Nonexistent flag: --tokn=…. See `llamactl probe --help`\n')
+      expect(misspelt.stderr).to.equal('Error: Nonexistent flag: --tokn=…. Did you mean --token? See `llamactl probe --help`\n')
       const json = await run([`--tokn=${secret}`, '--json'])
-      expect(JSON.parse(json.stdout)).to.deep.equal({error: {code: 'usage', message: 'Nonexistent flag: --tokn=…. See `llamactl probe --help`'}})
+      expect(JSON.parse(json.stdout)).to.deep.equal({
+        error: {code: 'usage', message: 'Nonexistent flag: --tokn=…. Did you mean --token? See `llamactl probe --help`'},
+      })
       expect(json.stdout + json.stderr).not.to.include(secret)
       expect((await run(['--token'])).stderr).to.match(/^Error: Flag --token expects a value.*See `llamactl probe --help`\n$/)
     })
@@ -188,14 +190,14 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
       expect(await decided(['--no-interactive'])).to.equal(false)
     })
 
-    it('[stdin/stdout marked as terminals] without the flag: interactive unless CI is set (CI=false and CI=0 are unset) or --json', async () => {
+    it('[stdin/stdout marked as terminals] without the flag: interactive unless CI is set (any non-empty value, as in Python) or --json', async () => {
       terminalsAre(true)
       expect(await decided([])).to.equal(true)
       for (const [ci, expected] of [
         ['true', false],
         ['1', false],
-        ['false', true],
-        ['0', true],
+        ['false', false],
+        ['0', false],
       ] as const) {
         process.env.CI = ci
 

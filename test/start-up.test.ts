@@ -97,7 +97,7 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}
     }
   })
 
-  it('auth list and auth status --offline load none of the heavy modules and three files of the plugin (scripts/bundle.mjs); auth logout (which rewrites secrets.json) does load the lock code', async () => {
+  it('auth list and auth status --offline load none of the heavy modules and four files of the plugin (scripts/bundle.mjs; the router of bin/run.js first); auth logout (which rewrites secrets.json) does load the lock code', async () => {
     const {cleanup, dir} = tempConfigDir()
     try {
       const loaded = async (args: string[]) => {
@@ -131,9 +131,9 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}
 
       expect(await loaded(['auth', 'list'])).to.deep.equal([])
       expect(await loaded(['auth', 'status', '--offline'])).to.deep.equal([])
-      // Each ES module costs its own resolve, read, compile and link: the command and two chunks, not twenty modules.
-      expect(ours['auth list']).to.deep.equal(['commands/auth/list.js', 'chunks/core.js', 'chunks/shared.js'])
-      expect(ours['auth status --offline']).to.deep.equal(['commands/auth/status.js', 'chunks/core.js', 'chunks/shared.js'])
+      // Each ES module costs its own resolve, read, compile and link: the router, the command and two chunks, not twenty modules.
+      expect(ours['auth list']).to.deep.equal(['route-argv.js', 'chunks/shared.js', 'commands/auth/list.js', 'chunks/core.js'])
+      expect(ours['auth status --offline']).to.deep.equal(['route-argv.js', 'chunks/shared.js', 'commands/auth/status.js', 'chunks/core.js'])
       // The positive control: logout rewrites secrets.json, under the lock.
       const logout = await loaded(['auth', 'logout', 'ci', '--no-interactive'])
       expect(logout.some((u) => u.endsWith('/dist/chunks/file-lock.js'))).to.equal(true)

@@ -7,8 +7,6 @@ export default class Config extends OutputCommand<ConfigView> {
   static override description =
     "The local configuration every llamactl command starts from: the current environment, its current profile and that profile's project, with the project's name when the server can be asked (else null). -o json/yaml print {environment, profile, project_id, project_name}; --json is -o json. Does not read the LLAMA_* variables: `auth status` shows the credential in effect."
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -o json']
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {output: outputFlag}
 
   async run(): Promise<ConfigView> {

@@ -1,7 +1,8 @@
 import type {Hook, Interfaces} from '@oclif/core'
 
-// Only these two small modules (no imports of their own): this runs on every unknown command.
+// Only these small modules (no imports of their own): this runs on every unknown command.
 import {looksLikeKey, redactKey} from '../ui/redact.js'
+import {editDistance as distance} from '../ui/suggest.js'
 import {visible} from '../ui/terminal-text.js'
 
 /** This package's name, to tell its own hook from other plugins' (package.json "name"). */
@@ -9,18 +10,6 @@ const PLUGIN = '@llamactl/plugin-auth'
 
 /** The topics this package ships, whose unknown commands this hook answers inside a host. */
 const OWN_TOPICS = new Set(['auth', 'completion', 'environments', 'organizations', 'projects'])
-
-/** Edit distance between two short strings (command ids), for "Did you mean". */
-function distance(a: string, b: string): number {
-  let row = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i]
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    row = next
-  }
-
-  return row[b.length]
-}
 
 /** The known command or topic closest to `typed` (same number of words), when it is a plausible typo. */
 function closest(config: Interfaces.Config, typed: string[]): string | undefined {
@@ -80,6 +69,24 @@ export function unknownCommandLine(config: Interfaces.Config, id: string): strin
 }
 
 /**
+ * The line for an id that is a command followed by words (`auth:list:extra`): oclif's router
+ * reads the words after a command without arguments as part of its name. They are arguments
+ * that command doesn't take: the parse error it would give, key-like words redacted. Undefined
+ * when no leading part of the id is a command.
+ */
+export function unexpectedArgumentsLine(config: Interfaces.Config, id: string): string | undefined {
+  const words = id.split(':').filter(Boolean)
+  for (let n = words.length - 1; n > 0; n--) {
+    const command = words.slice(0, n).join(':')
+    if (!config.findCommand(command)) continue
+    const extra = words.slice(n).map((word) => (looksLikeKey(word) || word.length > 12 ? redactKey(word) : word))
+    return `Unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}. See \`${config.bin} ${command.replaceAll(':', ' ')} --help\``
+  }
+
+  return undefined
+}
+
+/**
  * oclif's "command not found", without echoing what was typed (see unknownCommandLine): one line
  * on stderr (a `--json` error document on stdout with `--json`), exit 2. Standalone this plugin is
  * the whole CLI and answers every id; inside a host it answers ids under its own topics (`auth:`, `projects:`, …) and leaves the
@@ -95,7 +102,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
     throw Object.assign(new Error(message), {bang: '›', ...(othersHook ? {} : {oclif: {exit: 2}})})
   }
 
-  const line = unknownCommandLine(config, id)
+  const line = unexpectedArgumentsLine(config, id) ?? unknownCommandLine(config, id)
   if (argv?.includes('--json')) process.stdout.write(`${JSON.stringify({error: {code: 'usage', message: line}}, null, 2)}\n`)
   process.stderr.write(`Error: ${visible(line)}\n`)
   this.exit(2)

@@ -1,4 +1,4 @@
-import {ApiError, boundedRequestId, requestRef} from './api-error.js'
+import {ApiError, boundedRequestId, detailRef, requestRef, serverDetail} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
 import {type Organization, type Project, projectIdText} from '../model.js'
@@ -317,12 +317,28 @@ export class ControlPlaneClient {
     if (status >= 200 && status < 300) return
     const requestId = response.requestId ?? correlationIdOf(response.body)
     const ref = requestRef(requestId)
+    const detail = serverDetail(response.body)
+    const said = detailRef(detail)
     if (status === 401)
-      throw new ApiError(`${this.apiUrl} rejected the credentials (401${ref})`, 401, requestId, 'unauthorized', 'Check the API key, or log in again')
+      throw new ApiError(
+        `${this.apiUrl} rejected the credentials (401${ref})${said}`,
+        401,
+        requestId,
+        'unauthorized',
+        'Check the API key, or log in again',
+        detail,
+      )
     if (status === 403)
-      throw new ApiError(`${this.apiUrl} refused access (403${ref})`, 403, requestId, 'forbidden', 'The credentials are valid but not allowed to do this')
-    if (status >= 500) throw new ApiError(`${this.apiUrl}${path} failed with ${status}${ref}`, status, requestId, 'server_error', 'Try again later')
-    if (status < 200 || status >= 300)
-      throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}`, status, requestId, 'http_error', 'Check the environment URL')
+      throw new ApiError(
+        `${this.apiUrl} refused access (403${ref})${said}`,
+        403,
+        requestId,
+        'forbidden',
+        'The credentials are valid but not allowed to do this',
+        detail,
+      )
+    if (status >= 500)
+      throw new ApiError(`${this.apiUrl}${path} failed with ${status}${ref}${said}`, status, requestId, 'server_error', 'Try again later', detail)
+    throw new ApiError(`${this.apiUrl}${path} answered ${status}${ref}${said}`, status, requestId, 'http_error', 'Check the environment URL', detail)
   }
 }

@@ -4,7 +4,7 @@ import {rootCertificates} from 'node:tls'
 import {promisify} from 'node:util'
 
 import {CliError} from '../errors.js'
-import {NATIVE_TLS_VARIABLE, parseBoolean} from '../variables.js'
+import {NATIVE_TLS_VARIABLE, parseBoolean, TRUSTSTORE_VARIABLE} from '../variables.js'
 
 /**
  * `LLAMACTL_NATIVE_TLS=1` / `--native-tls` (the Python llamactl 0.10's option): trust the
@@ -26,9 +26,14 @@ export const LINUX_CA_BUNDLES = [
 /** The macOS keychains whose certificates are the system's trust roots. */
 const MACOS_KEYCHAINS = ['/System/Library/Keychains/SystemRootCertificates.keychain', '/Library/Keychains/System.keychain']
 
-/** Whether the operating system's store is wanted: the variable (or the flag, which sets it for the run), a boolean the click way as in Python. */
+/**
+ * Whether the operating system's store is wanted: LLAMACTL_NATIVE_TLS (or the flag, which sets it
+ * for the run), a boolean the click way, or LLAMA_DEPLOY_USE_TRUSTSTORE as the Python llamactl's
+ * HTTP clients read it (see TRUSTSTORE_VARIABLE).
+ */
 export function nativeTlsEnabled(env: NodeJS.ProcessEnv): boolean {
-  return parseBoolean(NATIVE_TLS_VARIABLE, env[NATIVE_TLS_VARIABLE]) ?? false
+  const truststore = ['1', 'true', 'yes'].includes((env[TRUSTSTORE_VARIABLE] ?? '').toLowerCase())
+  return (parseBoolean(NATIVE_TLS_VARIABLE, env[NATIVE_TLS_VARIABLE]) ?? false) || truststore
 }
 
 const cache = new Map<string, Promise<string[]>>()

@@ -220,7 +220,12 @@ export class CredentialService {
     return {apiUrl, authType: 'api-key', envKey: apiKey, overrides: current?.name ?? null, profile: null, projectId, source: 'env'}
   }
 
-  /** LLAMA_CLOUD_BASE_URL: unset or empty means the default control plane; a trailing `/` is dropped. */
+  /**
+   * LLAMA_CLOUD_BASE_URL: unset or empty means the default control plane. Checked as an API URL,
+   * then kept as written but for its trailing `/`s, as the Python llamactl's `rstrip("/")`
+   * (`http://10.1.2.3:80//` stays `http://10.1.2.3:80`, the text `auth exec` and `inject` pass on);
+   * with a query or fragment, the normalised URL.
+   */
   private baseUrl(): string {
     const name = CREDENTIAL_VARIABLES.baseUrl
     const raw = readVariable(this.deps.env, name)?.trim()
@@ -233,6 +238,8 @@ export class CredentialService {
       throw new UsageError(`${name}: ${message}`, suggestion)
     }
 
+    const asWritten = raw.replace(/\/+$/, '')
+    if (!/[?#]/.test(asWritten)) apiUrl = asWritten
     if (!isSecureUrl(new URL(apiUrl)))
       this.warnOnce(`${name} is ${apiUrl}, plain http: the API key sent to it can be read on the network. Use https unless the network is trusted`)
     return apiUrl

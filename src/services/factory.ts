@@ -11,6 +11,7 @@ import {expandHome, profilesDbDir} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
 import type {ImportService} from './import-service.js'
+import type {LocalState} from './local-state.js'
 import type {LoginService} from './login-service.js'
 import type {LoginSession} from './login-session.js'
 import type {ProfileService} from './profile-service.js'
@@ -53,6 +54,8 @@ export interface Services {
   importService(): Promise<ImportService>
   /** Browser login; loads openid-client, so only `auth login` asks for it. */
   loginService(): Promise<LoginService>
+  /** The local files as a whole: `config show-db` and `config destroy`. */
+  localState(): Promise<LocalState>
   /** Profiles together with their secrets: create, remove, authenticate as one. */
   profileService(): Promise<ProfileService>
   /** The current profile's project. */
@@ -92,6 +95,7 @@ export class DefaultServices implements Services {
   readonly environmentStore: EnvironmentStore
   readonly profileStore: ProfileStore
   private readonly cache = new Map<string, Promise<unknown>>()
+  private readonly state: StateStore
   private readonly ctx: ServiceContext
 
   constructor(
@@ -101,6 +105,7 @@ export class DefaultServices implements Services {
     // oclif takes LLAMACTL_CONFIG_DIR as it is; the Python llamactl expands a leading `~` in it.
     this.ctx = {...ctx, configDir: expandHome(ctx.configDir, ctx.env)}
     const state = new StateStore(this.ctx.configDir, {firstRun: () => this.importOnFirstRun(), sync: (doc) => this.syncOnChange(doc), warn: ctx.warn})
+    this.state = state
     this.environmentStore = new EnvironmentStore(state)
     this.profileStore = new ProfileStore(state)
   }
@@ -156,6 +161,18 @@ export class DefaultServices implements Services {
     })
   }
 
+  localState(): Promise<LocalState> {
+    return this.once('localState', async () => {
+      const {LocalState} = await import('./local-state.js')
+      return new LocalState({
+        configDir: this.ctx.configDir,
+        pythonProfilesDb: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        secrets: () => this.secretStore(),
+        state: this.state,
+      })
+    })
+  }
+
   loginService(): Promise<LoginService> {
     return this.once('loginService', async () => {
       const [{LoginService}, client, profileService] = await Promise.all([import('./login-service.js'), this.clientFactory(), this.profileService()])
@@ -186,7 +203,7 @@ export class DefaultServices implements Services {
   projectService(): Promise<ProjectService> {
     return this.once('projectService', async () => {
       const [{ProjectService}, client, profileService] = await Promise.all([import('./project-service.js'), this.clientFactory(), this.profileService()])
-      return new ProjectService({client, environments: this.environmentStore, profiles: this.profileStore, profileService})
+      return new ProjectService({client, environments: this.environmentStore, profiles: this.profileStore, profileService, warn: this.ctx.warn})
     })
   }
 

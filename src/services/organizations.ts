@@ -15,30 +15,46 @@ export class OrganizationScope {
   constructor(
     private readonly client: ControlPlaneClient,
     private readonly env: EnvironmentRecord,
-    /** Keeps capabilities learned by probing an environment stored before they were recorded. */
+    /** Keeps the capabilities a probe found when they differ from the stored ones. */
     private readonly remember?: (capabilities: string[]) => Promise<void>,
+    /** Says that a server advertising organizations has no /organizations. */
+    private readonly warn?: (message: string) => void,
   ) {}
 
-  /** Whether the server has organizations: its stored capabilities, else its version document now (a failed probe: no). */
+  /**
+   * Whether the server has organizations: its stored capabilities, unless there are none (an
+   * environment stored before they were kept, or a server that advertised nothing then): those
+   * are asked again each time, as the Python llamactl's probe does (`if not env.capabilities:
+   * auto_update_env`), so a server that gains organizations is seen without `environments use`;
+   * what the answer changed is stored. A failed probe: no.
+   */
   async supported(): Promise<boolean> {
-    let {capabilities} = this.env
-    if (capabilities === undefined) {
-      try {
-        capabilities = (await this.client.probeVersion()).capabilities
-      } catch {
-        return false
-      }
-
-      await this.remember?.(capabilities).catch(() => {})
+    const stored = this.env.capabilities
+    if (stored !== undefined && stored.length > 0) return stored.includes(ORGANIZATIONS)
+    let capabilities: string[]
+    try {
+      capabilities = (await this.client.probeVersion()).capabilities
+    } catch {
+      return false
     }
 
+    if (stored === undefined || capabilities.length > 0) await this.remember?.(capabilities).catch(() => {})
     return capabilities.includes(ORGANIZATIONS)
   }
 
-  /** The organizations `auth` may use in the server's order; null when the server has none. */
+  /**
+   * The organizations `auth` may use in the server's order; null when the server has none. A
+   * server that advertises them but answers 404 on /organizations gets a warning saying so, and
+   * is then treated as having none.
+   */
   async list(auth: Auth | undefined): Promise<null | Organization[]> {
     if (!(await this.supported())) return null
-    return this.client.listOrganizations(auth)
+    const orgs = await this.client.listOrganizations(auth)
+    if (orgs === null)
+      this.warn?.(
+        `${this.env.apiUrl} advertises organizations but answered 404 on /organizations, so they are left out. Check the environment URL, or re-probe it with \`llamactl environments use ${this.env.apiUrl}\``,
+      )
+    return orgs
   }
 
   /** The default organization (`is_default`, else the first), or null. */

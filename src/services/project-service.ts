@@ -17,6 +17,8 @@ export interface ProjectServiceDeps {
   environments?: EnvironmentStore
   profiles: ProfileStore
   profileService: ProfileService
+  /** Warnings about what a server answers (organizations advertised but missing). */
+  warn?: (message: string) => void
 }
 
 /** The projects and organizations a profile can use, and changing its active project. */
@@ -110,7 +112,8 @@ export class ProjectService {
 
   private scope(env: EnvironmentRecord): OrganizationScope {
     const {environments} = this.deps
-    return new OrganizationScope(this.deps.client(env.apiUrl), env, environments && ((capabilities) => environments.setCapabilities(env.apiUrl, capabilities)))
+    const remember = environments && ((capabilities: string[]) => environments.setCapabilities(env.apiUrl, capabilities))
+    return new OrganizationScope(this.deps.client(env.apiUrl), env, remember, this.deps.warn)
   }
 }
 

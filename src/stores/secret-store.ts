@@ -223,7 +223,8 @@ export class SecretStore {
       })
     this.cause = cause
     if (debugEnabled(process.env.DEBUG)) process.stderr.write(`llamactl: no OS keychain: ${cause}\n`)
-    const warning = `No OS keychain found: secrets go to ${this.file}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`
+    // One line under 100 columns whatever the path: `config show-db` names the file and how to silence this.
+    const warning = 'No OS keychain found: secrets go to a file only you can read (`llamactl config show-db`)'
     const warned = this.options.warned ?? processWarnings
     if (!warned.has(warning)) {
       warned.add(warning)

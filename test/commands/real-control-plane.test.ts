@@ -37,7 +37,7 @@ describe('what the open-source control plane answers', function () {
     f = await setUp({...SELF_HOSTED, requestId: 'd743be28bd1f48e182b7b5f8bfa9140a', requestIdIn: 'body'})
     f.server.fail({fault: {kind: 'status', status: 500}, path: 'list-projects'})
     const result = await f.run(['auth', 'token', '--api-key', 'anything', '--project-id', 'default'])
-    fails(result, 1, /list-projects failed with 500, request id d743be28bd1f48e182b7b5f8bfa9140a\./)
+    fails(result, 1, /list-projects failed with 500, request id d743be28bd1f48e182b7b5f8bfa9140a: the server says "Internal server error"\./)
   })
 
   describe('no key checking (requires_auth false): auth token and auth project follow one rule', () => {

@@ -88,7 +88,7 @@ describe('ControlPlaneClient', () => {
   it('says which request failed with a 5xx, with the request id', async () => {
     server.fail({fault: {kind: 'status', status: 500}, path: 'list-projects'})
     const error = await failure(client.listProjects(key))
-    expect(error.line).to.match(/list-projects failed with 500, request id req-\d+\. Try again later/)
+    expect(error.line).to.match(/list-projects failed with 500, request id req-\d+: the server says "injected fault"\. Try again later/)
   })
 
   it('retries an idempotent GET once after a 503, and never a POST', async () => {
@@ -148,7 +148,7 @@ describe('ControlPlaneClient', () => {
         redirect: (await failure(c.createApiKey('k', 'n'))).line,
         shape: (await failure(c.probeVersion())).line,
       }
-      expect(lines.notFound).to.match(/auth\/me answered 404, request id rid-404\./)
+      expect(lines.notFound).to.match(/auth\/me answered 404, request id rid-404[.:]/)
       expect(lines.shape).to.match(/version did not answer with what a llamactl control plane sends \(request id rid-shape\)\./)
       expect(lines.json).to.match(/list-projects answered with something that is not JSON \(request id rid-json\)\./)
       expect(lines.redirect).to.match(/api-keys answered with a redirect \(307, request id rid-307\) to http:\/\/127\.0\.0\.1:\d+\/elsewhere\./)

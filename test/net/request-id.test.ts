@@ -56,11 +56,11 @@ describe('request ids in server errors', () => {
     }
   })
 
-  it('a JSON error body without an id leaves the line as it was', async () => {
+  it('a JSON error body without an id adds no request id (its detail is quoted)', async () => {
     const hostile = await new HostileServer((_req, res) => sendJson(res, 500, {detail: 'Internal server error'}, '')).start()
     try {
       const error = await failure(new ControlPlaneClient(hostile.url, {timeoutMs: 2000}).call({method: 'POST', path: '/x'}))
-      expect(error.line).to.match(/\/x failed with 500\. /)
+      expect(error.line).to.match(/\/x failed with 500: the server says "Internal server error"\. /)
     } finally {
       await hostile.stop()
     }

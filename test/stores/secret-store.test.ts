@@ -66,13 +66,13 @@ describe('SecretStore', () => {
       throw new Error('Cannot find module keytar.node')
     }
 
-    it('[fake: keytar load failure] falls back to a 0600 file and warns once, naming it', async () => {
+    it('[fake: keytar load failure] falls back to a 0600 file and warns once, pointing at config show-db (which names it)', async () => {
       const store = new SecretStore({dir, loadKeytar: brokenKeytar, warn: (m) => warnings.push(m)})
       await store.set('profile:a', {apiKey: 'k1'})
       await store.set('profile:b', {apiKey: 'k2'})
       expect(await store.get('profile:a')).to.deep.equal({apiKey: 'k1'})
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.include(store.file).and.include('No OS keychain')
+      expect(warnings[0]).to.include('No OS keychain').and.include('`llamactl config show-db`')
       expect((await fs.stat(store.file)).mode & 0o777).to.equal(0o600)
       expect(await store.delete('profile:a')).to.equal(true)
       expect(await store.get('profile:a')).to.equal(null)
@@ -108,9 +108,7 @@ describe('SecretStore', () => {
         // A second store of the same process (another service of the command) says nothing more.
         await new SecretStore({dir, loadKeytar: noBus, warn: (m) => warnings.push(m), warned}).get('profile:a')
         expect(calls, 'no separate probe: the first read was it').to.deep.equal(['profile:a', 'profile:a'])
-        expect(warnings).to.deep.equal([
-          `No OS keychain found: secrets go to ${store.file}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`,
-        ])
+        expect(warnings).to.deep.equal(['No OS keychain found: secrets go to a file only you can read (`llamactl config show-db`)'])
         expect(store.fallbackCause).to.equal('Cannot autolaunch D-Bus without X11 $DISPLAY')
         expect(stderr.join('')).to.include('llamactl: no OS keychain: Cannot autolaunch D-Bus without X11 $DISPLAY')
       } finally {

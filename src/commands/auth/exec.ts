@@ -15,8 +15,6 @@ export default class AuthExec extends BaseCommand<void> {
 
   // Its output is the command's: no --json.
   static override enableJsonFlag = false
-  // Extra arguments before -- are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     profile: profileFlag,
     'project-id': projectIdFlag,
@@ -29,8 +27,12 @@ export default class AuthExec extends BaseCommand<void> {
     const argv = [...this.argv]
     const split = argv.indexOf('--')
     const command = split === -1 ? [] : argv.slice(split + 1)
-    const {flags} = await this.parse(AuthExec, split === -1 ? argv : argv.slice(0, split))
-    if (command.length === 0) throw new UsageError('Missing the command to run', 'Put it after --, e.g. `llamactl auth exec -- npm run deploy`')
+    const afterDashes = 'Put the command after --, e.g. `llamactl auth exec -- env` or `llamactl auth exec -- ls -la`'
+    // Without --, a command's words read as unexpected arguments or unknown flags (`auth exec ls -la`): say where they go.
+    const {flags} = await this.parse(AuthExec, split === -1 ? argv : argv.slice(0, split)).catch((error: unknown) => {
+      throw split === -1 && error instanceof UsageError ? new UsageError(error.message, afterDashes) : error
+    })
+    if (command.length === 0) throw new UsageError('Missing the command to run', afterDashes)
 
     const credentialService = await this.services.credentialService()
     const credentials = await credentialService.resolve({profile: flags.profile, projectId: flags['project-id']})

@@ -1,7 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {CliError} from '../../errors.js'
-import {OutputCommand} from '../../output-command.js'
+import {compareCodePoints} from '../../model.js'
+import {OutputCommand, oneOrAll} from '../../output-command.js'
 import {type Column, outputFlag, renderTable} from '../../ui/output.js'
 import {profileView, type ProfileView, yesNo} from '../../ui/views.js'
 
@@ -28,11 +29,14 @@ export default class AuthGet extends OutputCommand<ProfileView | ProfileView[]> 
   async run(): Promise<ProfileView | ProfileView[]> {
     const {args, flags} = await this.parse(AuthGet)
     const env = await this.services.environmentStore.current()
-    let profiles = await this.services.profileStore.list(env.apiUrl)
-    if (args.name !== undefined) {
-      profiles = profiles.filter((p) => p.name === args.name)
-      if (profiles.length === 0) throw new CliError(`Profile '${args.name}' not found`, {code: 'unknown_profile', suggestion: 'See `llamactl auth get`'})
-    }
+    // Python's `ORDER BY name` (SQLite's BINARY order), not `auth list`'s order for people.
+    const all = (await this.services.profileStore.list(env.apiUrl)).sort((a, b) => compareCodePoints(a.name, b.name))
+    const profiles = oneOrAll(
+      all,
+      args.name,
+      (p) => p.name,
+      () => new CliError(`Profile '${args.name}' not found`, {code: 'unknown_profile', suggestion: 'See `llamactl auth get`'}),
+    )
 
     const views = profiles.map((p) => profileView(p, p.name === env.currentProfile))
     if (views.length === 0 && flags.output === 'text') {

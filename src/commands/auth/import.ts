@@ -14,8 +14,6 @@ export default class AuthImport extends BaseCommand<ImportJson> {
     '<%= config.bin %> <%= command.id %> --from ~/old-laptop/llamactl/profiles.db --json',
   ]
 
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     'dry-run': Flags.boolean({description: 'Report what would be imported, and write nothing'}),
     from: Flags.string({description: "The Python llamactl's profiles.db (default: profiles.db in the config directory)", helpValue: 'PATH'}),

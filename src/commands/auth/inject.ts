@@ -16,8 +16,6 @@ export default class AuthInject extends BaseCommand<InjectJson> {
     '<%= config.bin %> <%= command.id %> --env-file /srv/app/.env --allow-shared-file',
     '<%= config.bin %> <%= command.id %> --json',
   ]
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     'allow-shared-file': Flags.boolean({
       description: 'Write the key even into a file that another user owns or that others can read (it keeps its mode, and its owner when you are root)',

@@ -6,8 +6,6 @@ export default class AuthList extends BaseCommand<ProfileListJson> {
   static override description =
     'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. The current profile is marked with *. Makes no network call and never touches the keychain (except on a first run that imports the profiles.db of the Python llamactl, see `auth import`). `auth get` (the Python llamactl 0.10 name) lists the same profiles in the 0.10 shapes (-o json|yaml).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
 
   async run(): Promise<ProfileListJson> {
     await this.parse(AuthList)

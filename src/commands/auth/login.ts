@@ -14,8 +14,6 @@ export default class AuthLogin extends BaseCommand<ProfileJson> {
     '<%= config.bin %> <%= command.id %> --no-browser',
     '<%= config.bin %> <%= command.id %> --project-id p1 --no-interactive',
   ]
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
 
   static override flags = {
     browser: Flags.boolean({allowNo: true, default: true, description: 'Open the verification URL in a browser (--no-browser only prints it)'}),

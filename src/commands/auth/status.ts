@@ -14,8 +14,6 @@ export default class AuthStatus extends BaseCommand<StatusJson> {
     '<%= config.bin %> <%= command.id %> --offline',
     '<%= config.bin %> <%= command.id %> --profile ci --json',
   ]
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     offline: Flags.boolean({description: 'Only explain the credential: no network call'}),
     profile: profileFlag,

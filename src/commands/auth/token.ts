@@ -22,8 +22,6 @@ export default class AuthToken extends BaseCommand<ProfileJson> {
     // oclif adds the `$ ` prompt only to examples that start with the bin.
     '$ printenv LLAMA_CLOUD_API_KEY | <%= config.bin %> <%= command.id %> --api-key - --project-id p1',
   ]
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {
     'api-key': Flags.string({description: 'API key, or - to read it from stdin'}),
     interactive: interactiveFlag,

@@ -17,9 +17,12 @@ export default class AuthUse extends BaseCommand<ProfileView> {
     const {args, flags} = await this.parse(AuthUse)
     const env = await this.services.environmentStore.current()
     const name = await this.profileName(env, args.name, {interactive: this.interactive(flags.interactive), message: 'Select profile'})
-    if (!(await this.services.profileStore.list(env.apiUrl)).some((p) => p.name === name))
-      throw new CliError(`Profile '${name}' not found`, {code: 'unknown_profile', suggestion: 'See `llamactl auth get`'})
-    const profile = (await this.services.profileStore.setCurrent(env.apiUrl, name))!
+    // The store checks the name (as for `auth switch`); this only words its error as the Python llamactl does.
+    const profile = (await this.services.profileStore.setCurrent(env.apiUrl, name).catch((error: unknown) => {
+      if (error instanceof CliError && error.code === 'unknown_profile')
+        throw new CliError(`Profile '${name}' not found`, {code: 'unknown_profile', suggestion: 'See `llamactl auth get`'})
+      throw error
+    }))!
     this.say(`switched profile ${profile.name}`)
     return profileView(profile, true)
   }

@@ -2,12 +2,13 @@ import {Args} from '@oclif/core'
 
 import {CliError} from '../../errors.js'
 import {normalizeApiUrl} from '../../api-url.js'
-import {OutputCommand} from '../../output-command.js'
+import {compareCodePoints} from '../../model.js'
+import {OutputCommand, oneOrAll} from '../../output-command.js'
 import {type Column, outputFlag, renderTable} from '../../ui/output.js'
 import {environmentView, type EnvironmentView, yesNo} from '../../ui/views.js'
 
 /** An API_URL as environments are stored (normalised); what can't be normalised only loses its trailing slashes. */
-function known(input: string): string {
+function storedForm(input: string): string {
   try {
     return normalizeApiUrl(input)
   } catch {
@@ -40,13 +41,15 @@ export default class EnvironmentsGet extends OutputCommand<EnvironmentView | Env
   async run(): Promise<EnvironmentView | EnvironmentView[]> {
     const {args, flags} = await this.parse(EnvironmentsGet)
     const {current, environments} = await this.services.environmentStore.list()
-    let envs = [...environments].sort((a, b) => (a.apiUrl < b.apiUrl ? -1 : a.apiUrl > b.apiUrl ? 1 : 0))
-    const wanted = args.api_url === undefined ? undefined : known(args.api_url)
-    if (wanted !== undefined) {
-      envs = envs.filter((env) => env.apiUrl === wanted)
-      if (envs.length === 0)
-        throw new CliError(`Environment '${wanted}' not found`, {code: 'unknown_environment', suggestion: 'See `llamactl environments get`'})
-    }
+    // Python's `ORDER BY api_url` (SQLite's BINARY order).
+    const sorted = [...environments].sort((a, b) => compareCodePoints(a.apiUrl, b.apiUrl))
+    const wanted = args.api_url === undefined ? undefined : storedForm(args.api_url)
+    const envs = oneOrAll(
+      sorted,
+      wanted,
+      (env) => env.apiUrl,
+      () => new CliError(`Environment '${wanted}' not found`, {code: 'unknown_environment', suggestion: 'See `llamactl environments get`'}),
+    )
 
     const views = envs.map((env) => environmentView(env, env.apiUrl === current))
     const rows: Row[] = envs.map((env, i) => ({...views[i], capabilities: env.capabilities, min: env.minLlamactlVersion}))

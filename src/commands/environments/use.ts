@@ -18,19 +18,21 @@ export default class EnvironmentsUse extends BaseCommand<EnvironmentView> {
   async run(): Promise<EnvironmentView> {
     const {args, flags} = await this.parse(EnvironmentsUse)
     const {current, environments} = await this.services.environmentStore.list()
-    const apiUrl = normalizeApiUrl(
-      await pickEnvironment(environments, {
-        current,
-        hint: 'Pass one of `llamactl environments get`',
-        interactive: this.interactive(flags.interactive),
-        message: 'Select environment',
-        prompter: () => this.services.prompter(),
-        requested: args.api_url,
-      }),
-    )
-    if (!environments.some((env) => env.apiUrl === apiUrl))
+    const picked = await pickEnvironment(environments, {
+      current,
+      hint: 'Pass one of `llamactl environments get`',
+      interactive: this.interactive(flags.interactive),
+      message: 'Select environment',
+      prompter: () => this.services.prompter(),
+      requested: args.api_url,
+    })
+    // The service checks the URL and that it is known (as for `auth env switch`); this only words
+    // the unknown case as the Python llamactl does.
+    const env = await (await this.services.environmentService()).switch(picked).catch((error: unknown) => {
+      if (!(error instanceof CliError && error.code === 'unknown_environment')) throw error
+      const apiUrl = normalizeApiUrl(picked)
       throw new CliError(`Environment '${apiUrl}' not found`, {code: 'unknown_environment', suggestion: `Add it with \`llamactl environments add ${apiUrl}\``})
-    const env = await (await this.services.environmentService()).switch(apiUrl)
+    })
     this.say(`switched environment ${env.apiUrl}`)
     return environmentView(env, true)
   }

@@ -14,8 +14,6 @@ export default class OrganizationsGet extends OutputCommand<OrganizationView[]> 
   static override description =
     "Asks the server which organizations the current profile can use, in the server's order. active marks the default one (the one lists to pick projects from are scoped to). A server without organizations prints a warning (-o json/yaml: an empty list). -o json/yaml print each as {org_id, org_name, is_default, active}; --json is -o json."
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -o json']
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
   static override flags = {output: outputFlag}
 
   async run(): Promise<OrganizationView[]> {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {CliError} from '../../errors.js'
-import {OutputCommand} from '../../output-command.js'
+import {OutputCommand, oneOrAll} from '../../output-command.js'
 import {type Column, outputFlag, renderTable} from '../../ui/output.js'
 import {projectView, type ProjectView, yesNo} from '../../ui/views.js'
 
@@ -37,11 +37,13 @@ export default class ProjectsGet extends OutputCommand<ProjectView | ProjectView
     const id = args.project_id
     const listed = await projectService.list(env, {find: id !== undefined, org: flags.org})
     const {profile} = listed
-    let {projects} = listed
-    if (id !== undefined) {
-      projects = projects.filter((p) => p.projectId === id)
-      if (projects.length === 0) throw new CliError(`Project ${id} not found`, {code: 'unknown_project', suggestion: 'See `llamactl projects get`'})
-    }
+    // In the server's order, as Python prints it.
+    const projects = oneOrAll(
+      listed.projects,
+      id,
+      (p) => p.projectId,
+      () => new CliError(`Project ${id} not found`, {code: 'unknown_project', suggestion: 'See `llamactl projects get`'}),
+    )
 
     if (projects.length === 0 && flags.output === 'text') this.say('no projects found')
     const rows: Row[] = projects.map((p) => ({...projectView(p, p.projectId === profile?.projectId), org: p.orgId}))

@@ -151,14 +151,13 @@ describe('secrets at the command line', () => {
   })
 
   describe('without a D-Bus session (no keychain)', () => {
-    it('falls back to a 0600 file, warning once per command and naming it', async () => {
+    it('falls back to a 0600 file, warning once per command in one line under 100 columns that points at config show-db', async () => {
       const env = withoutDbus()
       const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1'], {env}))
       const warnings = result.stderr.split('\n').filter((l) => l.startsWith('Warning:'))
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.equal(
-        `Warning: No OS keychain found: secrets go to ${path.join(f.dir, 'secrets.json')}, readable only by you. Set LLAMACTL_SECRET_STORE=file to silence this`,
-      )
+      expect(warnings[0]).to.equal('Warning: No OS keychain found: secrets go to a file only you can read (`llamactl config show-db`)')
+      expect(warnings[0].length).to.be.below(100)
       expect(statSync(path.join(f.dir, 'secrets.json')).mode & 0o777).to.equal(0o600)
       expect(f.configText()).not.to.include(f.key)
       // Commands that don't need secrets don't touch the store, so they don't warn.

@@ -56,7 +56,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
       expectHidden(result, key)
     })
 
-    it('the hook stays lean: an unknown command loads no file of the plugin but the hook and the shared chunk (redact, terminal-text and the printable rule of the model)', async () => {
+    it('the hook stays lean: an unknown command loads no file of the plugin but the router of bin/run.js, the hook and the shared chunk (redact, terminal-text and the printable rule of the model)', async () => {
       const log = path.join(f.dir, 'imports.log')
       const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
       const result = await f.run(['auth', 'tokn', f.key], {env: {LLAMACTL_TEST_IMPORT_LOG: log, NODE_OPTIONS: `--import=${recorder}`}})
@@ -75,7 +75,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
             .filter((p) => p.startsWith(dist)),
         ),
       ]
-      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['chunks/shared.js', 'hooks/command-not-found.js'])
+      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['chunks/shared.js', 'hooks/command-not-found.js', 'route-argv.js'])
     })
 
     it('standalone (the plugin is the whole CLI) a mistyped command outside auth is one line with the closest command, exit 2', async () => {

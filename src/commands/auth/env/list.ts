@@ -6,8 +6,6 @@ export default class AuthEnvList extends BaseCommand<EnvironmentListJson> {
   static override description =
     'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call. `environments get` (the Python llamactl 0.10 name) lists them in the 0.10 shapes (-o json|yaml).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
-  // Extra arguments are refused by BaseCommand.parse, redacted (see there).
-  static override strict = false
 
   async run(): Promise<EnvironmentListJson> {
     await this.parse(AuthEnvList)
