@@ -3,6 +3,14 @@ import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
+import {DEFAULT_API_URL} from '../model.js'
+import {EnvironmentStore} from '../stores/environment-store.js'
+import {ProfileStore} from '../stores/profile-store.js'
+import {StateStore} from '../stores/state-store.js'
+import {type Candidate, offerable} from './candidates.js'
+
+export type {Candidate} from './candidates.js'
+
 /**
  * The completer behind the shell scripts of `completion generate`, run by the shell at each TAB:
  *   node complete.js ROOT bash LINE WORDBREAKS     (the line up to the cursor; bash's own words split URLs)
@@ -13,9 +21,9 @@ import {pathToFileURL} from 'node:url'
  * that takes longer than 2 s ends with nothing.
  *
  * Commands, topics and flags come from the CLI's manifests; profile names and environment URLs
- * from the config file; project and organization ids from the control plane (server-values.ts,
- * loaded only for them). One file with only node: imports, no oclif: a TAB costs little more
- * than starting Node (each extra module is a measurable part of that).
+ * from the config file, read by the commands' own stores; project and organization ids from the
+ * control plane (server-values.ts, loaded only for them). No oclif: the bundle makes this one
+ * CommonJS file with only node: requires, so a TAB costs little more than starting Node.
  */
 
 // ---- Shell words
@@ -327,12 +335,6 @@ export function loadCommandTree(root: string, dataDir: string): CommandTree {
 /** What kind of value an argument or flag takes. */
 export type ValueKind = 'environment' | 'org' | 'profile' | 'project'
 
-/** A completion: the value, and a description for shells that show one. */
-export interface Candidate {
-  description?: string
-  value: string
-}
-
 /**
  * The first argument of these commands (typed id, or the id it is an alias of) names a value of
  * this kind. Ids of commands that don't exist in a given CLI are simply never reached.
@@ -376,90 +378,23 @@ export function flagKind(command: CommandSpec, flag: string): undefined | ValueK
   return FLAG_VALUES[flag]
 }
 
-// C0, DEL and C1 controls: a name holding one would move the cursor or end the answer's line.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
-
-/** Whether a value can be offered: a non-empty string without control characters. */
-export const offerable = (value: unknown): value is string => typeof value === 'string' && value !== '' && !CONTROL.test(value)
-
-/** A description made safe for a terminal: control characters dropped, one short line. */
-export const safeDescription = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value.replaceAll(new RegExp(CONTROL.source, 'g'), ' ').slice(0, 120) : undefined
-
-/** What completion needs of config.json (docs/formats.md). */
-export interface ConfigView {
-  currentEnvironment: string
-  environments: Array<{apiUrl: string; currentProfile: null | string; requiresAuth: boolean}>
-  profiles: Array<{apiUrl: string; authType: 'api-key' | 'login' | 'none'; id: string; name: string}>
-}
-
-export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
-
-/**
- * The config file's environments and profiles, checked like the CLI checks them (schema 0 or 1,
- * the fields completion uses; see src/stores/schema.ts, not imported to keep a TAB to one
- * module): a fresh config when there is none (no config dir at all), undefined when it is
- * unreadable, corrupt or from a newer llamactl (completion then offers nothing).
- */
-export function readConfig(configDir: string): ConfigView | undefined {
-  let raw: unknown
+/** Profile names of the current environment (in the commands' order), or environment URLs, from the config file. */
+export async function localValues(kind: 'environment' | 'profile', configDir: string): Promise<Candidate[]> {
+  const state = new StateStore(configDir)
   try {
-    raw = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {currentEnvironment: DEFAULT_API_URL, environments: [], profiles: []} : undefined
-  }
+    if (kind === 'environment') {
+      const {environments} = await new EnvironmentStore(state).list()
+      return [...new Set([DEFAULT_API_URL, ...environments.map((env) => env.apiUrl)])].filter((url) => offerable(url)).map((value) => ({value}))
+    }
 
-  if (!isObject(raw)) return undefined
-  const version = raw.schemaVersion ?? 0
-  if (version !== 0 && version !== 1) return undefined
-  const environments = raw.environments ?? (version === 0 ? [] : undefined)
-  const profiles = raw.profiles ?? (version === 0 ? [] : undefined)
-  const current = raw.currentEnvironment ?? (version === 0 ? DEFAULT_API_URL : undefined)
-  const validEnvironment = (e: unknown) =>
-    isObject(e) &&
-    typeof e.apiUrl === 'string' &&
-    e.apiUrl !== '' &&
-    (e.currentProfile === undefined || e.currentProfile === null || typeof e.currentProfile === 'string')
-  const validProfile = (p: unknown) =>
-    isObject(p) &&
-    typeof p.name === 'string' &&
-    typeof p.apiUrl === 'string' &&
-    typeof p.id === 'string' &&
-    p.id !== '' &&
-    (p.authType === 'api-key' || p.authType === 'login' || p.authType === 'none')
-  if (
-    typeof current !== 'string' ||
-    !Array.isArray(environments) ||
-    !Array.isArray(profiles) ||
-    !environments.every(validEnvironment) ||
-    !profiles.every(validProfile)
-  )
-    return undefined
-  const view = {
-    currentEnvironment: current,
-    environments: (environments as Json[]).map((e) => ({
-      apiUrl: e.apiUrl as string,
-      currentProfile: (e.currentProfile as null | string) ?? null,
-      requiresAuth: e.requiresAuth !== false,
-    })),
-    profiles: profiles as ConfigView['profiles'],
+    const env = await new EnvironmentStore(state).current()
+    if (!env) return []
+    return (await new ProfileStore(state).list(env.apiUrl))
+      .filter((p) => offerable(p.name))
+      .map((p) => ({description: p.name === env.currentProfile ? 'current' : p.authType, value: p.name}))
+  } catch {
+    return []
   }
-  if (!view.environments.some((e) => e.apiUrl === view.currentEnvironment)) view.currentEnvironment = DEFAULT_API_URL
-  return view
-}
-
-/** Profile names of the current environment, or environment URLs, from the config file. */
-export function localValues(kind: 'environment' | 'profile', state: ConfigView): Candidate[] {
-  if (kind === 'environment') {
-    const urls = new Set([DEFAULT_API_URL, ...state.environments.map((env) => env.apiUrl)])
-    return [...urls].filter((url) => offerable(url)).map((value) => ({value}))
-  }
-
-  const env = state.environments.find((e) => e.apiUrl === state.currentEnvironment)
-  return state.profiles
-    .filter((p) => p.apiUrl === state.currentEnvironment && offerable(p.name))
-    .map((p) => ({description: p.name === env?.currentProfile ? 'current' : p.authType, value: p.name}))
 }
 
 // ---- Completing
@@ -565,17 +500,15 @@ function flagCandidates(command: CommandSpec, state: LineState): Candidate[] {
 /** Values of a kind: local ones from the config file, ids from the control plane. */
 async function values(kind: ValueKind, ctx: CompletionContext, state: LineState): Promise<Candidate[]> {
   const dirs = directories(ctx)
-  const config = readConfig(dirs.configDir)
-  if (!config) return []
-  if (kind === 'environment' || kind === 'profile') return localValues(kind, config)
+  if (kind === 'environment' || kind === 'profile') return localValues(kind, dirs.configDir)
   const {serverValues} = await import('./server-values.js')
   return serverValues({
-    ...dirs,
+    cacheDir: dirs.cacheDir,
+    configDir: dirs.configDir,
     env: ctx.env,
     kind,
     org: state.values.get('org'),
     profile: state.values.get('profile'),
-    state: config,
     timeoutMs: ctx.timeoutMs ?? 2000,
   })
 }

@@ -356,7 +356,7 @@ _llamactl`
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       const orgEnv = {...env, LLAMA_AGENTS_PROJECT_ID: 'p', LLAMA_CLOUD_API_KEY: 'llx-from-env', LLAMA_CLOUD_BASE_URL: url}
       const complete = (...words: string[]) => run(process.execPath, [COMPLETER, root, 'fish', '--', ...words], orgEnv)
-      expect((await complete('projects', 'use', '--org', '')).stdout).to.equal('o-1\tMain\no 2\tSide [31m\n')
+      expect((await complete('projects', 'use', '--org', '')).stdout).to.equal('o-1\tMain\no 2\tSide\\u001b[31m\n')
       expect((await complete('projects', 'use', '--org', 'o-1', '')).stdout).to.equal('in-o1\n')
       expect(seen).to.deep.equal([
         '/api/v1beta1/deployments/organizations Bearer llx-from-env',
@@ -370,7 +370,7 @@ _llamactl`
       seen = []
       const complete = (extra: NodeJS.ProcessEnv) =>
         run(process.execPath, [COMPLETER, root, 'fish', '--', 'projects', 'use', '--org', ''], {...lower, ...extra})
-      expect((await complete({})).stdout).to.equal('o-1\tMain\no 2\tSide [31m\n')
+      expect((await complete({})).stdout).to.equal('o-1\tMain\no 2\tSide\\u001b[31m\n')
       expect(seen).to.deep.equal(['/api/v1beta1/deployments/organizations Bearer llx-lower-case'])
       // With the profile asked for (and none current here), or a boolean the CLI refuses: no request, nothing completed.
       for (const useProfile of ['on', 'maybe']) {
