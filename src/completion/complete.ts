@@ -7,6 +7,7 @@ import {DEFAULT_API_URL} from '../model.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
+import {powershellArgument} from '../ui/powershell-quote.js'
 import {type Candidate, offerable} from './candidates.js'
 
 export type {Candidate} from './candidates.js'
@@ -15,7 +16,7 @@ export type {Candidate} from './candidates.js'
  * The completer behind the shell scripts of `completion generate`, run by the shell at each TAB:
  *   node complete.js ROOT bash LINE WORDBREAKS     (the line up to the cursor; bash's own words split URLs)
  *   node complete.js ROOT zsh|fish -- WORD... CURRENT
- *   node complete.js ROOT powershell -- :CURRENT WORD...
+ *   node complete.js ROOT powershell -- :CURRENT WORD...   (answers: INSERT TAB VALUE TAB DESCRIPTION)
  * It prints one completion per line (bash: the text readline inserts; the others: value TAB
  * description) and nothing else: no error ever reaches the prompt, and a server-backed completion
  * that takes longer than 2 s ends with nothing.
@@ -590,7 +591,16 @@ async function main(argv: string[]): Promise<string[]> {
     words = words.slice(0, -1)
   }
 
-  const candidates = await complete(words, current, ctx)
+  return answerLines(shell as 'fish' | 'powershell' | 'zsh', await complete(words, current, ctx))
+}
+
+/**
+ * The lines a script reads: zsh and fish, the value and its description (the shell quotes what
+ * it inserts); PowerShell, the text to insert (quoted by PowerShell's rules), the value to list
+ * and the description.
+ */
+export function answerLines(shell: 'fish' | 'powershell' | 'zsh', candidates: Candidate[]): string[] {
+  if (shell === 'powershell') return candidates.map((c) => `${powershellArgument(c.value)}\t${c.value}\t${c.description ?? ''}`)
   return candidates.map((c) => (c.description ? `${c.value}\t${c.description}` : c.value))
 }
 

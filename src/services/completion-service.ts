@@ -3,6 +3,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
+import {escapeUnprintable} from '../model.js'
+import {powershellQuote as psQuote} from '../ui/powershell-quote.js'
 
 /**
  * `completion generate` and `completion install`: the shell scripts, which call the standalone
@@ -94,9 +96,14 @@ Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBl
     $elements = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | Select-Object -Skip 1)
     if ($wordToComplete -and $elements.Count -gt 0) { $elements = @($elements | Select-Object -SkipLast 1) }
     $words = @($elements | ForEach-Object { if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $_.Value } else { $_.Extent.Text } })
-    & ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null | ForEach-Object {
-        $value, $description = $_ -split "\`t", 2
-        $text = if ($value -match '[\\s''"\`$;(){}@,|&<>#]') { "'" + ($value -replace "'", "''") + "'" } else { $value }
+    # The completer answers in UTF-8, one candidate a line: the text to insert (already quoted
+    # for PowerShell), the text to list, the description.
+    $encoding = [Console]::OutputEncoding
+    try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+    try { $lines = @(& ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null) }
+    finally { try { [Console]::OutputEncoding = $encoding } catch { } }
+    $lines | ForEach-Object {
+        $text, $value, $description = $_ -split "\`t", 3
         [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $(if ($description) { $description } else { $value }))
     }
 }

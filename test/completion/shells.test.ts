@@ -229,7 +229,8 @@ _llamactl`
       expect(script).to.include(`'${COMPLETER}'`)
       expect(script).to.include(' powershell -- ":$wordToComplete" @words')
       const result = await run(process.execPath, [COMPLETER, ROOT, 'powershell', '--', ':my', 'auth', 'use'], env)
-      expect(result.stdout).to.equal('my profile\tapi-key\n')
+      // The text to insert (quoted for PowerShell), the value to list, the description.
+      expect(result.stdout).to.equal("'my profile'\tmy profile\tapi-key\n")
     })
 
     it('with no config dir at all: the built-in environment, no profiles, and nothing is created', async () => {
