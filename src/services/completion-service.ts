@@ -35,7 +35,6 @@ const ZSH_COMPINIT_LINE = 'autoload -Uz compinit && compinit'
 
 const sh = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
 const fishQuote = (value: string) => `'${value.replaceAll(/[\\']/g, '\\$&')}'`
-const psQuote = (value: string) => `'${value.replaceAll("'", "''")}'`
 const functionName = (bin: string) => `_${bin.replaceAll(/[^\w]/g, '_')}`
 
 /** The completion script for a shell. */
@@ -112,13 +111,26 @@ Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBl
   }
 }
 
-/** The shell named by $SHELL (its file name), else bash; PowerShell on Windows without $SHELL. */
-export function detectShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell {
+/** The shell named by $SHELL (its file name); PowerShell on Windows without $SHELL; else undefined. */
+export function detectShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell | undefined {
   const name = path.basename(env.SHELL ?? '').replace(/\.exe$/i, '')
   if (name === 'pwsh' || name === 'powershell') return 'powershell'
   if ((SHELLS as readonly string[]).includes(name)) return name as Shell
   if (!env.SHELL && platform === 'win32') return 'powershell'
-  return 'bash'
+  return undefined
+}
+
+/**
+ * The shell `completion install` is for: `--shell` when given, else the one $SHELL names. A
+ * $SHELL of another shell (tcsh, sh, …) or none is a usage error naming the supported ones,
+ * never a quiet install for a shell the user may not run.
+ */
+export function installShell(flag: string | undefined, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell {
+  if (flag) return shellNamed(flag)
+  const shell = detectShell(env, platform)
+  if (shell) return shell
+  const named = env.SHELL ? `$SHELL is ${escapeUnprintable(path.basename(env.SHELL))}, which` : '$SHELL is not set, so it'
+  throw new UsageError(`${named} names no shell llamactl completes (bash, zsh, fish or PowerShell)`, 'Name yours with --shell bash|zsh|fish|powershell')
 }
 
 /** Parses a --shell value (oclif checks the options; this also reads pwsh). */
