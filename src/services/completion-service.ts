@@ -2,8 +2,9 @@ import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {UsageError} from '../errors.js'
+import {CliError, UsageError} from '../errors.js'
 import {escapeUnprintable} from '../model.js'
+import {writeFileAtomic} from '../stores/json-file.js'
 import {powershellQuote as psQuote} from '../ui/powershell-quote.js'
 
 /**
@@ -286,11 +287,112 @@ export async function installCompletion(shell: Shell, script: string, options: I
     }
   }
 
-  if (!options.dryRun)
-    for (const change of changes.filter((c) => c.changed)) {
-      await fs.mkdir(path.dirname(change.file), {recursive: true})
-      await fs.writeFile(change.file, change.content)
+  if (!options.dryRun) for (const change of changes.filter((c) => c.changed)) await replaceFile(change.file, change.content)
+  return changes.map(({changed, file, what}) => ({changed, file, what}))
+}
+
+/**
+ * Writes a file whole or not at all (a temp file renamed over it: a full disk or `ulimit -f`
+ * leaves the old one as it was). A symlinked rc file keeps its link: its target is written, with
+ * the target's mode and owner.
+ */
+async function replaceFile(file: string, content: string): Promise<void> {
+  let target = file
+  try {
+    target = await fs.realpath(file)
+  } catch {
+    // No file yet, or a link to one that doesn't exist yet: write where the link points.
+    const link = await fs.readlink(file).catch(() => undefined)
+    if (link !== undefined) target = path.resolve(path.dirname(file), link)
+  }
+
+  const stat = await fs.stat(target).catch(() => undefined)
+  await fs.mkdir(path.dirname(target), {recursive: true})
+  await writeFileAtomic(target, content, {
+    error: (cause) =>
+      new CliError(`Could not write ${file} (${cause.message}); it was left as it was`, {
+        code: 'completion_unwritable',
+        suggestion: `Check the free space and the permissions of ${path.dirname(target)}`,
+      }),
+    mode: stat ? stat.mode & 0o7777 : 0o644,
+    owner: stat ? {gid: stat.gid, uid: stat.uid} : undefined,
+  })
+}
+
+/** The lines `install` adds to rc files (the Python llamactl's too): those marked, and the zsh block. */
+export function withoutCompletionLines(content: string): string {
+  const kept: string[] = []
+  let inBlock = false
+  for (const line of content.split('\n')) {
+    const stripped = line.trim()
+    if (stripped === ZSH_BLOCK_START) inBlock = true
+    else if (inBlock) inBlock = stripped !== ZSH_BLOCK_END
+    else if (stripped.endsWith(`  ${MARKER}`)) {
+      // `install` puts a blank line before a line it appends.
+      if (kept.at(-1) === '') kept.pop()
+    } else kept.push(line)
+  }
+
+  return kept.join('\n')
+}
+
+/** Whether a file is a llamactl completion script: ours (the marker) or the Python llamactl's (click's variable). */
+const isCompletionScript = (content: string) => content.includes(MARKER) || content.includes('_LLAMACTL_COMPLETE')
+
+/**
+ * Removes what `install` added for each of `shells`: the completion scripts (only files that are
+ * llamactl completion scripts) and the marked lines of rc files and profiles, each rc file
+ * rewritten whole (replaceFile). Returns every file that held something of ours.
+ */
+export async function uninstallCompletion(shells: readonly Shell[], options: InstallOptions): Promise<InstallChange[]> {
+  const {env, home} = options
+  const platform = options.platform ?? process.platform
+  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  const scripts: string[] = []
+  const rcFiles: string[] = []
+  for (const shell of shells)
+    switch (shell) {
+      case 'bash': {
+        scripts.push(path.join(home, '.local', 'share', 'bash-completion', 'completions', 'llamactl'), path.join(home, '.bash_completion.d', 'llamactl'))
+        rcFiles.push(path.join(home, '.bashrc'))
+        break
+      }
+
+      case 'zsh': {
+        scripts.push(path.join(home, '.zfunc', '_llamactl'))
+        rcFiles.push(path.join(home, '.zshrc'))
+        break
+      }
+
+      case 'fish': {
+        scripts.push(path.join(configHome, 'fish', 'completions', 'llamactl.fish'))
+        break
+      }
+
+      case 'powershell': {
+        const dir = platform === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
+        scripts.push(path.join(dir, 'llamactl-completion.ps1'))
+        rcFiles.push(path.join(dir, 'Microsoft.PowerShell_profile.ps1'))
+        break
+      }
     }
 
-  return changes.map(({changed, file, what}) => ({changed, file, what}))
+  const changes: InstallChange[] = []
+  for (const file of scripts) {
+    const content = await readText(file)
+    if (content === undefined || !isCompletionScript(content)) continue
+    changes.push({changed: true, file, what: 'remove the completion script'})
+    if (!options.dryRun) await fs.rm(file, {force: true})
+  }
+
+  for (const file of rcFiles) {
+    const content = await readText(file)
+    if (content === undefined) continue
+    const kept = withoutCompletionLines(content)
+    if (kept === content) continue
+    changes.push({changed: true, file, what: 'remove the lines llamactl added'})
+    if (!options.dryRun) await replaceFile(file, kept)
+  }
+
+  return changes
 }
