@@ -3,8 +3,6 @@
 // command line, even among the command's arguments (nodejs/node#54232), and would apply FILE's
 // NODE_OPTIONS (code to --require) or stop (exit 9, FILE missing) before llamactl starts.
 // `auth inject --env-file .env` is the Python llamactl's spelling, so it must reach the command.
-import {execute} from '@oclif/core'
-
 // oclif sorts the commands of the manifest with localeCompare while it loads, and the first
 // localeCompare of a process builds ICU's collator: about 8 ms of CPU, most of what start-up costs
 // over a CLI of one command. Command ids are lowercase ASCII words joined by ':' and '-', which
@@ -16,4 +14,7 @@ String.prototype.localeCompare = function (that) {
   return this < that ? -1 : this > that ? 1 : 0
 }
 
-await execute({dir: import.meta.url})
+// A completion script of the Python llamactl calls llamactl with _LLAMACTL_COMPLETE set (click's
+// protocol): the completer answers it, and oclif is never loaded.
+if (process.env._LLAMACTL_COMPLETE) (await import('../dist/completion/complete.js')).answerClick(process.env._LLAMACTL_COMPLETE)
+else await (await import('@oclif/core')).execute({dir: import.meta.url})

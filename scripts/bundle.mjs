@@ -145,6 +145,8 @@ await bundle.close()
 // an ES module of its own, loaded with import() only for project and organization ids: its
 // packages (got, keytar, https-proxy-agent) stay behind the dynamic imports the source has.
 const SERVER_VALUES = path.join(FROM, 'completion', 'server-values.js')
+/** The completer's lazy entries, ES modules of their own: the server lookup, and click's protocol (the Python llamactl's scripts). */
+const LAZY_ENTRIES = new Map([SERVER_VALUES, path.join(FROM, 'completion', 'click-protocol.js')].map((file) => [file, `${path.basename(file, '.js')}.mjs`]))
 // Every local module the completer reaches only through import() (the server lookup, the config
 // lock its stores load for writes a TAB never makes) is left out of it and loaded, if ever, from
 // the server lookup's build below: `server-values.mjs` itself, else its chunk `server-<name>.mjs`.
@@ -161,7 +163,7 @@ const completer = await rollup({
       resolveDynamicImport(specifier, importer) {
         if (typeof specifier !== 'string' || !specifier.startsWith('.')) return null
         const target = path.resolve(path.dirname(importer), specifier)
-        const file = target === SERVER_VALUES ? 'server-values.mjs' : `server-${path.basename(target, '.js')}.mjs`
+        const file = LAZY_ENTRIES.get(target) ?? `server-${path.basename(target, '.js')}.mjs`
         lazyTargets.set(file, target)
         return {external: true, id: `./${file}`}
       },
@@ -175,7 +177,7 @@ if (required.length > 0) fail(`the completer requires ${required.join(', ')}: a 
 
 const server = await rollup({
   external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
-  input: {'server-values': SERVER_VALUES},
+  input: Object.fromEntries([...LAZY_ENTRIES].map(([file, name]) => [name.replace(/\.mjs$/, ''), file])),
   preserveEntrySignatures: 'allow-extension',
   onwarn(warning) {
     fail(`rollup (completer's server lookup): ${warning.message}`)
@@ -192,7 +194,7 @@ await server.close()
 const serverChunks = new Map(serverOutput.filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]))
 for (const [file, source] of lazyTargets)
   if (!serverChunks.has(file)) fail(`the completer imports ${path.relative(FROM, source)} lazily as completion/${file}, which the server build did not make`)
-for (const todo = ['server-values.mjs'], seen = new Set(); todo.length > 0;) {
+for (const todo = [...LAZY_ENTRIES.values()], seen = new Set(); todo.length > 0;) {
   const chunk = serverChunks.get(todo.pop())
   if (!chunk || seen.has(chunk.fileName)) continue
   seen.add(chunk.fileName)

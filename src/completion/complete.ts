@@ -1,13 +1,14 @@
 import {readdirSync, readFileSync, realpathSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {DEFAULT_API_URL} from '../model.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
 import {powershellArgument} from '../ui/powershell-quote.js'
+import {bashReplacement, splitBashLine} from './shell-words.js'
 import {type Candidate, offerable} from './candidates.js'
 
 export type {Candidate} from './candidates.js'
@@ -27,94 +28,9 @@ export type {Candidate} from './candidates.js'
  * CommonJS file with only node: requires, so a TAB costs little more than starting Node.
  */
 
-// ---- Shell words
+// ---- Shell words: shell-words.ts
 
-/**
- * Shell words for the completer: bash hands over the raw line (its own COMP_WORDS split URLs at
- * `:` and `=`), so the line is split here the way bash reads it, and each answer is written as
- * the text readline should put in place of the part of the word it replaces.
- */
-
-/** What the line up to the cursor holds. */
-export interface LineWords {
-  /** The word being completed, quotes and escapes removed. */
-  current: string
-  /** The value of the part of `current` that readline keeps (before a word break or an opening quote). */
-  kept: string
-  /** The quote left open in the current word, or '' when none. */
-  quote: '' | '"' | "'"
-  /** The complete words before the current one, quotes and escapes removed. */
-  words: string[]
-}
-
-/** bash's default COMP_WORDBREAKS. */
-export const DEFAULT_WORDBREAKS = `"'><=;|&(:`
-
-/**
- * Splits a bash command line (COMP_LINE up to COMP_POINT) into words, and finds where readline
- * starts the text it replaces: after the last unquoted word-break character (COMP_WORDBREAKS,
- * `:` and `=` by default) or, inside an open quote, after that quote.
- */
-export function splitBashLine(line: string, wordbreaks: string = DEFAULT_WORDBREAKS): LineWords {
-  const words: string[] = []
-  let value = ''
-  let started = false
-  let quote: '' | '"' | "'" = ''
-  let kept = ''
-  let quoteStart = ''
-  const breaks = new Set([...wordbreaks].filter((c) => c !== '"' && c !== "'"))
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (quote === "'") {
-      if (c === "'") quote = ''
-      else value += c
-      continue
-    }
-
-    if (quote === '"') {
-      if (c === '"') quote = ''
-      else if (c === '\\' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1])) value += line[++i]
-      else value += c
-      continue
-    }
-
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (started) words.push(value)
-      value = ''
-      kept = ''
-      started = false
-      continue
-    }
-
-    started = true
-    if (c === '\\') {
-      if (i + 1 < line.length) value += line[++i]
-    } else if (c === "'" || c === '"') {
-      quote = c
-      quoteStart = value
-    } else {
-      value += c
-      if (breaks.has(c)) kept = value
-    }
-  }
-
-  return {current: value, kept: quote ? quoteStart : kept, quote, words}
-}
-
-const BARE_SPECIAL = /[\s"'\\$`!&;|<>(){}[\]*?^]/g
-
-/**
- * The text readline inserts for `value` (a candidate for the whole current word): the part after
- * what it keeps, escaped for where the cursor is (bare, or inside the open quote).
- */
-export function bashReplacement(value: string, at: Pick<LineWords, 'kept' | 'quote'>): string {
-  const rest = value.slice(at.kept.length)
-  if (at.quote === "'") return rest.replaceAll("'", `'\\''`)
-  if (at.quote === '"') return rest.replaceAll(/["\\$`]/g, '\\$&')
-  const escaped = rest.replaceAll(BARE_SPECIAL, '\\$&')
-  // `~` and `#` mean something only at the start of a word.
-  return at.kept === '' && /^[~#]/.test(escaped) ? `\\${escaped}` : escaped
-}
+export {bashReplacement, DEFAULT_WORDBREAKS, type LineWords, splitBashLine} from './shell-words.js'
 
 // ---- The commands
 
@@ -189,6 +105,13 @@ function resolvePackage(root: string, name: string): string | undefined {
 
 const firstLine = (value: unknown): string | undefined => text(value)?.split('\n')[0]
 
+/**
+ * The values a flag names in its help value (`text|wide|json|yaml`) when it lists no `options`
+ * (`-o` parses any case, so oclif can't check them for it).
+ */
+const choicesOf = (helpValue: unknown): string[] | undefined =>
+  typeof helpValue === 'string' && /^[\w.-]+(\|[\w.-]+)+$/.test(helpValue) ? helpValue.split('|') : undefined
+
 function flagSpec(name: string, raw: Json): FlagSpec {
   return {
     aliases: Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string') : [],
@@ -196,7 +119,7 @@ function flagSpec(name: string, raw: Json): FlagSpec {
     char: text(raw.char),
     multiple: raw.multiple === true,
     name,
-    options: Array.isArray(raw.options) ? raw.options.filter((o): o is string => typeof o === 'string') : undefined,
+    options: Array.isArray(raw.options) ? raw.options.filter((o): o is string => typeof o === 'string') : choicesOf(raw.helpValue),
     summary: firstLine(raw.summary) ?? firstLine(raw.description),
     takesValue: raw.type === 'option',
   }
@@ -621,19 +544,40 @@ export function writeOut(text: string, deadline: number, fd = 1): void {
   }
 }
 
-/** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
-export function run(argv: string[]): void {
+/**
+ * Runs `answer` as the process a shell started: prints its lines, then exits 0 whatever happens,
+ * within the bound (no error ever reaches the prompt).
+ */
+function runBounded(answer: () => Promise<string[]>): void {
   const deadline = Date.now() + BOUND_MS
   process.removeAllListeners('warning')
   const quit = () => process.exit(0)
   process.on('uncaughtException', quit)
   process.on('unhandledRejection', quit)
   setTimeout(quit, BOUND_MS).unref()
-  main(argv).then((lines) => {
+  answer().then((lines) => {
     // Exiting at once skips idle keep-alive sockets of a server lookup.
     if (lines.length > 0) writeOut(`${lines.join('\n')}\n`, deadline)
     quit()
   }, quit)
+}
+
+/** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
+export function run(argv: string[]): void {
+  runBounded(() => main(argv))
+}
+
+/**
+ * Answers a completion script of the Python llamactl, which calls `llamactl` itself with
+ * `_LLAMACTL_COMPLETE` set (click's protocol, click-protocol.ts), from `bin/run.js` before oclif
+ * loads; the CLI's root is the one this file is part of.
+ */
+export function answerClick(instruction: string): void {
+  runBounded(async () => {
+    const {clickAnswer} = await import('./click-protocol.js')
+    const ctx = {env: process.env, home: os.homedir(), root: fileURLToPath(new URL('../..', import.meta.url)), timeoutMs: BOUND_MS - 100}
+    return clickAnswer(instruction, process.env, {bin: directories(ctx).bin, root: ctx.root}, (words, current) => complete(words, current, ctx))
+  })
 }
 
 // Run as a program (not imported by a test): Node loads the main module by its real path.
