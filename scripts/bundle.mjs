@@ -145,8 +145,16 @@ await bundle.close()
 // an ES module of its own, loaded with import() only for project and organization ids: its
 // packages (got, keytar, https-proxy-agent) stay behind the dynamic imports the source has.
 const SERVER_VALUES = path.join(FROM, 'completion', 'server-values.js')
-/** The completer's lazy entries, ES modules of their own: the server lookup, and click's protocol (the Python llamactl's scripts). */
-const LAZY_ENTRIES = new Map([SERVER_VALUES, path.join(FROM, 'completion', 'click-protocol.js')].map((file) => [file, `${path.basename(file, '.js')}.mjs`]))
+/**
+ * The completer's lazy entries, ES modules of their own: the server lookup, click's protocol (the
+ * Python llamactl's scripts), and oclif's Config when the command tree written for TABs is stale.
+ */
+const LAZY_ENTRIES = new Map(
+  [SERVER_VALUES, ...['click-protocol.js', 'load-config.js'].map((f) => path.join(FROM, 'completion', f))].map((file) => [
+    file,
+    `${path.basename(file, '.js')}.mjs`,
+  ]),
+)
 // Every local module the completer reaches only through import() (the server lookup, the config
 // lock its stores load for writes a TAB never makes) is left out of it and loaded, if ever, from
 // the server lookup's build below: `server-values.mjs` itself, else its chunk `server-<name>.mjs`.

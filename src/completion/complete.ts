@@ -1,9 +1,10 @@
-import {readdirSync, readFileSync, realpathSync, writeSync} from 'node:fs'
+import {readFileSync, realpathSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {DEFAULT_API_URL} from '../model.js'
+import {type CommandSpec, type CommandTree, type FlagSpec, readCommandTree} from '../services/command-tree.js'
 import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {StateStore} from '../stores/state-store.js'
@@ -32,42 +33,9 @@ export type {Candidate} from './candidates.js'
 
 export {bashReplacement, DEFAULT_WORDBREAKS, type LineWords, splitBashLine} from './shell-words.js'
 
-// ---- The commands
+// ---- The commands: services/command-tree.ts, written from oclif's loaded Config
 
-/**
- * The commands of the CLI the completer runs for, read the way oclif finds them but without
- * starting oclif: the root package's `oclif.manifest.json`, the manifests of its core plugins
- * (`oclif.plugins`), and of the user's installed and linked plugins (the data dir's
- * package.json), read at every TAB so `plugins install`/`uninstall` show at once.
- */
-
-/** A flag of a command, as its manifest describes it. */
-export interface FlagSpec {
-  aliases: string[]
-  allowNo: boolean
-  char?: string
-  multiple: boolean
-  name: string
-  options?: string[]
-  summary?: string
-  takesValue: boolean
-}
-
-/** A command (or an alias of one) with its positional arguments and flags. */
-export interface CommandSpec {
-  args: Array<{name: string; options?: string[]}>
-  /** The id it was declared with, when this entry is an alias. */
-  canonical: string
-  flags: FlagSpec[]
-  id: string
-  summary?: string
-}
-
-export interface CommandTree {
-  commands: Map<string, CommandSpec>
-  /** Topic descriptions by id (`auth:env`). */
-  topics: Map<string, string>
-}
+export type {CommandSpec, CommandTree, FlagSpec} from '../services/command-tree.js'
 
 /** oclif's own layout of the user's data dir: XDG, else ~/.local/share (LOCALAPPDATA on Windows). */
 export function oclifDir(category: 'cache' | 'config' | 'data', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
@@ -81,177 +49,12 @@ export function oclifDir(category: 'cache' | 'config' | 'data', bin: string, dir
   return path.join(base, dirname)
 }
 
-type Json = Record<string, unknown>
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined)
-
-function readJson(file: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'))
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Where `name` resolves from `root` the way Node finds packages: node_modules of it and its parents. */
-function resolvePackage(root: string, name: string): string | undefined {
-  for (let dir = root; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name)
-    if (readJson(path.join(candidate, 'package.json'))) return candidate
-    if (path.dirname(dir) === dir) return undefined
-  }
-}
-
-const firstLine = (value: unknown): string | undefined => text(value)?.split('\n')[0]
-
 /**
- * The values a flag names in its help value (`text|wide|json|yaml`) when it lists no `options`
- * (`-o` parses any case, so oclif can't check them for it).
+ * The commands of the CLI at `root`: the tree written from its loaded oclif Config (by `completion
+ * install`/`generate`, or by an earlier TAB), else the Config loaded now and the tree written again.
  */
-const choicesOf = (helpValue: unknown): string[] | undefined =>
-  typeof helpValue === 'string' && /^[\w.-]+(\|[\w.-]+)+$/.test(helpValue) ? helpValue.split('|') : undefined
-
-function flagSpec(name: string, raw: Json): FlagSpec {
-  return {
-    aliases: Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string') : [],
-    allowNo: raw.allowNo === true,
-    char: text(raw.char),
-    multiple: raw.multiple === true,
-    name,
-    options: Array.isArray(raw.options) ? raw.options.filter((o): o is string => typeof o === 'string') : choicesOf(raw.helpValue),
-    summary: firstLine(raw.summary) ?? firstLine(raw.description),
-    takesValue: raw.type === 'option',
-  }
-}
-
-/** Command ids from a commands directory, for a plugin without a manifest (oclif's pattern strategy). */
-function idsFromDirectory(dir: string, budget = {files: 2000}): string[] {
-  const ids: string[] = []
-  const walk = (sub: string, parts: string[]) => {
-    let entries
-    try {
-      entries = readdirSync(sub, {withFileTypes: true})
-    } catch {
-      return
-    }
-
-    for (const entry of entries) {
-      if (--budget.files < 0) return
-      if (entry.isDirectory()) walk(path.join(sub, entry.name), [...parts, entry.name])
-      else if (/^[^.].*(?<!\.d)\.[cm]?js$/.test(entry.name) && !/\.test\./.test(entry.name)) {
-        const base = entry.name.replace(/\.[cm]?js$/, '')
-        const id = base === 'index' ? parts : [...parts, base]
-        if (id.length > 0) ids.push(id.join(':'))
-      }
-    }
-  }
-
-  walk(dir, [])
-  return ids
-}
-
-function commandsDirOf(pjson: Json): string | undefined {
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  const commands = oclif.commands
-  if (typeof commands === 'string') return commands
-  if (isObject(commands) && commands.strategy === 'pattern' && typeof commands.target === 'string') return commands.target
-  return undefined
-}
-
-/** Core plugins a package lists (`oclif.plugins`), resolved from its root. */
-function corePluginRoots(root: string, pjson: Json): string[] {
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  const roots: string[] = []
-  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
-    const pluginRoot = typeof plugin === 'string' ? resolvePackage(root, plugin) : undefined
-    if (pluginRoot) roots.push(pluginRoot)
-  }
-
-  return roots
-}
-
-function commandSpec(id: string, raw: Json): CommandSpec {
-  return {
-    args: isObject(raw.args)
-      ? Object.entries(raw.args).map(([name, arg]) => ({
-          name,
-          options: isObject(arg) && Array.isArray(arg.options) ? arg.options.filter((o): o is string => typeof o === 'string') : undefined,
-        }))
-      : [],
-    canonical: id,
-    flags: isObject(raw.flags)
-      ? Object.entries(raw.flags)
-          .filter(([, flag]) => isObject(flag) && flag.hidden !== true)
-          .map(([name, flag]) => flagSpec(name, flag as Json))
-      : [],
-    id,
-    summary: firstLine(raw.summary) ?? firstLine(raw.description),
-  }
-}
-
-/**
- * Adds one plugin's commands and topics (an id already there stays: the root's and user plugins'
- * come first), then, unless told not to, its own core plugins (nested, as oclif loads them).
- */
-function addPlugin(tree: CommandTree, root: string, seen: Set<string>, depth: number, withPlugins = true): void {
-  const pjson = readJson(path.join(root, 'package.json'))
-  if (!pjson || depth > 3) return
-  const name = typeof pjson.name === 'string' ? pjson.name : root
-  if (seen.has(name)) return
-  seen.add(name)
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  if (isObject(oclif.topics))
-    for (const [id, topic] of Object.entries(oclif.topics)) {
-      const description = isObject(topic) && topic.hidden !== true ? firstLine(topic.description) : undefined
-      if (description && !tree.topics.has(id)) tree.topics.set(id, description)
-    }
-
-  const manifest = readJson(path.join(root, 'oclif.manifest.json'))
-  if (manifest && isObject(manifest.commands)) {
-    for (const [id, raw] of Object.entries(manifest.commands)) {
-      if (!isObject(raw) || raw.hidden === true || tree.commands.has(id)) continue
-      const spec = commandSpec(id, raw)
-      tree.commands.set(id, spec)
-      const hiddenAliases = new Set(Array.isArray(raw.hiddenAliases) ? raw.hiddenAliases : [])
-      for (const alias of Array.isArray(raw.aliases) ? raw.aliases : [])
-        if (typeof alias === 'string' && !hiddenAliases.has(alias) && !tree.commands.has(alias)) tree.commands.set(alias, {...spec, id: alias})
-    }
-  } else {
-    // No manifest (a linked plugin in development, a host that never made one): the ids are
-    // file names; flags would need the code loaded, so they are not completed.
-    const dir = commandsDirOf(pjson)
-    if (dir)
-      for (const id of idsFromDirectory(path.resolve(root, dir))) if (!tree.commands.has(id)) tree.commands.set(id, {args: [], canonical: id, flags: [], id})
-  }
-
-  if (withPlugins) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, depth + 1)
-}
-
-/** The data dir's package.json lists the plugins `plugins install` and `plugins link` added. */
-function userPluginRoots(dataDir: string): string[] {
-  const pjson = readJson(path.join(dataDir, 'package.json'))
-  const oclif = pjson && isObject(pjson.oclif) ? pjson.oclif : {}
-  const roots: string[] = []
-  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
-    if (!isObject(plugin) || typeof plugin.name !== 'string') continue
-    if (plugin.type === 'link' && typeof plugin.root === 'string') roots.push(plugin.root)
-    else if (plugin.type === 'user') roots.push(path.join(dataDir, 'node_modules', plugin.name))
-  }
-
-  return roots
-}
-
-/** Every visible command and topic of the CLI at `root`, its user plugins (`dataDir`) and core plugins. */
-export function loadCommandTree(root: string, dataDir: string): CommandTree {
-  const tree: CommandTree = {commands: new Map(), topics: new Map()}
-  const seen = new Set<string>()
-  addPlugin(tree, root, seen, 0, false)
-  // A user-installed plugin replaces a core plugin of the same name, as in oclif.
-  for (const pluginRoot of userPluginRoots(dataDir)) addPlugin(tree, pluginRoot, seen, 1)
-  const pjson = readJson(path.join(root, 'package.json'))
-  if (pjson) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, 1)
-  return tree
+async function commandTree(root: string, cacheDir: string): Promise<CommandTree> {
+  return readCommandTree(cacheDir, root) ?? (await import('./load-config.js')).loadCommandTree(root, cacheDir)
 }
 
 // ---- Values
@@ -448,8 +251,8 @@ async function flagValues(command: CommandSpec, flag: FlagSpec, ctx: CompletionC
  * after the CLI's name): each a value for the whole current word, starting with it.
  */
 export async function complete(words: string[], current: string, ctx: CompletionContext): Promise<Candidate[]> {
-  const {bin, dataDir} = directories(ctx)
-  const tree = loadCommandTree(ctx.root, dataDir)
+  const {bin, cacheDir} = directories(ctx)
+  const tree = await commandTree(ctx.root, cacheDir)
   // Summaries may hold help templates (plugin-help's "Display help for <%= config.bin %>.").
   const render = (description: string | undefined) => description?.replaceAll(/<%=\s*config\.bin\s*%>/g, bin).replaceAll(/<%[\s\S]*?%>/g, '')
   const startsWithCurrent = (list: Candidate[]) => list.filter((c) => c.value.startsWith(current)).map((c) => ({...c, description: render(c.description)}))

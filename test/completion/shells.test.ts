@@ -94,7 +94,8 @@ describe('shell completion, driven through real bash, zsh and fish (temp config,
   })
 
   beforeEach(() => {
-    rmSync(path.join(tmp, 'cache'), {force: true, recursive: true})
+    // The server answers' cache; the command tree written from oclif's Config stays (it is checked against the files it came from).
+    rmSync(path.join(tmp, 'cache', 'llamactl', 'completion-cache.json'), {force: true})
     writeConfig(cp.url)
   })
 
@@ -449,6 +450,8 @@ zpty -d z`
     writeFileSync(cjs, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(required)}, Object.keys(require.cache).join('\\n')))\n`)
     writeFileSync(imported, '')
     const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
+    // A TAB after the command tree was written (by `completion install`, a plugins hook or an earlier TAB).
+    await run(process.execPath, [COMPLETER, ROOT, 'bash', 'llamactl auth ', ''], env)
     const result = await run(process.execPath, ['-r', cjs, '--import', recorder, COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], {
       ...env,
       LLAMACTL_TEST_IMPORT_LOG: imported,

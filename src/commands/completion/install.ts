@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import os from 'node:os'
 
 import {BaseCommand} from '../../base-command.js'
+import {writeCommandTree} from '../../services/command-tree.js'
 import {COMPLETER, completionScript, type InstallChange, installCompletion, installShell, SHELLS} from '../../services/completion-service.js'
 
 export interface CompletionInstallJson {
@@ -22,6 +23,8 @@ export default class CompletionInstall extends BaseCommand<CompletionInstallJson
 
   async run(): Promise<CompletionInstallJson> {
     const {flags} = await this.parse(CompletionInstall)
+    // What the TABs read of this CLI's commands, from oclif's own view of it.
+    writeCommandTree(this.config)
     const shell = installShell(flags.shell, process.env)
     const script = completionScript(shell, {bin: this.config.bin, completer: COMPLETER, node: process.execPath, root: this.config.root})
     const changes = await installCompletion(shell, script, {dryRun: flags['dry-run'], env: process.env, home: os.homedir()})
