@@ -23,10 +23,11 @@ export type {Candidate} from './candidates.js'
  * description) and nothing else: no error ever reaches the prompt, and a server-backed completion
  * that takes longer than 2 s ends with nothing.
  *
- * Commands, topics and flags come from the CLI's manifests; profile names and environment URLs
- * from the config file, read by the commands' own stores; project and organization ids from the
- * control plane (server-values.ts, loaded only for them). No oclif: the bundle makes this one
- * CommonJS file with only node: requires, so a TAB costs little more than starting Node.
+ * Commands, topics and flags come from the command tree written from oclif's loaded Config
+ * (services/command-tree.ts; oclif itself is loaded only when that is stale); profile names and
+ * environment URLs from the config file, read by the commands' own stores; project and
+ * organization ids from the control plane (server-values.ts, loaded only for them). The bundle
+ * makes this one CommonJS file with only node: requires, so a TAB costs little more than Node.
  */
 
 // ---- Shell words: shell-words.ts
@@ -37,15 +38,15 @@ export {bashReplacement, DEFAULT_WORDBREAKS, type LineWords, splitBashLine} from
 
 export type {CommandSpec, CommandTree, FlagSpec} from '../services/command-tree.js'
 
-/** oclif's own layout of the user's data dir: XDG, else ~/.local/share (LOCALAPPDATA on Windows). */
-export function oclifDir(category: 'cache' | 'config' | 'data', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
+/** oclif's own layout of the user's cache and config dirs: its variable, XDG, else ~/.cache and ~/.config (LOCALAPPDATA on Windows). */
+export function oclifDir(category: 'cache' | 'config', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
   const scoped = env[`${bin.replaceAll('@', '').replaceAll(/[/-]/g, '_')}_${category}_DIR`.toUpperCase()]
   if (scoped) return scoped.replace(/^~(?=$|[/\\])/, home)
   const base =
     env[`XDG_${category.toUpperCase()}_HOME`] ||
     (process.platform === 'win32' && env.LOCALAPPDATA) ||
     (category === 'cache' && process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : undefined) ||
-    path.join(home, category === 'data' ? '.local/share' : `.${category}`)
+    path.join(home, `.${category}`)
   return path.join(base, dirname)
 }
 
@@ -136,7 +137,7 @@ export interface CompletionContext {
 }
 
 /** Where the CLI keeps things, as oclif computes it from the root's package.json and the environment. */
-export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string; dataDir: string} {
+export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string} {
   let pjson: {name?: string; oclif?: {bin?: string; dirname?: string}} = {}
   try {
     pjson = JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8'))
@@ -146,8 +147,8 @@ export function directories(ctx: CompletionContext): {bin: string; cacheDir: str
 
   const bin = pjson.oclif?.bin ?? pjson.name ?? 'llamactl'
   const dirname = pjson.oclif?.dirname ?? pjson.name ?? bin
-  const dir = (category: 'cache' | 'config' | 'data') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
-  return {bin, cacheDir: dir('cache'), configDir: dir('config'), dataDir: dir('data')}
+  const dir = (category: 'cache' | 'config') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
+  return {bin, cacheDir: dir('cache'), configDir: dir('config')}
 }
 
 /** The next word of command ids that start with `prefix` (topics and commands), with descriptions. */

@@ -20,7 +20,7 @@ describe("the Python llamactl's completion scripts (click 8.5's protocol) keep c
   let env: NodeJS.ProcessEnv
   const script = (name: keyof typeof CLICK_SCRIPTS) => path.join(tmp, `click.${name}`)
 
-  before(() => {
+  before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'llamactl-click-'))
     const configDir = path.join(tmp, 'config')
     const bin = path.join(tmp, 'bin')
@@ -46,6 +46,8 @@ describe("the Python llamactl's completion scripts (click 8.5's protocol) keep c
       XDG_CACHE_HOME: path.join(tmp, 'cache'),
       XDG_DATA_HOME: path.join(tmp, 'data'),
     }
+    // The first TAB writes the command tree from oclif's Config; the ones below read it.
+    await shell(path.join(bin, 'llamactl'), [], {...env, COMP_CWORD: '1', COMP_WORDS: 'llamactl ', _LLAMACTL_COMPLETE: 'bash_complete'})
   })
   after(() => rmSync(tmp, {force: true, recursive: true}))
 

@@ -63,6 +63,8 @@ describe('a TAB reaches the control plane the way the commands do (the built com
       XDG_CACHE_HOME: path.join(tmp, 'cache'),
       XDG_DATA_HOME: path.join(tmp, 'data'),
     }
+    // The first TAB writes the command tree from oclif's Config; the ones below read it.
+    await tab('llamactl auth ', env)
   })
 
   after(async () => {
@@ -70,7 +72,7 @@ describe('a TAB reaches the control plane the way the commands do (the built com
     rmSync(tmp, {force: true, recursive: true})
   })
 
-  beforeEach(() => rmSync(path.join(tmp, 'cache'), {force: true, recursive: true}))
+  beforeEach(() => rmSync(path.join(tmp, 'cache', 'llamactl', 'completion-cache.json'), {force: true}))
 
   it('HTTPS_PROXY: project ids come through the proxy (CONNECT), the certificate checked against NODE_EXTRA_CA_CERTS', async () => {
     const before = proxy.seen.length

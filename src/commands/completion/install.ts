@@ -23,11 +23,11 @@ export default class CompletionInstall extends BaseCommand<CompletionInstallJson
 
   async run(): Promise<CompletionInstallJson> {
     const {flags} = await this.parse(CompletionInstall)
-    // What the TABs read of this CLI's commands, from oclif's own view of it.
-    writeCommandTree(this.config)
     const shell = installShell(flags.shell, process.env)
     const script = completionScript(shell, {bin: this.config.bin, completer: COMPLETER, node: process.execPath, root: this.config.root})
     const changes = await installCompletion(shell, script, {dryRun: flags['dry-run'], env: process.env, home: os.homedir()})
+    // What the TABs read of this CLI's commands, from oclif's own view of it.
+    if (!flags['dry-run']) writeCommandTree(this.config)
     for (const change of changes)
       this.say(`${change.changed ? (flags['dry-run'] ? 'Would update' : 'Updated') : 'Unchanged'} ${change.file}${change.changed ? `: ${change.what}` : ''}`)
     if (!flags['dry-run'] && changes.some((c) => c.changed)) this.say(`Completion for ${shell} installed: open a new shell (or source its rc file) to use it.`)
