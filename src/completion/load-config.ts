@@ -7,5 +7,5 @@ import {type CommandTree, writeCommandTree} from '../services/command-tree.js'
  */
 export async function loadCommandTree(root: string, cacheDir: string): Promise<CommandTree> {
   const {Config} = await import('@oclif/core')
-  return writeCommandTree(await Config.load(root), cacheDir)
+  return writeCommandTree(await Config.load(root), cacheDir, root)
 }

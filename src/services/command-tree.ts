@@ -127,15 +127,18 @@ function decidingFiles(config: LoadedConfig): string[] {
   return [...new Set([...files, path.join(config.dataDir, 'package.json')])]
 }
 
-/** Writes the tree of a loaded Config for the TABs (to `cacheDir`, default the Config's). Best effort: a TAB can make it again. */
-export function writeCommandTree(config: LoadedConfig, cacheDir = config.cacheDir): CommandTree {
+/**
+ * Writes the tree of a loaded Config for the TABs (to `cacheDir`, default the Config's), for the
+ * root the completion scripts name (default the Config's). Best effort: a TAB can make it again.
+ */
+export function writeCommandTree(config: LoadedConfig, cacheDir = config.cacheDir, root = config.root): CommandTree {
   const tree = commandTreeOf(config)
   try {
     const file = path.join(cacheDir, COMMAND_TREE_FILE)
     const document = {
       commands: [...tree.commands.values()],
       format: FORMAT,
-      root: config.root,
+      root,
       stamps: Object.fromEntries(decidingFiles(config).map((f) => [f, stampOf(f)])),
       topics: [...tree.topics],
     }

@@ -1,9 +1,10 @@
 import {Config} from '@oclif/core'
 import {expect} from 'chai'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import {loadCommandTree} from '../../src/completion/load-config.js'
 import hook from '../../src/hooks/completion-commands.js'
 import {COMMAND_TREE_FILE, commandTreeOf, readCommandTree, writeCommandTree} from '../../src/services/command-tree.js'
 import {ROOT} from '../support/cli.js'
@@ -42,6 +43,14 @@ describe("the command tree TABs read, written from oclif's loaded Config (the bu
     mkdirSync(data)
     writeFileSync(path.join(data, 'package.json'), JSON.stringify({oclif: {plugins: []}}))
     expect(readCommandTree(path.join(tmp, 'cache'), ROOT)).to.equal(undefined)
+  })
+
+  it('a stale tree is made again from oclif (once): for the root as the script names it, a symlink too, so the next TAB reads it', async () => {
+    const link = path.join(tmp, 'install-link')
+    symlinkSync(ROOT, link)
+    const made = await loadCommandTree(link, path.join(tmp, 'cache'))
+    expect(made.commands.has('auth:use')).to.equal(true)
+    expect(readCommandTree(path.join(tmp, 'cache'), link)?.commands.has('auth:use')).to.equal(true)
   })
 
   it('plugins:postinstall / postuninstall (the hook) write it from the Config that has the change', async () => {
