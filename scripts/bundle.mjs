@@ -176,7 +176,7 @@ const bundle = await rollup({
   },
   preserveEntrySignatures: 'strict',
 })
-if (existsSync(TO)) for (const file of [...walk(TO, '.js'), ...walk(TO, '.js.map')]) rmSync(file)
+if (existsSync(TO)) for (const file of [...walk(TO, '.js'), ...walk(TO, '.mjs'), ...walk(TO, '.map')]) rmSync(file)
 await bundle.write({
   chunkFileNames: 'chunks/[name].js',
   dir: TO,
@@ -188,24 +188,84 @@ await bundle.write({
 })
 await bundle.close()
 
-// The completer: one CommonJS file. Its packages (keytar, for a server lookup) stay lazy requires.
-const COMPLETER_PACKAGES = new Set(['keytar'])
+// The completer: one CommonJS file, node: requires only. The core's stores and model are inside it;
+// the server lookup (credentials, secret store, control-plane client) is completion/server-values.mjs,
+// an ES module of its own, loaded with import() only for project and organization ids: its
+// packages (got, keytar, https-proxy-agent) stay behind the dynamic imports the source has.
+const SERVER_VALUES = path.join(FROM, 'completion', 'server-values.js')
+/**
+ * The completer's lazy entries, ES modules of their own: the server lookup, click's protocol (the
+ * Python llamactl's scripts), and oclif's Config when the command tree written for TABs is stale.
+ */
+const LAZY_ENTRIES = new Map(
+  [SERVER_VALUES, ...['click-protocol.js', 'load-config.js'].map((f) => path.join(FROM, 'completion', f))].map((file) => [
+    file,
+    `${path.basename(file, '.js')}.mjs`,
+  ]),
+)
+// Every local module the completer reaches only through import() (the server lookup, the config
+// lock its stores load for writes a TAB never makes) is left out of it and loaded, if ever, from
+// the server lookup's build below: `server-values.mjs` itself, else its chunk `server-<name>.mjs`.
+const lazyTargets = new Map()
 const completer = await rollup({
-  external: (id) => id.startsWith('node:') || COMPLETER_PACKAGES.has(id),
+  external: (id) => id.startsWith('node:') || (!id.startsWith('.') && !path.isAbsolute(id)),
   input: path.join(FROM, 'completion', 'complete.js'),
-  plugins: [sourceMaps],
   onwarn(warning) {
     fail(`rollup (completer): ${warning.message}`)
   },
+  plugins: [
+    sourceMaps,
+    {
+      name: 'lazy-modules-elsewhere',
+      resolveDynamicImport(specifier, importer) {
+        if (typeof specifier !== 'string' || !specifier.startsWith('.')) return null
+        const target = path.resolve(path.dirname(importer), specifier)
+        const file = LAZY_ENTRIES.get(target) ?? `server-${path.basename(target, '.js')}.mjs`
+        lazyTargets.set(file, target)
+        return {external: true, id: `./${file}`}
+      },
+    },
+  ],
 })
 const {output} = await completer.write({
   file: path.join(TO, 'completion', 'complete.js'),
   format: 'cjs',
-  inlineDynamicImports: true,
   sourcemap: true,
   sourcemapExcludeSources: true,
 })
 await completer.close()
-const required = [...output[0].code.matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]).filter((id) => !id.startsWith('node:') && !COMPLETER_PACKAGES.has(id))
+const required = [...output[0].code.matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]).filter((id) => !id.startsWith('node:'))
 if (required.length > 0) fail(`the completer requires ${required.join(', ')}: a TAB must load node: modules only`)
+
+const server = await rollup({
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  input: Object.fromEntries([...LAZY_ENTRIES].map(([file, name]) => [name.replace(/\.mjs$/, ''), file])),
+  plugins: [sourceMaps],
+  preserveEntrySignatures: 'allow-extension',
+  onwarn(warning) {
+    fail(`rollup (completer's server lookup): ${warning.message}`)
+  },
+})
+const {output: serverOutput} = await server.write({
+  chunkFileNames: 'server-[name].mjs',
+  dir: path.join(TO, 'completion'),
+  entryFileNames: '[name].mjs',
+  format: 'es',
+  sourcemap: true,
+  sourcemapExcludeSources: true,
+})
+await server.close()
+// What a cached answer loads: the entry and its static imports, none of them a package.
+const serverChunks = new Map(serverOutput.filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]))
+for (const [file, source] of lazyTargets)
+  if (!serverChunks.has(file)) fail(`the completer imports ${path.relative(FROM, source)} lazily as completion/${file}, which the server build did not make`)
+for (const todo = [...LAZY_ENTRIES.values()], seen = new Set(); todo.length > 0;) {
+  const chunk = serverChunks.get(todo.pop())
+  if (!chunk || seen.has(chunk.fileName)) continue
+  seen.add(chunk.fileName)
+  const packages = chunk.imports.filter((id) => !serverChunks.has(id) && !id.startsWith('node:'))
+  if (packages.length > 0) fail(`completion/${chunk.fileName} imports ${packages.join(', ')} statically: a cached TAB must load no package`)
+  todo.push(...chunk.imports)
+}
+
 writeFileSync(path.join(TO, 'completion', 'package.json'), `${JSON.stringify({type: 'commonjs'}, null, 2)}\n`)

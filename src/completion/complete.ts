@@ -1,337 +1,67 @@
-import {readdirSync, readFileSync, realpathSync, writeSync} from 'node:fs'
+import {readFileSync, realpathSync, writeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {DEFAULT_API_URL} from '../model.js'
+import {type CommandSpec, type CommandTree, type FlagSpec, readCommandTree} from '../services/command-tree.js'
+import {EnvironmentStore} from '../stores/environment-store.js'
+import {ProfileStore} from '../stores/profile-store.js'
+import {StateStore} from '../stores/state-store.js'
+import {powershellArgument} from '../ui/powershell-quote.js'
+import {bashReplacement, splitBashLine} from './shell-words.js'
+import {type Candidate, offerable} from './candidates.js'
+
+export type {Candidate} from './candidates.js'
 
 /**
  * The completer behind the shell scripts of `completion generate`, run by the shell at each TAB:
  *   node complete.js ROOT bash LINE WORDBREAKS     (the line up to the cursor; bash's own words split URLs)
  *   node complete.js ROOT zsh|fish -- WORD... CURRENT
- *   node complete.js ROOT powershell -- :CURRENT WORD...
+ *   node complete.js ROOT powershell -- :CURRENT WORD...   (answers: INSERT TAB VALUE TAB DESCRIPTION)
  * It prints one completion per line (bash: the text readline inserts; the others: value TAB
  * description) and nothing else: no error ever reaches the prompt, and a server-backed completion
  * that takes longer than 2 s ends with nothing.
  *
- * Commands, topics and flags come from the CLI's manifests; profile names and environment URLs
- * from the config file; project and organization ids from the control plane (server-values.ts,
- * loaded only for them). One file with only node: imports, no oclif: a TAB costs little more
- * than starting Node (each extra module is a measurable part of that).
+ * Commands, topics and flags come from the command tree written from oclif's loaded Config
+ * (services/command-tree.ts; oclif itself is loaded only when that is stale); profile names and
+ * environment URLs from the config file, read by the commands' own stores; project and
+ * organization ids from the control plane (server-values.ts, loaded only for them). The bundle
+ * makes this one CommonJS file with only node: requires, so a TAB costs little more than Node.
  */
 
-// ---- Shell words
+// ---- Shell words: shell-words.ts
 
-/**
- * Shell words for the completer: bash hands over the raw line (its own COMP_WORDS split URLs at
- * `:` and `=`), so the line is split here the way bash reads it, and each answer is written as
- * the text readline should put in place of the part of the word it replaces.
- */
+export {bashReplacement, DEFAULT_WORDBREAKS, type LineWords, splitBashLine} from './shell-words.js'
 
-/** What the line up to the cursor holds. */
-export interface LineWords {
-  /** The word being completed, quotes and escapes removed. */
-  current: string
-  /** The value of the part of `current` that readline keeps (before a word break or an opening quote). */
-  kept: string
-  /** The quote left open in the current word, or '' when none. */
-  quote: '' | '"' | "'"
-  /** The complete words before the current one, quotes and escapes removed. */
-  words: string[]
-}
+// ---- The commands: services/command-tree.ts, written from oclif's loaded Config
 
-/** bash's default COMP_WORDBREAKS. */
-export const DEFAULT_WORDBREAKS = `"'><=;|&(:`
+export type {CommandSpec, CommandTree, FlagSpec} from '../services/command-tree.js'
 
-/**
- * Splits a bash command line (COMP_LINE up to COMP_POINT) into words, and finds where readline
- * starts the text it replaces: after the last unquoted word-break character (COMP_WORDBREAKS,
- * `:` and `=` by default) or, inside an open quote, after that quote.
- */
-export function splitBashLine(line: string, wordbreaks: string = DEFAULT_WORDBREAKS): LineWords {
-  const words: string[] = []
-  let value = ''
-  let started = false
-  let quote: '' | '"' | "'" = ''
-  let kept = ''
-  let quoteStart = ''
-  const breaks = new Set([...wordbreaks].filter((c) => c !== '"' && c !== "'"))
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (quote === "'") {
-      if (c === "'") quote = ''
-      else value += c
-      continue
-    }
-
-    if (quote === '"') {
-      if (c === '"') quote = ''
-      else if (c === '\\' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1])) value += line[++i]
-      else value += c
-      continue
-    }
-
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (started) words.push(value)
-      value = ''
-      kept = ''
-      started = false
-      continue
-    }
-
-    started = true
-    if (c === '\\') {
-      if (i + 1 < line.length) value += line[++i]
-    } else if (c === "'" || c === '"') {
-      quote = c
-      quoteStart = value
-    } else {
-      value += c
-      if (breaks.has(c)) kept = value
-    }
-  }
-
-  return {current: value, kept: quote ? quoteStart : kept, quote, words}
-}
-
-const BARE_SPECIAL = /[\s"'\\$`!&;|<>(){}[\]*?^]/g
-
-/**
- * The text readline inserts for `value` (a candidate for the whole current word): the part after
- * what it keeps, escaped for where the cursor is (bare, or inside the open quote).
- */
-export function bashReplacement(value: string, at: Pick<LineWords, 'kept' | 'quote'>): string {
-  const rest = value.slice(at.kept.length)
-  if (at.quote === "'") return rest.replaceAll("'", `'\\''`)
-  if (at.quote === '"') return rest.replaceAll(/["\\$`]/g, '\\$&')
-  const escaped = rest.replaceAll(BARE_SPECIAL, '\\$&')
-  // `~` and `#` mean something only at the start of a word.
-  return at.kept === '' && /^[~#]/.test(escaped) ? `\\${escaped}` : escaped
-}
-
-// ---- The commands
-
-/**
- * The commands of the CLI the completer runs for, read the way oclif finds them but without
- * starting oclif: the root package's `oclif.manifest.json`, the manifests of its core plugins
- * (`oclif.plugins`), and of the user's installed and linked plugins (the data dir's
- * package.json), read at every TAB so `plugins install`/`uninstall` show at once.
- */
-
-/** A flag of a command, as its manifest describes it. */
-export interface FlagSpec {
-  aliases: string[]
-  allowNo: boolean
-  char?: string
-  multiple: boolean
-  name: string
-  options?: string[]
-  summary?: string
-  takesValue: boolean
-}
-
-/** A command (or an alias of one) with its positional arguments and flags. */
-export interface CommandSpec {
-  args: Array<{name: string; options?: string[]}>
-  /** The id it was declared with, when this entry is an alias. */
-  canonical: string
-  flags: FlagSpec[]
-  id: string
-  summary?: string
-}
-
-export interface CommandTree {
-  commands: Map<string, CommandSpec>
-  /** Topic descriptions by id (`auth:env`). */
-  topics: Map<string, string>
-}
-
-/** oclif's own layout of the user's data dir: XDG, else ~/.local/share (LOCALAPPDATA on Windows). */
-export function oclifDir(category: 'cache' | 'config' | 'data', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
+/** oclif's own layout of the user's cache and config dirs: its variable, XDG, else ~/.cache and ~/.config (LOCALAPPDATA on Windows). */
+export function oclifDir(category: 'cache' | 'config', bin: string, dirname: string, env: NodeJS.ProcessEnv, home: string): string {
   const scoped = env[`${bin.replaceAll('@', '').replaceAll(/[/-]/g, '_')}_${category}_DIR`.toUpperCase()]
   if (scoped) return scoped.replace(/^~(?=$|[/\\])/, home)
   const base =
     env[`XDG_${category.toUpperCase()}_HOME`] ||
     (process.platform === 'win32' && env.LOCALAPPDATA) ||
     (category === 'cache' && process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : undefined) ||
-    path.join(home, category === 'data' ? '.local/share' : `.${category}`)
+    path.join(home, `.${category}`)
   return path.join(base, dirname)
 }
 
-type Json = Record<string, unknown>
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined)
-
-function readJson(file: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'))
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Where `name` resolves from `root` the way Node finds packages: node_modules of it and its parents. */
-function resolvePackage(root: string, name: string): string | undefined {
-  for (let dir = root; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name)
-    if (readJson(path.join(candidate, 'package.json'))) return candidate
-    if (path.dirname(dir) === dir) return undefined
-  }
-}
-
-const firstLine = (value: unknown): string | undefined => text(value)?.split('\n')[0]
-
-function flagSpec(name: string, raw: Json): FlagSpec {
-  return {
-    aliases: Array.isArray(raw.aliases) ? raw.aliases.filter((a): a is string => typeof a === 'string') : [],
-    allowNo: raw.allowNo === true,
-    char: text(raw.char),
-    multiple: raw.multiple === true,
-    name,
-    options: Array.isArray(raw.options) ? raw.options.filter((o): o is string => typeof o === 'string') : undefined,
-    summary: firstLine(raw.summary) ?? firstLine(raw.description),
-    takesValue: raw.type === 'option',
-  }
-}
-
-/** Command ids from a commands directory, for a plugin without a manifest (oclif's pattern strategy). */
-function idsFromDirectory(dir: string, budget = {files: 2000}): string[] {
-  const ids: string[] = []
-  const walk = (sub: string, parts: string[]) => {
-    let entries
-    try {
-      entries = readdirSync(sub, {withFileTypes: true})
-    } catch {
-      return
-    }
-
-    for (const entry of entries) {
-      if (--budget.files < 0) return
-      if (entry.isDirectory()) walk(path.join(sub, entry.name), [...parts, entry.name])
-      else if (/^[^.].*(?<!\.d)\.[cm]?js$/.test(entry.name) && !/\.test\./.test(entry.name)) {
-        const base = entry.name.replace(/\.[cm]?js$/, '')
-        const id = base === 'index' ? parts : [...parts, base]
-        if (id.length > 0) ids.push(id.join(':'))
-      }
-    }
-  }
-
-  walk(dir, [])
-  return ids
-}
-
-function commandsDirOf(pjson: Json): string | undefined {
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  const commands = oclif.commands
-  if (typeof commands === 'string') return commands
-  if (isObject(commands) && commands.strategy === 'pattern' && typeof commands.target === 'string') return commands.target
-  return undefined
-}
-
-/** Core plugins a package lists (`oclif.plugins`), resolved from its root. */
-function corePluginRoots(root: string, pjson: Json): string[] {
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  const roots: string[] = []
-  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
-    const pluginRoot = typeof plugin === 'string' ? resolvePackage(root, plugin) : undefined
-    if (pluginRoot) roots.push(pluginRoot)
-  }
-
-  return roots
-}
-
-function commandSpec(id: string, raw: Json): CommandSpec {
-  return {
-    args: isObject(raw.args)
-      ? Object.entries(raw.args).map(([name, arg]) => ({
-          name,
-          options: isObject(arg) && Array.isArray(arg.options) ? arg.options.filter((o): o is string => typeof o === 'string') : undefined,
-        }))
-      : [],
-    canonical: id,
-    flags: isObject(raw.flags)
-      ? Object.entries(raw.flags)
-          .filter(([, flag]) => isObject(flag) && flag.hidden !== true)
-          .map(([name, flag]) => flagSpec(name, flag as Json))
-      : [],
-    id,
-    summary: firstLine(raw.summary) ?? firstLine(raw.description),
-  }
-}
-
 /**
- * Adds one plugin's commands and topics (an id already there stays: the root's and user plugins'
- * come first), then, unless told not to, its own core plugins (nested, as oclif loads them).
+ * The commands of the CLI at `root`: the tree written from its loaded oclif Config (by `completion
+ * install`/`generate`, or by an earlier TAB), else the Config loaded now and the tree written again.
  */
-function addPlugin(tree: CommandTree, root: string, seen: Set<string>, depth: number, withPlugins = true): void {
-  const pjson = readJson(path.join(root, 'package.json'))
-  if (!pjson || depth > 3) return
-  const name = typeof pjson.name === 'string' ? pjson.name : root
-  if (seen.has(name)) return
-  seen.add(name)
-  const oclif = isObject(pjson.oclif) ? pjson.oclif : {}
-  if (isObject(oclif.topics))
-    for (const [id, topic] of Object.entries(oclif.topics)) {
-      const description = isObject(topic) && topic.hidden !== true ? firstLine(topic.description) : undefined
-      if (description && !tree.topics.has(id)) tree.topics.set(id, description)
-    }
-
-  const manifest = readJson(path.join(root, 'oclif.manifest.json'))
-  if (manifest && isObject(manifest.commands)) {
-    for (const [id, raw] of Object.entries(manifest.commands)) {
-      if (!isObject(raw) || raw.hidden === true || tree.commands.has(id)) continue
-      const spec = commandSpec(id, raw)
-      tree.commands.set(id, spec)
-      const hiddenAliases = new Set(Array.isArray(raw.hiddenAliases) ? raw.hiddenAliases : [])
-      for (const alias of Array.isArray(raw.aliases) ? raw.aliases : [])
-        if (typeof alias === 'string' && !hiddenAliases.has(alias) && !tree.commands.has(alias)) tree.commands.set(alias, {...spec, id: alias})
-    }
-  } else {
-    // No manifest (a linked plugin in development, a host that never made one): the ids are
-    // file names; flags would need the code loaded, so they are not completed.
-    const dir = commandsDirOf(pjson)
-    if (dir)
-      for (const id of idsFromDirectory(path.resolve(root, dir))) if (!tree.commands.has(id)) tree.commands.set(id, {args: [], canonical: id, flags: [], id})
-  }
-
-  if (withPlugins) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, depth + 1)
-}
-
-/** The data dir's package.json lists the plugins `plugins install` and `plugins link` added. */
-function userPluginRoots(dataDir: string): string[] {
-  const pjson = readJson(path.join(dataDir, 'package.json'))
-  const oclif = pjson && isObject(pjson.oclif) ? pjson.oclif : {}
-  const roots: string[] = []
-  for (const plugin of Array.isArray(oclif.plugins) ? oclif.plugins : []) {
-    if (!isObject(plugin) || typeof plugin.name !== 'string') continue
-    if (plugin.type === 'link' && typeof plugin.root === 'string') roots.push(plugin.root)
-    else if (plugin.type === 'user') roots.push(path.join(dataDir, 'node_modules', plugin.name))
-  }
-
-  return roots
-}
-
-/** Every visible command and topic of the CLI at `root`, its user plugins (`dataDir`) and core plugins. */
-export function loadCommandTree(root: string, dataDir: string): CommandTree {
-  const tree: CommandTree = {commands: new Map(), topics: new Map()}
-  const seen = new Set<string>()
-  addPlugin(tree, root, seen, 0, false)
-  // A user-installed plugin replaces a core plugin of the same name, as in oclif.
-  for (const pluginRoot of userPluginRoots(dataDir)) addPlugin(tree, pluginRoot, seen, 1)
-  const pjson = readJson(path.join(root, 'package.json'))
-  if (pjson) for (const pluginRoot of corePluginRoots(root, pjson)) addPlugin(tree, pluginRoot, seen, 1)
-  return tree
+async function commandTree(root: string, cacheDir: string): Promise<CommandTree> {
+  return readCommandTree(cacheDir, root) ?? (await import('./load-config.js')).loadCommandTree(root, cacheDir)
 }
 
 // ---- Values
 
 /** What kind of value an argument or flag takes. */
 export type ValueKind = 'environment' | 'org' | 'profile' | 'project'
-
-/** A completion: the value, and a description for shells that show one. */
-export interface Candidate {
-  description?: string
-  value: string
-}
 
 /**
  * The first argument of these commands (typed id, or the id it is an alias of) names a value of
@@ -376,90 +106,23 @@ export function flagKind(command: CommandSpec, flag: string): undefined | ValueK
   return FLAG_VALUES[flag]
 }
 
-// C0, DEL and C1 controls: a name holding one would move the cursor or end the answer's line.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
-
-/** Whether a value can be offered: a non-empty string without control characters. */
-export const offerable = (value: unknown): value is string => typeof value === 'string' && value !== '' && !CONTROL.test(value)
-
-/** A description made safe for a terminal: control characters dropped, one short line. */
-export const safeDescription = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value.replaceAll(new RegExp(CONTROL.source, 'g'), ' ').slice(0, 120) : undefined
-
-/** What completion needs of config.json (docs/formats.md). */
-export interface ConfigView {
-  currentEnvironment: string
-  environments: Array<{apiUrl: string; currentProfile: null | string; requiresAuth: boolean}>
-  profiles: Array<{apiUrl: string; authType: 'api-key' | 'login' | 'none'; id: string; name: string}>
-}
-
-export const DEFAULT_API_URL = 'https://api.cloud.llamaindex.ai'
-
-/**
- * The config file's environments and profiles, checked like the CLI checks them (schema 0 or 1,
- * the fields completion uses; see src/stores/schema.ts, not imported to keep a TAB to one
- * module): a fresh config when there is none (no config dir at all), undefined when it is
- * unreadable, corrupt or from a newer llamactl (completion then offers nothing).
- */
-export function readConfig(configDir: string): ConfigView | undefined {
-  let raw: unknown
+/** Profile names of the current environment (in the commands' order), or environment URLs, from the config file. */
+export async function localValues(kind: 'environment' | 'profile', configDir: string): Promise<Candidate[]> {
+  const state = new StateStore(configDir)
   try {
-    raw = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {currentEnvironment: DEFAULT_API_URL, environments: [], profiles: []} : undefined
-  }
+    if (kind === 'environment') {
+      const {environments} = await new EnvironmentStore(state).list()
+      return [...new Set([DEFAULT_API_URL, ...environments.map((env) => env.apiUrl)])].filter((url) => offerable(url)).map((value) => ({value}))
+    }
 
-  if (!isObject(raw)) return undefined
-  const version = raw.schemaVersion ?? 0
-  if (version !== 0 && version !== 1) return undefined
-  const environments = raw.environments ?? (version === 0 ? [] : undefined)
-  const profiles = raw.profiles ?? (version === 0 ? [] : undefined)
-  const current = raw.currentEnvironment ?? (version === 0 ? DEFAULT_API_URL : undefined)
-  const validEnvironment = (e: unknown) =>
-    isObject(e) &&
-    typeof e.apiUrl === 'string' &&
-    e.apiUrl !== '' &&
-    (e.currentProfile === undefined || e.currentProfile === null || typeof e.currentProfile === 'string')
-  const validProfile = (p: unknown) =>
-    isObject(p) &&
-    typeof p.name === 'string' &&
-    typeof p.apiUrl === 'string' &&
-    typeof p.id === 'string' &&
-    p.id !== '' &&
-    (p.authType === 'api-key' || p.authType === 'login' || p.authType === 'none')
-  if (
-    typeof current !== 'string' ||
-    !Array.isArray(environments) ||
-    !Array.isArray(profiles) ||
-    !environments.every(validEnvironment) ||
-    !profiles.every(validProfile)
-  )
-    return undefined
-  const view = {
-    currentEnvironment: current,
-    environments: (environments as Json[]).map((e) => ({
-      apiUrl: e.apiUrl as string,
-      currentProfile: (e.currentProfile as null | string) ?? null,
-      requiresAuth: e.requiresAuth !== false,
-    })),
-    profiles: profiles as ConfigView['profiles'],
+    const env = await new EnvironmentStore(state).current()
+    if (!env) return []
+    return (await new ProfileStore(state).list(env.apiUrl))
+      .filter((p) => offerable(p.name))
+      .map((p) => ({description: p.name === env.currentProfile ? 'current' : p.authType, value: p.name}))
+  } catch {
+    return []
   }
-  if (!view.environments.some((e) => e.apiUrl === view.currentEnvironment)) view.currentEnvironment = DEFAULT_API_URL
-  return view
-}
-
-/** Profile names of the current environment, or environment URLs, from the config file. */
-export function localValues(kind: 'environment' | 'profile', state: ConfigView): Candidate[] {
-  if (kind === 'environment') {
-    const urls = new Set([DEFAULT_API_URL, ...state.environments.map((env) => env.apiUrl)])
-    return [...urls].filter((url) => offerable(url)).map((value) => ({value}))
-  }
-
-  const env = state.environments.find((e) => e.apiUrl === state.currentEnvironment)
-  return state.profiles
-    .filter((p) => p.apiUrl === state.currentEnvironment && offerable(p.name))
-    .map((p) => ({description: p.name === env?.currentProfile ? 'current' : p.authType, value: p.name}))
 }
 
 // ---- Completing
@@ -474,7 +137,7 @@ export interface CompletionContext {
 }
 
 /** Where the CLI keeps things, as oclif computes it from the root's package.json and the environment. */
-export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string; dataDir: string} {
+export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string} {
   let pjson: {name?: string; oclif?: {bin?: string; dirname?: string}} = {}
   try {
     pjson = JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8'))
@@ -484,8 +147,8 @@ export function directories(ctx: CompletionContext): {bin: string; cacheDir: str
 
   const bin = pjson.oclif?.bin ?? pjson.name ?? 'llamactl'
   const dirname = pjson.oclif?.dirname ?? pjson.name ?? bin
-  const dir = (category: 'cache' | 'config' | 'data') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
-  return {bin, cacheDir: dir('cache'), configDir: dir('config'), dataDir: dir('data')}
+  const dir = (category: 'cache' | 'config') => oclifDir(category, bin, dirname, ctx.env, ctx.home)
+  return {bin, cacheDir: dir('cache'), configDir: dir('config')}
 }
 
 /** The next word of command ids that start with `prefix` (topics and commands), with descriptions. */
@@ -565,17 +228,15 @@ function flagCandidates(command: CommandSpec, state: LineState): Candidate[] {
 /** Values of a kind: local ones from the config file, ids from the control plane. */
 async function values(kind: ValueKind, ctx: CompletionContext, state: LineState): Promise<Candidate[]> {
   const dirs = directories(ctx)
-  const config = readConfig(dirs.configDir)
-  if (!config) return []
-  if (kind === 'environment' || kind === 'profile') return localValues(kind, config)
+  if (kind === 'environment' || kind === 'profile') return localValues(kind, dirs.configDir)
   const {serverValues} = await import('./server-values.js')
   return serverValues({
-    ...dirs,
+    cacheDir: dirs.cacheDir,
+    configDir: dirs.configDir,
     env: ctx.env,
     kind,
     org: state.values.get('org'),
     profile: state.values.get('profile'),
-    state: config,
     timeoutMs: ctx.timeoutMs ?? 2000,
   })
 }
@@ -591,8 +252,8 @@ async function flagValues(command: CommandSpec, flag: FlagSpec, ctx: CompletionC
  * after the CLI's name): each a value for the whole current word, starting with it.
  */
 export async function complete(words: string[], current: string, ctx: CompletionContext): Promise<Candidate[]> {
-  const {bin, dataDir} = directories(ctx)
-  const tree = loadCommandTree(ctx.root, dataDir)
+  const {bin, cacheDir} = directories(ctx)
+  const tree = await commandTree(ctx.root, cacheDir)
   // Summaries may hold help templates (plugin-help's "Display help for <%= config.bin %>.").
   const render = (description: string | undefined) => description?.replaceAll(/<%=\s*config\.bin\s*%>/g, bin).replaceAll(/<%[\s\S]*?%>/g, '')
   const startsWithCurrent = (list: Candidate[]) => list.filter((c) => c.value.startsWith(current)).map((c) => ({...c, description: render(c.description)}))
@@ -657,7 +318,16 @@ async function main(argv: string[]): Promise<string[]> {
     words = words.slice(0, -1)
   }
 
-  const candidates = await complete(words, current, ctx)
+  return answerLines(shell as 'fish' | 'powershell' | 'zsh', await complete(words, current, ctx))
+}
+
+/**
+ * The lines a script reads: zsh and fish, the value and its description (the shell quotes what
+ * it inserts); PowerShell, the text to insert (quoted by PowerShell's rules), the value to list
+ * and the description.
+ */
+export function answerLines(shell: 'fish' | 'powershell' | 'zsh', candidates: Candidate[]): string[] {
+  if (shell === 'powershell') return candidates.map((c) => `${powershellArgument(c.value)}\t${c.value}\t${c.description ?? ''}`)
   return candidates.map((c) => (c.description ? `${c.value}\t${c.description}` : c.value))
 }
 
@@ -678,19 +348,40 @@ export function writeOut(text: string, deadline: number, fd = 1): void {
   }
 }
 
-/** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
-export function run(argv: string[]): void {
+/**
+ * Runs `answer` as the process a shell started: prints its lines, then exits 0 whatever happens,
+ * within the bound (no error ever reaches the prompt).
+ */
+function runBounded(answer: () => Promise<string[]>): void {
   const deadline = Date.now() + BOUND_MS
   process.removeAllListeners('warning')
   const quit = () => process.exit(0)
   process.on('uncaughtException', quit)
   process.on('unhandledRejection', quit)
   setTimeout(quit, BOUND_MS).unref()
-  main(argv).then((lines) => {
+  answer().then((lines) => {
     // Exiting at once skips idle keep-alive sockets of a server lookup.
     if (lines.length > 0) writeOut(`${lines.join('\n')}\n`, deadline)
     quit()
   }, quit)
+}
+
+/** Runs the completer as the process the shell started: prints the completions, then exits 0, whatever happens. */
+export function run(argv: string[]): void {
+  runBounded(() => main(argv))
+}
+
+/**
+ * Answers a completion script of the Python llamactl, which calls `llamactl` itself with
+ * `_LLAMACTL_COMPLETE` set (click's protocol, click-protocol.ts), from `bin/run.js` before oclif
+ * loads; the CLI's root is the one this file is part of.
+ */
+export function answerClick(instruction: string): void {
+  runBounded(async () => {
+    const {clickAnswer} = await import('./click-protocol.js')
+    const ctx = {env: process.env, home: os.homedir(), root: fileURLToPath(new URL('../..', import.meta.url)), timeoutMs: BOUND_MS - 100}
+    return clickAnswer(instruction, process.env, {bin: directories(ctx).bin, root: ctx.root}, (words, current) => complete(words, current, ctx))
+  })
 }
 
 // Run as a program (not imported by a test): Node loads the main module by its real path.

@@ -2,7 +2,10 @@ import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {UsageError} from '../errors.js'
+import {CliError, UsageError} from '../errors.js'
+import {escapeUnprintable} from '../model.js'
+import {writeFileAtomic} from '../stores/json-file.js'
+import {powershellQuote as psQuote} from '../ui/powershell-quote.js'
 
 /**
  * `completion generate` and `completion install`: the shell scripts, which call the standalone
@@ -33,7 +36,6 @@ const ZSH_COMPINIT_LINE = 'autoload -Uz compinit && compinit'
 
 const sh = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
 const fishQuote = (value: string) => `'${value.replaceAll(/[\\']/g, '\\$&')}'`
-const psQuote = (value: string) => `'${value.replaceAll("'", "''")}'`
 const functionName = (bin: string) => `_${bin.replaceAll(/[^\w]/g, '_')}`
 
 /** The completion script for a shell. */
@@ -94,9 +96,14 @@ Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBl
     $elements = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -le $cursorPosition } | Select-Object -Skip 1)
     if ($wordToComplete -and $elements.Count -gt 0) { $elements = @($elements | Select-Object -SkipLast 1) }
     $words = @($elements | ForEach-Object { if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $_.Value } else { $_.Extent.Text } })
-    & ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null | ForEach-Object {
-        $value, $description = $_ -split "\`t", 2
-        $text = if ($value -match '[\\s''"\`$;(){}@,|&<>#]') { "'" + ($value -replace "'", "''") + "'" } else { $value }
+    # The completer answers in UTF-8, one candidate a line: the text to insert (already quoted
+    # for PowerShell), the text to list, the description.
+    $encoding = [Console]::OutputEncoding
+    try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+    try { $lines = @(& ${call(psQuote)} powershell -- ":$wordToComplete" @words 2>$null) }
+    finally { try { [Console]::OutputEncoding = $encoding } catch { } }
+    $lines | ForEach-Object {
+        $text, $value, $description = $_ -split "\`t", 3
         [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $(if ($description) { $description } else { $value }))
     }
 }
@@ -105,13 +112,26 @@ Register-ArgumentCompleter -Native -CommandName ${psQuote(target.bin)} -ScriptBl
   }
 }
 
-/** The shell named by $SHELL (its file name), else bash; PowerShell on Windows without $SHELL. */
-export function detectShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell {
+/** The shell named by $SHELL (its file name); PowerShell on Windows without $SHELL; else undefined. */
+export function detectShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell | undefined {
   const name = path.basename(env.SHELL ?? '').replace(/\.exe$/i, '')
   if (name === 'pwsh' || name === 'powershell') return 'powershell'
   if ((SHELLS as readonly string[]).includes(name)) return name as Shell
   if (!env.SHELL && platform === 'win32') return 'powershell'
-  return 'bash'
+  return undefined
+}
+
+/**
+ * The shell `completion install` is for: `--shell` when given, else the one $SHELL names. A
+ * $SHELL of another shell (tcsh, sh, …) or none is a usage error naming the supported ones,
+ * never a quiet install for a shell the user may not run.
+ */
+export function installShell(flag: string | undefined, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Shell {
+  if (flag) return shellNamed(flag)
+  const shell = detectShell(env, platform)
+  if (shell) return shell
+  const named = env.SHELL ? `$SHELL is ${escapeUnprintable(path.basename(env.SHELL))}, which` : '$SHELL is not set, so it'
+  throw new UsageError(`${named} names no shell llamactl completes (bash, zsh, fish or PowerShell)`, 'Name yours with --shell bash|zsh|fish|powershell')
 }
 
 /** Parses a --shell value (oclif checks the options; this also reads pwsh). */
@@ -267,11 +287,112 @@ export async function installCompletion(shell: Shell, script: string, options: I
     }
   }
 
-  if (!options.dryRun)
-    for (const change of changes.filter((c) => c.changed)) {
-      await fs.mkdir(path.dirname(change.file), {recursive: true})
-      await fs.writeFile(change.file, change.content)
+  if (!options.dryRun) for (const change of changes.filter((c) => c.changed)) await replaceFile(change.file, change.content)
+  return changes.map(({changed, file, what}) => ({changed, file, what}))
+}
+
+/**
+ * Writes a file whole or not at all (a temp file renamed over it: a full disk or `ulimit -f`
+ * leaves the old one as it was). A symlinked rc file keeps its link: its target is written, with
+ * the target's mode and owner.
+ */
+async function replaceFile(file: string, content: string): Promise<void> {
+  let target = file
+  try {
+    target = await fs.realpath(file)
+  } catch {
+    // No file yet, or a link to one that doesn't exist yet: write where the link points.
+    const link = await fs.readlink(file).catch(() => undefined)
+    if (link !== undefined) target = path.resolve(path.dirname(file), link)
+  }
+
+  const stat = await fs.stat(target).catch(() => undefined)
+  await fs.mkdir(path.dirname(target), {recursive: true})
+  await writeFileAtomic(target, content, {
+    error: (cause) =>
+      new CliError(`Could not write ${file} (${cause.message}); it was left as it was`, {
+        code: 'completion_unwritable',
+        suggestion: `Check the free space and the permissions of ${path.dirname(target)}`,
+      }),
+    mode: stat ? stat.mode & 0o7777 : 0o644,
+    owner: stat ? {gid: stat.gid, uid: stat.uid} : undefined,
+  })
+}
+
+/** The lines `install` adds to rc files (the Python llamactl's too): those marked, and the zsh block. */
+export function withoutCompletionLines(content: string): string {
+  const kept: string[] = []
+  let inBlock = false
+  for (const line of content.split('\n')) {
+    const stripped = line.trim()
+    if (stripped === ZSH_BLOCK_START) inBlock = true
+    else if (inBlock) inBlock = stripped !== ZSH_BLOCK_END
+    else if (stripped.endsWith(`  ${MARKER}`)) {
+      // `install` puts a blank line before a line it appends.
+      if (kept.at(-1) === '') kept.pop()
+    } else kept.push(line)
+  }
+
+  return kept.join('\n')
+}
+
+/** Whether a file is a llamactl completion script: ours (the marker) or the Python llamactl's (click's variable). */
+const isCompletionScript = (content: string) => content.includes(MARKER) || content.includes('_LLAMACTL_COMPLETE')
+
+/**
+ * Removes what `install` added for each of `shells`: the completion scripts (only files that are
+ * llamactl completion scripts) and the marked lines of rc files and profiles, each rc file
+ * rewritten whole (replaceFile). Returns every file that held something of ours.
+ */
+export async function uninstallCompletion(shells: readonly Shell[], options: InstallOptions): Promise<InstallChange[]> {
+  const {env, home} = options
+  const platform = options.platform ?? process.platform
+  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  const scripts: string[] = []
+  const rcFiles: string[] = []
+  for (const shell of shells)
+    switch (shell) {
+      case 'bash': {
+        scripts.push(path.join(home, '.local', 'share', 'bash-completion', 'completions', 'llamactl'), path.join(home, '.bash_completion.d', 'llamactl'))
+        rcFiles.push(path.join(home, '.bashrc'))
+        break
+      }
+
+      case 'zsh': {
+        scripts.push(path.join(home, '.zfunc', '_llamactl'))
+        rcFiles.push(path.join(home, '.zshrc'))
+        break
+      }
+
+      case 'fish': {
+        scripts.push(path.join(configHome, 'fish', 'completions', 'llamactl.fish'))
+        break
+      }
+
+      case 'powershell': {
+        const dir = platform === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
+        scripts.push(path.join(dir, 'llamactl-completion.ps1'))
+        rcFiles.push(path.join(dir, 'Microsoft.PowerShell_profile.ps1'))
+        break
+      }
     }
 
-  return changes.map(({changed, file, what}) => ({changed, file, what}))
+  const changes: InstallChange[] = []
+  for (const file of scripts) {
+    const content = await readText(file)
+    if (content === undefined || !isCompletionScript(content)) continue
+    changes.push({changed: true, file, what: 'remove the completion script'})
+    if (!options.dryRun) await fs.rm(file, {force: true})
+  }
+
+  for (const file of rcFiles) {
+    const content = await readText(file)
+    if (content === undefined) continue
+    const kept = withoutCompletionLines(content)
+    if (kept === content) continue
+    changes.push({changed: true, file, what: 'remove the lines llamactl added'})
+    if (!options.dryRun) await replaceFile(file, kept)
+  }
+
+  return changes
 }

@@ -4,7 +4,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {bashReplacement, complete, readConfig, splitBashLine} from '../../src/completion/complete.js'
+import {bashReplacement, complete, localValues, splitBashLine} from '../../src/completion/complete.js'
 import {migrate} from '../../src/stores/schema.js'
 import {ROOT} from '../support/cli.js'
 
@@ -66,7 +66,7 @@ describe('the completer (in process, built manifest, temp config)', () => {
       ['an environment without a URL', {currentEnvironment: 'x', environments: [{currentProfile: null}], profiles: [], schemaVersion: 1}],
     ]
     for (const [name, doc] of docs)
-      it(`judges it as the CLI does: ${name}`, () => {
+      it(`judges it as the CLI does: ${name}`, async () => {
         writeFileSync(path.join(tmp, 'config.json'), JSON.stringify(doc))
         let cliAccepts = true
         try {
@@ -75,22 +75,28 @@ describe('the completer (in process, built manifest, temp config)', () => {
           cliAccepts = false
         }
 
-        expect(readConfig(tmp) !== undefined).to.equal(cliAccepts)
+        // Environment URLs always include the default one when the file is read at all.
+        expect((await localValues('environment', tmp)).length > 0).to.equal(cliAccepts)
       })
 
     it('LLAMACTL_CONFIG_DIR with a leading ~ is in the home directory (as the Python llamactl reads it)', async () => {
       mkdirSync(path.join(tmp, 'cfg'))
       const profile = {apiUrl: 'https://a', authType: 'none', id: 'i', name: 'tilde', projectId: null}
-      const doc = {currentEnvironment: 'https://a', environments: [{apiUrl: 'https://a', currentProfile: null}], profiles: [profile], schemaVersion: 1}
+      const doc = {
+        currentEnvironment: 'https://a',
+        environments: [{apiUrl: 'https://a', currentProfile: null, minLlamactlVersion: null, requiresAuth: true}],
+        profiles: [profile],
+        schemaVersion: 1,
+      }
       writeFileSync(path.join(tmp, 'cfg', 'config.json'), JSON.stringify(doc))
       const found = await complete(['auth', 'use'], '', {env: {LLAMACTL_CONFIG_DIR: '~/cfg', XDG_DATA_HOME: path.join(tmp, 'd')}, home: tmp, root: ROOT})
       expect(found.map((c) => c.value)).to.deep.equal(['tilde'])
     })
 
-    it('no config dir: a fresh config; a directory where the file should be: nothing', () => {
-      expect(readConfig(path.join(tmp, 'absent'))).to.deep.include({environments: [], profiles: []})
+    it('no config dir: a fresh config; a directory where the file should be: nothing', async () => {
+      expect(await localValues('environment', path.join(tmp, 'absent'))).to.deep.equal([{value: 'https://api.cloud.llamaindex.ai'}])
       mkdirSync(path.join(tmp, 'config.json'))
-      expect(readConfig(tmp)).to.equal(undefined)
+      expect(await localValues('environment', tmp)).to.deep.equal([])
     })
   })
 

@@ -94,7 +94,8 @@ describe('shell completion, driven through real bash, zsh and fish (temp config,
   })
 
   beforeEach(() => {
-    rmSync(path.join(tmp, 'cache'), {force: true, recursive: true})
+    // The server answers' cache; the command tree written from oclif's Config stays (it is checked against the files it came from).
+    rmSync(path.join(tmp, 'cache', 'llamactl', 'completion-cache.json'), {force: true})
     writeConfig(cp.url)
   })
 
@@ -229,7 +230,8 @@ _llamactl`
       expect(script).to.include(`'${COMPLETER}'`)
       expect(script).to.include(' powershell -- ":$wordToComplete" @words')
       const result = await run(process.execPath, [COMPLETER, ROOT, 'powershell', '--', ':my', 'auth', 'use'], env)
-      expect(result.stdout).to.equal('my profile\tapi-key\n')
+      // The text to insert (quoted for PowerShell), the value to list, the description.
+      expect(result.stdout).to.equal("'my profile'\tmy profile\tapi-key\n")
     })
 
     it('with no config dir at all: the built-in environment, no profiles, and nothing is created', async () => {
@@ -356,7 +358,7 @@ _llamactl`
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       const orgEnv = {...env, LLAMA_AGENTS_PROJECT_ID: 'p', LLAMA_CLOUD_API_KEY: 'llx-from-env', LLAMA_CLOUD_BASE_URL: url}
       const complete = (...words: string[]) => run(process.execPath, [COMPLETER, root, 'fish', '--', ...words], orgEnv)
-      expect((await complete('projects', 'use', '--org', '')).stdout).to.equal('o-1\tMain\no 2\tSide [31m\n')
+      expect((await complete('projects', 'use', '--org', '')).stdout).to.equal('o-1\tMain\no 2\tSide\\u001b[31m\n')
       expect((await complete('projects', 'use', '--org', 'o-1', '')).stdout).to.equal('in-o1\n')
       expect(seen).to.deep.equal([
         '/api/v1beta1/deployments/organizations Bearer llx-from-env',
@@ -370,7 +372,7 @@ _llamactl`
       seen = []
       const complete = (extra: NodeJS.ProcessEnv) =>
         run(process.execPath, [COMPLETER, root, 'fish', '--', 'projects', 'use', '--org', ''], {...lower, ...extra})
-      expect((await complete({})).stdout).to.equal('o-1\tMain\no 2\tSide [31m\n')
+      expect((await complete({})).stdout).to.equal('o-1\tMain\no 2\tSide\\u001b[31m\n')
       expect(seen).to.deep.equal(['/api/v1beta1/deployments/organizations Bearer llx-lower-case'])
       // With the profile asked for (and none current here), or a boolean the CLI refuses: no request, nothing completed.
       for (const useProfile of ['on', 'maybe']) {
@@ -448,6 +450,8 @@ zpty -d z`
     writeFileSync(cjs, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(required)}, Object.keys(require.cache).join('\\n')))\n`)
     writeFileSync(imported, '')
     const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
+    // A TAB after the command tree was written (by `completion install`, a plugins hook or an earlier TAB).
+    await run(process.execPath, [COMPLETER, ROOT, 'bash', 'llamactl auth ', ''], env)
     const result = await run(process.execPath, ['-r', cjs, '--import', recorder, COMPLETER, ROOT, 'bash', 'llamactl auth use ', ''], {
       ...env,
       LLAMACTL_TEST_IMPORT_LOG: imported,

@@ -47,11 +47,11 @@ describe('completion service: scripts and their installation (temp HOME)', () =>
     expect(completionScript('powershell', TARGET)).to.include(`& '/usr/bin/node' '/opt/llama ctl/complete.js' '/opt/it''s' powershell --`)
   })
 
-  it('the shell comes from $SHELL; bash when it names none of them', () => {
+  it('the shell comes from $SHELL; none when it names another shell', () => {
     expect(detectShell({SHELL: '/usr/bin/zsh'})).to.equal('zsh')
     expect(detectShell({SHELL: '/usr/local/bin/fish'})).to.equal('fish')
     expect(detectShell({SHELL: '/usr/bin/pwsh'})).to.equal('powershell')
-    expect(detectShell({SHELL: '/bin/sh'})).to.equal('bash')
+    expect(detectShell({SHELL: '/bin/sh'})).to.equal(undefined)
     expect(detectShell({}, 'win32')).to.equal('powershell')
   })
 
