@@ -53,7 +53,7 @@ describe('the npm package', function () {
     const unwanted = paths().filter(
       (p) =>
         /^(src|test|bench|scripts|\.ci|coverage|tmp)\//.test(p) ||
-        (/\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) && !/^dist\/.*\.(d\.ts|js\.map)$/.test(p)) ||
+        (/\.(ts|tsx|mts|cts|map|tgz|log)$/.test(p) && !/^dist\/.*\.(d\.ts|m?js\.map)$/.test(p)) ||
         /(^|\/)(config|secrets)\.json$/.test(p) ||
         /(^|\/)\.(env|npmrc|mocharc\.json)/.test(p) ||
         ['bin/dev.js', 'tsconfig.json', 'package-lock.json'].includes(p),
@@ -62,7 +62,7 @@ describe('the npm package', function () {
   })
 
   it('ships a source map beside each bundled file, naming src/ lines without carrying the sources', () => {
-    const scripts = paths().filter((p) => /^dist\/.*\.js$/.test(p))
+    const scripts = paths().filter((p) => /^dist\/.*\.m?js$/.test(p))
     expect(scripts).to.not.be.empty
     for (const script of scripts) {
       expect(paths(), script).to.include(`${script}.map`)

@@ -102,7 +102,7 @@ describe('installed into a host llamactl', function () {
     expect(JSON.parse(token.stdout)).to.include({apiUrl: server.url, authType: 'api-key', current: true, name: profileName, projectId: 'p1'})
     // keytar is unbuilt (or has no D-Bus here): the file fallback, announced once.
     expect(token.stderr.match(FALLBACK_WARNING), token.stderr).to.have.lengthOf(1)
-    expect(token.stderr).to.include(path.join(host.configDir, 'secrets.json'))
+    expect(token.stderr, 'the warning says where to look').to.include('`llamactl config show-db`')
     expect(token.stdout + token.stderr).to.not.include(apiKey)
     expect(statSync(path.join(host.configDir, 'secrets.json')).mode & 0o777).to.equal(0o600)
     expect(readFileSync(path.join(host.configDir, 'config.json'), 'utf8')).to.not.include(apiKey)
