@@ -3,10 +3,9 @@
 // file) and writes the declarations to dist/; this script joins those modules into fewer files
 // in dist/, with rollup, so that a command loads a handful of files instead of twenty.
 //
-// Why: Node resolves, reads, compiles and links every ES module on its own, and on a 2-core
-// machine that is about half a millisecond a module even when the module is tiny. `auth status
-// --offline` loaded 21 of ours; the bare oclif CLI the bench compares with loads one. Bundled,
-// it loads its command file, the core chunk and the shared chunk (bench/README.md has the figures).
+// Why: Node resolves, reads, compiles and links every ES module on its own, a cost per module
+// however tiny the module is; bundled, a command loads its command file, the core chunk and the
+// shared chunk (docs/architecture.md, "How it ships"; bench/README.md has the figures).
 //
 // What goes where (the layers of src/ stay as they are; this is only how they ship):
 // - entries keep their paths: dist/commands/**, dist/hooks/**, dist/help.js (oclif finds them
@@ -14,8 +13,7 @@
 //   (bin/run.js);
 // - dist/completion/complete.js, the program a shell runs at every TAB, is one CommonJS file with
 //   everything it uses inside (dist/completion/package.json says so): Node starts a CommonJS main
-//   module without its ES module loader, and that is a fifth of what a TAB costs (measured in
-//   instructions: 114 M against 141 M as an ES module with a chunk, `node -e 0` being 90 M);
+//   module without its ES module loader, which a TAB would otherwise pay for;
 // - chunks/shared.js: what the hook and the help class import, all of it node:-only;
 // - chunks/core.js: what every command imports, plus what resolving a credential needs (status,
 //   inject, exec and the library do that), so that path is one file; it may import no package
@@ -135,9 +133,9 @@ const sourceMaps = {
 // Our modules import @oclif/core through this one module, which hands them the @oclif/core the
 // process has already loaded when it is of the major we are built for: the host's, when a host
 // runs us. Installed with `plugins install`, the plugin has a copy of its own in the data dir
-// (npm installs its dependencies there); loading that second core was most of what a user-
-// installed plugin's command cost over the host's own (bench/README.md). A process that has
-// loaded none (the library in a plain script) loads ours. Only the names our code imports.
+// (npm installs its dependencies there), and loading a second core costs every command start-up
+// time (bench/README.md). A process that has loaded none (the library in a plain script) loads
+// ours. Only the names our code imports.
 const CORE_MAJOR = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8')).version.split('.')[0]
 const SHARED_CORE = '\0shared-oclif-core'
 const sharedCore = {

@@ -11,7 +11,8 @@ import {projectIdText} from './model.js'
  */
 export const profileFlag: OptionFlag<string | undefined> = Flags.string({
   description:
-    'Use this profile of the current environment (see `auth list`) instead of the LLAMA_* variables or the current profile; never changes which profile is current',
+    'Use this profile of the current environment (see `auth list`) instead of the LLAMA_* variables or the current profile; ' +
+    'never changes which profile is current',
   helpValue: '<name>',
 })
 

@@ -80,7 +80,7 @@ export interface Organization {
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
 const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'gu')
 // Text of printable ASCII only is answered without the regexes above: V8 builds their Unicode
-// property tables on first use, about 0.35 ms of every command's start-up.
+// property tables on first use, which every command would otherwise pay at start-up.
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
 
 /** The first character of `text` that would not show as itself on one line, or undefined. */
@@ -144,8 +144,8 @@ const primaryKey = (name: string) => name.toLowerCase().replace(/[ ._-]/g, (c) =
 /**
  * Orders names as people read them, the way `localeCompare` does (a, b, C; not C, a, b), without
  * building ICU's collator for names of ASCII letters, digits, space, '_', '-' and '.': the first
- * `localeCompare` of a process builds it, about 9 ms, which `auth list` paid as soon as an
- * environment held two profiles. Any other name goes to `localeCompare` itself.
+ * `localeCompare` of a process builds it, a cost `auth list` would pay as soon as an environment
+ * holds two profiles (bench/README.md). Any other name goes to `localeCompare` itself.
  */
 export function compareNames(a: string, b: string): number {
   if (!SIMPLE_NAME.test(a) || !SIMPLE_NAME.test(b)) return a.localeCompare(b)

@@ -49,8 +49,8 @@ export async function ensureConfigDir(dir: string, warn?: (message: string) => v
 
 // Reads are synchronous: config.json and secrets.json are small local files read once per command,
 // and each asynchronous fs call is a round trip through libuv's thread pool (readFile is four:
-// open, fstat, read, close), 0.15 ms idle and over a millisecond on a busy machine, all of it on
-// the start-up path. Writes stay asynchronous: they are rare and run under the lock.
+// open, fstat, read, close), all of it on the start-up path. Writes stay asynchronous: they are
+// rare and run under the lock.
 
 /**
  * Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error

@@ -5,7 +5,14 @@ import {profileFlag, projectIdFlag} from '../../flags.js'
 export default class AuthExec extends BaseCommand<void> {
   static override summary = 'Run a command with the credential in effect in its environment'
   static override description =
-    "Runs COMMAND with LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL set from the credential in effect (see `auth status`), replacing inherited ones; a key-less profile leaves the key unset. Standard input, output and error are passed through and nothing is written to disk. The exit status is the command's (128 + the signal's number when a signal killed it); SIGTERM and SIGHUP are forwarded to it, SIGINT and SIGQUIT too outside a terminal (in one, Ctrl-C and Ctrl-\\ reach it directly). A command that can't be started is exit 127. Put -- before COMMAND. Makes no network call."
+    'Runs COMMAND with LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL set from the credential in effect (see `auth status`), ' +
+    'replacing inherited ones; a key-less profile leaves the key unset. ' +
+    'Standard input, output and error are passed through and nothing is written to disk. ' +
+    "The exit status is the command's (128 + the signal's number when a signal killed it); SIGTERM and SIGHUP are forwarded to it, " +
+    'SIGINT and SIGQUIT too outside a terminal (in one, Ctrl-C and Ctrl-\\ reach it directly). ' +
+    "A command that can't be started is exit 127. " +
+    'Put -- before COMMAND. ' +
+    'Makes no network call.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> -- env',

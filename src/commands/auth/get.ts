@@ -17,7 +17,10 @@ const COLUMNS: Column<ProfileView>[] = [
 export default class AuthGet extends OutputCommand<ProfileView | ProfileView[]> {
   static override summary = 'List the profiles of the current environment, or show one'
   static override description =
-    "The Python llamactl 0.10 command: profiles sorted by name, or the one named NAME (exit 1 when there is none). -o json/yaml print each profile as {name, api_url, project_id, active, auth_type} (auth_type token, oidc or none); --json is -o json. Makes no network call and never reads a secret. `auth list` is the same list in this plugin's own shapes."
+    'The Python llamactl 0.10 command: profiles sorted by name, or the one named NAME (exit 1 when there is none). ' +
+    '-o json/yaml print each profile as {name, api_url, project_id, active, auth_type} (auth_type token, oidc or none); --json is -o json. ' +
+    'Makes no network call and never reads a secret. ' +
+    "`auth list` is the same list in this plugin's own shapes."
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> -o json',

@@ -6,7 +6,12 @@ import {ImportJson, importSummary} from '../../services/import-service.js'
 export default class AuthImport extends BaseCommand<ImportJson> {
   static override summary = "Import the Python llamactl's profiles (profiles.db)"
   static override description =
-    "Copies the environments and profiles of the Python llamactl's profiles.db (in the config directory, or --from PATH) into this llamactl: API-key, browser-login and key-less profiles, with their keys and tokens going to the OS keychain. Environments not known here are added; a profile whose name is already taken in its environment is skipped with a warning, never overwritten. profiles.db is only read, never changed: delete it yourself once you no longer use the Python llamactl, since it holds the keys in plain text. The first command run without a config file does this on its own."
+    "Copies the environments and profiles of the Python llamactl's profiles.db (in the config directory, or --from PATH) into this llamactl: " +
+    'API-key, browser-login and key-less profiles, with their keys and tokens going to the OS keychain. ' +
+    'Environments not known here are added; a profile whose name is already taken in its environment is skipped with a warning, ' +
+    'never overwritten. profiles.db is only read, never changed: ' +
+    'delete it yourself once you no longer use the Python llamactl, since it holds the keys in plain text. ' +
+    'The first command run without a config file does this on its own.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -7,7 +7,14 @@ import {credentialSource, InjectJson, nameList} from '../../ui/views.js'
 export default class AuthInject extends BaseCommand<InjectJson> {
   static override summary = 'Write the credential in effect into a .env file'
   static override description =
-    "Writes LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL of the credential in effect (see `auth status`) into a dotenv file: each replaced where the file has it (also as `export NAME=`), appended otherwise; every other line, comment and blank line stays as it was. Values are written so that a shell sourcing the file takes them literally and dotenv readers exactly; one that can't be is refused. A new file is created readable by you alone (0600); an existing one keeps its mode, and a key is not written into a file that another user owns or others can read (through a symbolic link: its target) unless --allow-shared-file. The write is atomic, and through a symbolic link to its target. A key-less profile writes no key (and removes one the file had). Makes no network call."
+    'Writes LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL of the credential in effect (see `auth status`) into a dotenv file: ' +
+    'each replaced where the file has it (also as `export NAME=`), appended otherwise; every other line, comment and blank line stays as it was. ' +
+    "Values are written so that a shell sourcing the file takes them literally and dotenv readers exactly; one that can't be is refused. " +
+    'A new file is created readable by you alone (0600); an existing one keeps its mode, ' +
+    'and a key is not written into a file that another user owns or others can read (through a symbolic link: its target) unless --allow-shared-file. ' +
+    'The write is atomic, and through a symbolic link to its target. ' +
+    'A key-less profile writes no key (and removes one the file had). ' +
+    'Makes no network call.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

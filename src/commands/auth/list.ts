@@ -4,7 +4,10 @@ import {profileJson, ProfileListJson, table} from '../../ui/views.js'
 export default class AuthList extends BaseCommand<ProfileListJson> {
   static override summary = 'List login profiles in the current environment'
   static override description =
-    'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. The current profile is marked with *. Makes no network call and never touches the keychain (except on a first run that imports the profiles.db of the Python llamactl, see `auth import`). `auth get` (the Python llamactl 0.10 name) lists the same profiles in the 0.10 shapes (-o json|yaml).'
+    'Shows the profiles of the current environment (see `auth env list`) with their active project and auth type. ' +
+    'The current profile is marked with *. ' +
+    'Makes no network call and never touches the keychain (except on a first run that imports the profiles.db of the Python llamactl, see `auth import`). ' +
+    '`auth get` (the Python llamactl 0.10 name) lists the same profiles in the 0.10 shapes (-o json|yaml).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<ProfileListJson> {

@@ -7,7 +7,11 @@ import {profileJson, ProfileJson} from '../../ui/views.js'
 export default class AuthLogin extends BaseCommand<ProfileJson> {
   static override summary = 'Log in with your browser'
   static override description =
-    'Signs in to the current environment with its OpenID provider (OAuth device flow): prints a URL and a code, opens the URL in your browser ($BROWSER when set) and waits for you to approve. Then it picks a project (the only one, --project-id, or a prompt), mints an API key for this CLI and saves a profile named by your email as current. Logging in again as the same user updates that profile. Secrets go to the OS keychain, never to the config file.'
+    'Signs in to the current environment with its OpenID provider (OAuth device flow): ' +
+    'prints a URL and a code, opens the URL in your browser ($BROWSER when set) and waits for you to approve. ' +
+    'Then it picks a project (the only one, --project-id, or a prompt), mints an API key for this CLI and saves a profile named by your email as current. ' +
+    'Logging in again as the same user updates that profile. ' +
+    'Secrets go to the OS keychain, never to the config file.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -7,7 +7,10 @@ import {profileJson, ProfileJson} from '../../ui/views.js'
 export default class AuthProject extends BaseCommand<ProfileJson> {
   static override summary = 'Change the active project for the current profile'
   static override description =
-    "Interactive runs without PROJECT_ID choose from the projects the server lists. In an environment that requires auth the project must be one the server lists; in one that does not, any project ID is accepted, and a profile without a key is created when none is current. --profile changes another profile's project."
+    'Interactive runs without PROJECT_ID choose from the projects the server lists. ' +
+    'In an environment that requires auth the project must be one the server lists; in one that does not, ' +
+    'any project ID is accepted, and a profile without a key is created when none is current. ' +
+    "--profile changes another profile's project."
   static override examples = [
     '<%= config.bin %> <%= command.id %> p1',
     '<%= config.bin %> <%= command.id %>',

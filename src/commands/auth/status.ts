@@ -7,7 +7,14 @@ import {StatusJson, statusOk, statusText} from '../../ui/views.js'
 export default class AuthStatus extends BaseCommand<StatusJson> {
   static override summary = 'Show which credential is in effect, and check it with the server'
   static override description =
-    "Explains the credential every llamactl command would use now: where it comes from (--profile, the LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID variables and the profile they override, or the current profile), the environment, the project, the auth type, where the secret is kept and the key's redacted form; for browser-login profiles the email, when the access token expires and whether a refresh token is held. Unless --offline, it then asks the server: the project list with the key, and a login profile's session. Exit 0 when a credential was found and the server accepted it for its project (with --offline: when one was found), 1 otherwise; the report is printed either way. Never prompts, never prints a secret."
+    'Explains the credential every llamactl command would use now: ' +
+    'where it comes from (--profile, the LLAMA_CLOUD_API_KEY and LLAMA_AGENTS_PROJECT_ID variables and the profile they override, or the current profile), ' +
+    "the environment, the project, the auth type, where the secret is kept and the key's redacted form; " +
+    'for browser-login profiles the email, when the access token expires and whether a refresh token is held. ' +
+    "Unless --offline, it then asks the server: the project list with the key, and a login profile's session. " +
+    'Exit 0 when a credential was found and the server accepted it for its project (with --offline: when one was found), ' +
+    '1 otherwise; the report is printed either way. ' +
+    'Never prompts, never prints a secret.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -7,7 +7,9 @@ import {profileJson, ProfileJson} from '../../ui/views.js'
 export default class AuthSwitch extends BaseCommand<ProfileJson> {
   static override summary = 'Set the current profile'
   static override description =
-    'Makes a profile of the current environment the one every other llamactl command uses. Without NAME, interactive runs let you pick one. `auth use` is the Python llamactl 0.10 name.'
+    'Makes a profile of the current environment the one every other llamactl command uses. ' +
+    'Without NAME, interactive runs let you pick one. ' +
+    '`auth use` is the Python llamactl 0.10 name.'
   static override examples = ['<%= config.bin %> <%= command.id %> alice@example.com', '<%= config.bin %> <%= command.id %>']
   static override args = {name: Args.string({description: 'Profile name (see `auth list`)'})}
   static override flags = {interactive: interactiveFlag}

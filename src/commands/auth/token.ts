@@ -15,7 +15,9 @@ const MISSING_HINT: Record<string, string> = {
 export default class AuthToken extends BaseCommand<ProfileJson> {
   static override summary = 'Create a profile from an API key'
   static override description =
-    "Validates the API key by listing its projects, selects a project and saves an auto-named profile (the key's redacted form) as current. Adding a key that already has a profile here updates it. Non-interactive runs need both --api-key and --project-id; pass --api-key - to read the key from stdin so it stays out of shell history."
+    "Validates the API key by listing its projects, selects a project and saves an auto-named profile (the key's redacted form) as current. " +
+    'Adding a key that already has a profile here updates it. ' +
+    'Non-interactive runs need both --api-key and --project-id; pass --api-key - to read the key from stdin so it stays out of shell history.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --api-key llx-... --project-id p1 --no-interactive',

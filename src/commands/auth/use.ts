@@ -8,7 +8,9 @@ import {profileView, type ProfileView} from '../../ui/views.js'
 export default class AuthUse extends BaseCommand<ProfileView> {
   static override summary = 'Make a profile of the current environment current'
   static override description =
-    "The Python llamactl 0.10 command (`auth switch` in this plugin's own names). Without NAME, interactive runs let you pick one; other runs must pass it. --json prints the profile as `auth get -o json` does."
+    "The Python llamactl 0.10 command (`auth switch` in this plugin's own names). " +
+    'Without NAME, interactive runs let you pick one; other runs must pass it. ' +
+    '--json prints the profile as `auth get -o json` does.'
   static override examples = ['<%= config.bin %> <%= command.id %> alice@example.com', '<%= config.bin %> <%= command.id %>']
   static override args = {name: Args.string({description: 'Profile name (see `auth get`)'})}
   static override flags = {interactive: interactiveFlag}

@@ -7,7 +7,12 @@ import {COMPLETER, completionScript, type Shell, SHELLS} from '../../services/co
 export default class CompletionGenerate extends BaseCommand<{script: string; shell: string}> {
   static override summary = 'Print the shell completion script'
   static override description =
-    'Prints a completion script for bash, zsh, fish or PowerShell on stdout. It completes every command, topic and flag of this llamactl and its installed plugins (read from oclif when they change, so `plugins install` needs no new script), profile names, environment URLs, and project and organization ids from the server. Each TAB runs a small Node program, not llamactl itself. `completion install` puts the script where your shell finds it.'
+    'Prints a completion script for bash, zsh, fish or PowerShell on stdout. ' +
+    'It completes every command, topic and flag of this llamactl and its installed plugins ' +
+    '(read from oclif when they change, so `plugins install` needs no new script), ' +
+    'profile names, environment URLs, and project and organization ids from the server. ' +
+    'Each TAB runs a small Node program, not llamactl itself. ' +
+    '`completion install` puts the script where your shell finds it.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> bash > ~/.bash_completion.d/llamactl',
     '<%= config.bin %> <%= command.id %> zsh > ~/.zfunc/_llamactl',

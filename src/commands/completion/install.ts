@@ -14,7 +14,12 @@ export interface CompletionInstallJson {
 export default class CompletionInstall extends BaseCommand<CompletionInstallJson> {
   static override summary = 'Install shell completion'
   static override description =
-    "Writes the completion script where your shell finds it and, where needed, the line that loads it: bash, ~/.bash_completion.d/llamactl (or bash-completion's user dir when it exists) and a `source` line in ~/.bashrc; zsh, ~/.zfunc/_llamactl and the fpath and compinit lines in ~/.zshrc; fish, ~/.config/fish/completions/llamactl.fish; PowerShell, a script next to your profile and a line in it. A second run changes nothing. The shell is the one $SHELL names unless --shell says; when $SHELL names another shell (tcsh or sh, say) or none, it stops and asks for --shell."
+    'Writes the completion script where your shell finds it and, where needed, the line that loads it: bash, ' +
+    "~/.bash_completion.d/llamactl (or bash-completion's user dir when it exists) and a `source` line in ~/.bashrc; " +
+    'zsh, ~/.zfunc/_llamactl and the fpath and compinit lines in ~/.zshrc; fish, ' +
+    '~/.config/fish/completions/llamactl.fish; PowerShell, a script next to your profile and a line in it. ' +
+    'A second run changes nothing. ' +
+    'The shell is the one $SHELL names unless --shell says; when $SHELL names another shell (tcsh or sh, say) or none, it stops and asks for --shell.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --shell zsh --dry-run']
   static override flags = {
     'dry-run': Flags.boolean({description: 'Show each change and write nothing'}),

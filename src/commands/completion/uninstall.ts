@@ -8,7 +8,10 @@ import type {CompletionInstallJson} from './install.js'
 export default class CompletionUninstall extends BaseCommand<CompletionInstallJson> {
   static override summary = 'Remove shell completion'
   static override description =
-    'Removes what `completion install` added (and what the Python llamactl added in the same places): the completion scripts, and the marked lines in ~/.bashrc, ~/.zshrc and the PowerShell profile, each rc file rewritten whole, its link and mode kept. Every shell unless --shell names one. Nothing else in those files changes.'
+    'Removes what `completion install` added (and what the Python llamactl added in the same places): the completion scripts, ' +
+    'and the marked lines in ~/.bashrc, ~/.zshrc and the PowerShell profile, each rc file rewritten whole, its link and mode kept. ' +
+    'Every shell unless --shell names one. ' +
+    'Nothing else in those files changes.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --shell zsh --dry-run']
   static override flags = {
     'dry-run': Flags.boolean({description: 'Show each change and write nothing'}),

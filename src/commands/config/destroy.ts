@@ -9,7 +9,9 @@ export default class ConfigDestroy extends BaseCommand<{destroyed: boolean; prof
   static override hidden = true
   static override summary = 'Forget every environment and profile, and their secrets'
   static override description =
-    "Removes every profile's secrets (keychain entries or secrets.json's) and resets config.json to the built-in environment alone, after a confirmation; --force skips it, and a run that can't ask needs --force (the Python llamactl destroys without asking there). The Python llamactl's profiles.db is left alone and not imported again."
+    "Removes every profile's secrets (keychain entries or secrets.json's) and resets config.json to the built-in environment alone, " +
+    "after a confirmation; --force skips it, and a run that can't ask needs --force (the Python llamactl destroys without asking there). " +
+    "The Python llamactl's profiles.db is left alone and not imported again."
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --force']
   static override flags = {
     force: Flags.boolean({description: 'Destroy without asking (needed when the run cannot ask)'}),
@@ -34,7 +36,8 @@ export default class ConfigDestroy extends BaseCommand<{destroyed: boolean; prof
 
     const {profiles} = await (await this.services.localState()).destroy()
     this.say(
-      `database destroyed: ${profiles} profile${profiles === 1 ? '' : 's'} and their secrets removed. The Python llamactl's profiles.db, if any, is left alone.`,
+      `database destroyed: ${profiles} profile${profiles === 1 ? '' : 's'} and their secrets removed. ` +
+        "The Python llamactl's profiles.db, if any, is left alone.",
     )
     return {destroyed: true, profiles}
   }

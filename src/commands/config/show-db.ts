@@ -6,7 +6,11 @@ export default class ConfigShowDb extends BaseCommand<LocalFiles> {
   static override hidden = true
   static override summary = 'Show where llamactl keeps its state'
   static override description =
-    "The Python llamactl's command printed the path of its profiles.db; this names this plugin's files on stderr, as Python does: config.json (environments and profiles), secrets.json (secrets when there is no OS keychain, or with LLAMACTL_SECRET_STORE=file, which also silences the fallback warning), and the Python llamactl's profiles.db when there is one (read by `auth import`, never written). --json prints {config, secrets, pythonProfilesDb}."
+    "The Python llamactl's command printed the path of its profiles.db; " +
+    "this names this plugin's files on stderr, as Python does: config.json (environments and profiles), " +
+    'secrets.json (secrets when there is no OS keychain, or with LLAMACTL_SECRET_STORE=file, which also silences the fallback warning), ' +
+    "and the Python llamactl's profiles.db when there is one (read by `auth import`, never written). " +
+    '--json prints {config, secrets, pythonProfilesDb}.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<LocalFiles> {

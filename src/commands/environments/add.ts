@@ -8,7 +8,10 @@ import {environmentView, type EnvironmentView} from '../../ui/views.js'
 export default class EnvironmentsAdd extends BaseCommand<EnvironmentView> {
   static override summary = 'Add an environment and make it current'
   static override description =
-    "Probes the server's version endpoint, stores what it reports (whether it requires auth, the oldest llamactl it accepts, its capabilities) and makes it the current environment with no current profile, as the Python llamactl 0.10 does; a server that can't be reached, or is not a llamactl control plane, is an error and nothing changes. `auth env add` stores without switching."
+    "Probes the server's version endpoint, stores what it reports (whether it requires auth, the oldest llamactl it accepts, its capabilities) " +
+    'and makes it the current environment with no current profile, as the Python llamactl 0.10 does; ' +
+    "a server that can't be reached, or is not a llamactl control plane, is an error and nothing changes. " +
+    '`auth env add` stores without switching.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.example.com', '<%= config.bin %> <%= command.id %> http://127.0.0.1:8000']
   static override args = {api_url: Args.string({description: 'Control plane API URL'})}
   static override flags = {interactive: interactiveFlag}

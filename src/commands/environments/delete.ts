@@ -10,7 +10,10 @@ import type {EnvironmentDeleteJson} from '../../ui/views.js'
 
 export default class EnvironmentsDelete extends BaseCommand<EnvironmentDeleteJson> {
   static override summary = 'Delete an environment and its profiles'
-  static override description = `Removes an environment, every profile in it and their stored secrets (\`auth env delete\` in this plugin's own names). If it was current, the default environment (${DEFAULT_API_URL}) becomes current; the default itself can't be deleted. Without API_URL, interactive runs let you pick one.`
+  static override description =
+    "Removes an environment, every profile in it and their stored secrets (`auth env delete` in this plugin's own names). " +
+    `If it was current, the default environment (${DEFAULT_API_URL}) becomes current; the default itself can't be deleted. ` +
+    'Without API_URL, interactive runs let you pick one.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.example.com', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of the environment to delete'})}
   static override flags = {interactive: interactiveFlag}

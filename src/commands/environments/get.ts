@@ -29,7 +29,12 @@ const COLUMNS: Column<Row>[] = [
 export default class EnvironmentsGet extends OutputCommand<EnvironmentView | EnvironmentView[]> {
   static override summary = 'List environments, or show one'
   static override description =
-    'Environments sorted by API URL (the built-in https://api.cloud.llamaindex.ai among them), or the one at API_URL (a trailing / is ignored; exit 1 when unknown). -o json/yaml print each as {api_url, requires_auth, active}; --json is -o json; -o wide adds the oldest llamactl each accepts and the capabilities its server reported. Makes no network call. Same as `auth env list`, in the Python llamactl 0.10 shapes.'
+    'Environments sorted by API URL (the built-in https://api.cloud.llamaindex.ai among them), ' +
+    'or the one at API_URL (a trailing / is ignored; exit 1 when unknown). ' +
+    '-o json/yaml print each as {api_url, requires_auth, active}; --json is -o json; ' +
+    '-o wide adds the oldest llamactl each accepts and the capabilities its server reported. ' +
+    'Makes no network call. ' +
+    'Same as `auth env list`, in the Python llamactl 0.10 shapes.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> -o json',

@@ -10,7 +10,9 @@ import {environmentView, type EnvironmentView} from '../../ui/views.js'
 export default class EnvironmentsUse extends BaseCommand<EnvironmentView> {
   static override summary = 'Make an environment current'
   static override description =
-    "Makes a known environment current (`auth env switch` in this plugin's own names); its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached. Without API_URL, interactive runs let you pick one."
+    "Makes a known environment current (`auth env switch` in this plugin's own names); its last current profile becomes current again. " +
+    "Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached. " +
+    'Without API_URL, interactive runs let you pick one.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of a known environment (see `environments get`)'})}
   static override flags = {interactive: interactiveFlag}

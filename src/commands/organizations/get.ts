@@ -12,7 +12,10 @@ const COLUMNS: Column<OrganizationView>[] = [
 export default class OrganizationsGet extends OutputCommand<OrganizationView[]> {
   static override summary = 'List the organizations of the current profile'
   static override description =
-    "Asks the server which organizations the current profile can use, in the server's order. active marks the default one (the one lists to pick projects from are scoped to). A server without organizations prints a warning (-o json/yaml: an empty list). -o json/yaml print each as {org_id, org_name, is_default, active}; --json is -o json."
+    'Asks the server which organizations the current profile can use, ' +
+    "in the server's order. active marks the default one (the one lists to pick projects from are scoped to). " +
+    'A server without organizations prints a warning (-o json/yaml: an empty list). ' +
+    '-o json/yaml print each as {org_id, org_name, is_default, active}; --json is -o json.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -o json']
   static override flags = {output: outputFlag}
 

@@ -18,7 +18,11 @@ const COLUMNS: Column<Row>[] = [
 export default class ProjectsGet extends OutputCommand<ProjectView | ProjectView[]> {
   static override summary = "List the current profile's projects, or show one"
   static override description =
-    "Asks the server which projects the current profile can use, in the server's order. On a server with organizations the list is the default organization's unless --org names another; a PROJECT_ID is looked up in every organization (or --org's), exit 1 when there is none. -o json/yaml print each as {project_id, project_name, deployment_count, active} (active: the profile's project); --json is -o json; -o wide adds the organization."
+    "Asks the server which projects the current profile can use, in the server's order. " +
+    "On a server with organizations the list is the default organization's unless --org names another; " +
+    "a PROJECT_ID is looked up in every organization (or --org's), exit 1 when there is none. " +
+    "-o json/yaml print each as {project_id, project_name, deployment_count, active} (active: the profile's project); " +
+    '--json is -o json; -o wide adds the organization.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --org acme -o json',

@@ -8,7 +8,10 @@ import {profileView, type ProfileView} from '../../ui/views.js'
 export default class ProjectsUse extends BaseCommand<ProfileView> {
   static override summary = "Set the current profile's project"
   static override description =
-    "`auth project` in this plugin's own names. A PROJECT_ID is looked up in every organization (or --org's); in an environment that requires auth it must be one the server lists (exit 1 otherwise), in one that does not any ID is accepted. Without PROJECT_ID, interactive runs choose from the default organization's projects (or --org's); other runs must pass it."
+    "`auth project` in this plugin's own names. " +
+    "A PROJECT_ID is looked up in every organization (or --org's); " +
+    'in an environment that requires auth it must be one the server lists (exit 1 otherwise), in one that does not any ID is accepted. ' +
+    "Without PROJECT_ID, interactive runs choose from the default organization's projects (or --org's); other runs must pass it."
   static override examples = ['<%= config.bin %> <%= command.id %> p1', '<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --org acme']
   static override args = {project_id: Args.string({description: 'Project ID (see `projects get`)'})}
   static override flags = {

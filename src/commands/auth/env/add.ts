@@ -8,7 +8,9 @@ import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 export default class AuthEnvAdd extends BaseCommand<EnvironmentJson> {
   static override summary = 'Add or update an environment'
   static override description =
-    "Probes the server's version endpoint and stores what it reports (whether it requires auth, the oldest llamactl it accepts). A server that can't be reached, or that is not a llamactl control plane, is an error and nothing is stored. Does not switch to it: use `auth env switch`."
+    "Probes the server's version endpoint and stores what it reports (whether it requires auth, the oldest llamactl it accepts). " +
+    "A server that can't be reached, or that is not a llamactl control plane, is an error and nothing is stored. " +
+    'Does not switch to it: use `auth env switch`.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.example.com', '<%= config.bin %> <%= command.id %> http://127.0.0.1:8000']
   static override args = {api_url: Args.string({description: 'Control plane API URL'})}
   static override flags = {interactive: interactiveFlag}

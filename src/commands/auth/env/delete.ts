@@ -8,7 +8,10 @@ import type {EnvironmentDeleteJson} from '../../../ui/views.js'
 
 export default class AuthEnvDelete extends BaseCommand<EnvironmentDeleteJson> {
   static override summary = 'Delete an environment and its profiles'
-  static override description = `Removes an environment, every profile in it and their stored secrets. If it was current, the default environment (${DEFAULT_API_URL}) becomes current. The default environment itself can't be deleted.`
+  static override description =
+    'Removes an environment, every profile in it and their stored secrets. ' +
+    `If it was current, the default environment (${DEFAULT_API_URL}) becomes current. ` +
+    "The default environment itself can't be deleted."
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.example.com', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of the environment to delete'})}
   static override flags = {interactive: interactiveFlag}

@@ -4,7 +4,10 @@ import {environmentJson, EnvironmentListJson, table} from '../../../ui/views.js'
 export default class AuthEnvList extends BaseCommand<EnvironmentListJson> {
   static override summary = 'List known environments'
   static override description =
-    'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. The current environment is marked with *. Makes no network call. `environments get` (the Python llamactl 0.10 name) lists them in the 0.10 shapes (-o json|yaml).'
+    'Shows each known control plane (API URL), whether it requires auth and the oldest llamactl it accepts. ' +
+    'The current environment is marked with *. ' +
+    'Makes no network call. ' +
+    '`environments get` (the Python llamactl 0.10 name) lists them in the 0.10 shapes (-o json|yaml).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<EnvironmentListJson> {

@@ -8,7 +8,9 @@ import {environmentJson, EnvironmentJson} from '../../../ui/views.js'
 export default class AuthEnvSwitch extends BaseCommand<EnvironmentJson> {
   static override summary = 'Switch the current environment'
   static override description =
-    "Makes a known environment current; its last current profile becomes current again. Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached. `environments use` is the Python llamactl 0.10 name."
+    'Makes a known environment current; its last current profile becomes current again. ' +
+    "Re-probes the server to refresh its settings, and still switches (with a warning) when it can't be reached. " +
+    '`environments use` is the Python llamactl 0.10 name.'
   static override examples = ['<%= config.bin %> <%= command.id %> https://api.cloud.llamaindex.ai', '<%= config.bin %> <%= command.id %>']
   static override args = {api_url: Args.string({description: 'API URL of a known environment (see `auth env list`)'})}
   static override flags = {interactive: interactiveFlag}
