@@ -113,18 +113,18 @@ export abstract class BaseCommand<T> extends Command {
    * key as bearer token, and for login profiles refresh-on-401 and the replacement of a rejected key.
    */
   protected async controlPlane(request: CredentialRequest = {}): Promise<CredentialClient> {
-    return (await this.services.credentialService()).clientOf(await this.credential(request))
+    return (await this.services.credentialService()).clientOf(await this.credentialInEffect(request))
   }
 
   /**
    * The credential object in effect for this command (see ProfileCredential): read once per
    * request, shared by `credentials` and `controlPlane`, updated in place by a refresh.
    */
-  protected async credential(request: CredentialRequest = {}): Promise<ProfileCredential> {
+  protected async credentialInEffect(request: CredentialRequest = {}): Promise<ProfileCredential> {
     const key = JSON.stringify([request.profile, request.projectId])
     let found = this.credentialsRead.get(key)
     if (!found) {
-      found = this.services.credentialService().then((service) => service.credential(request))
+      found = this.services.credentialService().then((service) => service.credentialInEffect(request))
       this.credentialsRead.set(key, found)
     }
 
@@ -137,7 +137,7 @@ export abstract class BaseCommand<T> extends Command {
    * replaces only the project. No credential at all is the one-line "no credentials" error.
    */
   protected async credentials(request: CredentialRequest = {}): Promise<Credentials> {
-    return (await this.credential(request)).credentials()
+    return (await this.credentialInEffect(request)).credentials()
   }
 
   /**

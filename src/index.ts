@@ -51,7 +51,7 @@ function services(options: LibraryOptions): DefaultServices {
  * "no credentials" CliError (exit 1) when there is none.
  */
 export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
-  return (await services(options).credentialService()).resolve({profile: options.profile, projectId: options.projectId})
+  return (await services(options).credentialService()).credentialsInEffect({profile: options.profile, projectId: options.projectId})
 }
 
 /**
@@ -87,7 +87,7 @@ export async function currentCredentials(
   const env = await built.environmentStore.current()
   const profile = await built.profileStore.current(env.apiUrl)
   if (!profile) return null
-  const {apiKey} = await (await built.credentialService()).ofProfile(profile)
+  const {apiKey} = await (await built.credentialService()).credentialOfProfile(profile)
   const current: CurrentCredentials = {apiKey, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}
   return showAs(current, () => ({...current, apiKey: apiKey === null ? null : redactKey(apiKey)}))
 }

@@ -73,7 +73,7 @@ describe('variables read as the Python llamactl reads them', () => {
     const resolve = async (baseUrl: string) => {
       const env = {LLAMA_AGENTS_PROJECT_ID: 'p1', LLAMA_CLOUD_API_KEY: 'llx-env', LLAMA_CLOUD_BASE_URL: baseUrl, LLAMACTL_SECRET_STORE: 'file'}
       const services = new DefaultServices({configDir: temp.dir, env, version: '0.1.0', warn() {}})
-      return (await (await services.credentialService()).resolve({})).apiUrl
+      return (await (await services.credentialService()).credentialsInEffect({})).apiUrl
     }
 
     expect(await resolve('http://10.1.2.3:80//')).to.equal('http://10.1.2.3:80')

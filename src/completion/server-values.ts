@@ -103,7 +103,7 @@ async function lookUp(req: ServerValuesRequest): Promise<Candidate[]> {
     warned: new Set(),
   })
 
-  const location = await credentials.find({profile: req.profile})
+  const location = await credentials.locationInEffect({profile: req.profile})
   const current = await environments.current()
   // An environment without auth lists its projects to anyone, as `projects get` does there.
   if (!location && current?.requiresAuth !== false) return []
@@ -115,7 +115,7 @@ async function lookUp(req: ServerValuesRequest): Promise<Candidate[]> {
   const hit = readCache(cacheFile).entries[cacheKey]
   if (hit && Array.isArray(hit.values) && Date.now() - hit.at < CACHE_TTL_MS && hit.at <= Date.now()) return hit.values
 
-  const credential = location ? await credentials.open(location) : undefined
+  const credential = location ? await credentials.credentialAt(location) : undefined
   const auth = credential?.bearer()
   // A command warns before it sends a key over plain http to another machine; a TAB can't, so it doesn't send it.
   if (auth && !isSecureUrl(new URL(apiUrl))) return []

@@ -77,7 +77,7 @@ export class CredentialService {
 
   /** A control-plane client authenticated as the credential in effect (see CredentialClient). */
   async client(request: CredentialRequest = {}): Promise<CredentialClient> {
-    return this.clientOf(await this.credential(request))
+    return this.clientOf(await this.credentialInEffect(request))
   }
 
   /** A client for the command's credential: it shares (and updates) that one object. */
@@ -105,20 +105,20 @@ export class CredentialService {
             source: credentials.source,
           }
         : {...this.fromProfile(await this.deps.profiles.get(credentials.apiUrl, credentials.profile), credentials.source), projectId: credentials.projectId}
-    return this.clientOf(await this.open(location))
+    return this.clientOf(await this.credentialAt(location))
   }
 
   /** The credential in effect as one object (see ProfileCredential): its secrets read once. No credential is the "no credentials" error. */
-  async credential(request: CredentialRequest = {}): Promise<ProfileCredential> {
-    return this.open(await this.locate(request))
+  async credentialInEffect(request: CredentialRequest = {}): Promise<ProfileCredential> {
+    return this.credentialAt(await this.requireLocation(request))
   }
 
   /**
-   * The credential in effect, or null when there is none (step 4; `locate` makes that the
+   * The credential in effect, or null when there is none (step 4; `requireLocation` makes that the
    * error). Warns, once per process, when the variables override a current profile or when the
    * key is set without the project.
    */
-  async find(request: CredentialRequest = {}): Promise<CredentialLocation | null> {
+  async locationInEffect(request: CredentialRequest = {}): Promise<CredentialLocation | null> {
     const env = await this.deps.environments.current()
     const withProject = (location: CredentialLocation) => (request.projectId === undefined ? location : {...location, projectId: request.projectId})
     if (request.profile !== undefined) return withProject(this.fromProfile(await this.deps.profiles.get(env.apiUrl, request.profile), 'flag'))
@@ -129,9 +129,9 @@ export class CredentialService {
     return current ? withProject(this.fromProfile(current, 'profile')) : null
   }
 
-  /** Like `find`, but no credential at all is the "no credentials" error. */
-  async locate(request: CredentialRequest = {}): Promise<CredentialLocation> {
-    const location = await this.find(request)
+  /** Like `locationInEffect`, but no credential at all is the "no credentials" error. */
+  async requireLocation(request: CredentialRequest = {}): Promise<CredentialLocation> {
+    const location = await this.locationInEffect(request)
     if (location) return location
     throw await this.noCredentials()
   }
@@ -145,19 +145,19 @@ export class CredentialService {
     )
   }
 
-  /** The credential object of a location found earlier (by `find`): a profile's secrets are read here, once. */
-  async open(location: CredentialLocation): Promise<ProfileCredential> {
+  /** The credential object of a location found earlier (by `locationInEffect`): a profile's secrets are read here, once. */
+  async credentialAt(location: CredentialLocation): Promise<ProfileCredential> {
     return ProfileCredential.read(location, this.deps.secrets)
   }
 
   /** The credential object of a profile record (`auth project --profile`, logout's revocation): no variables apply. */
-  async ofProfile(profile: ProfileRecord): Promise<ProfileCredential> {
-    return this.open(this.fromProfile(profile, 'flag'))
+  async credentialOfProfile(profile: ProfileRecord): Promise<ProfileCredential> {
+    return this.credentialAt(this.fromProfile(profile, 'flag'))
   }
 
   /** `resolveCredentials` of the library API: the credential in effect, its key read from the secret store. */
-  async resolve(request: CredentialRequest = {}): Promise<Credentials> {
-    return (await this.credential(request)).credentials()
+  async credentialsInEffect(request: CredentialRequest = {}): Promise<Credentials> {
+    return (await this.credentialInEffect(request)).credentials()
   }
 
   /**
@@ -183,7 +183,7 @@ export class CredentialService {
     request: CredentialRequest = {},
     options: {allowSharedFile?: boolean} = {},
   ): Promise<{credentials: Credentials; envFile: string; unset: string[]; variables: string[]}> {
-    const credentials = await this.resolve(request)
+    const credentials = await this.credentialsInEffect(request)
     const values = this.variables(credentials)
     const {updateDotenvFile} = await import('../stores/dotenv-file.js')
     const envFile = path.resolve(file)

@@ -259,7 +259,7 @@ export class DefaultServices implements Services {
    * the command goes on, and the next first read (or `auth import`) tries again.
    */
   private async importOnFirstRun(): Promise<void> {
-    if (!(await mayExist(this.profilesDb))) return
+    if (!mayExist(this.profilesDb)) return
     try {
       const report = await (await this.importService()).importOnFirstRun()
       if (!report) return

@@ -205,7 +205,7 @@ export class ImportService {
     const interruption = new Interruption()
     try {
       await this.deps.state.update(async (doc) => {
-        if (onlyIfNoConfig && (await mayExist(this.deps.state.file))) throw CONFIG_EXISTS
+        if (onlyIfNoConfig && mayExist(this.deps.state.file)) throw CONFIG_EXISTS
         await sweepImportLeftovers(path.dirname(this.deps.state.file), new Set(doc.profiles.map(secretAccount)), this.deps.secrets)
         const source = await this.read(file)
         plan = planImport(doc, source)

@@ -14,12 +14,12 @@ export interface StatusServiceDeps {
   secretStore: () => Promise<SecretStore>
 }
 
-type Check = StatusJson['check']
+type CheckOutcome = StatusJson['check']
 
-const check = (result: CheckResult, message: string, requestId: null | string = null): Check => ({message, requestId, result})
+const outcome = (result: CheckResult, message: string, requestId: null | string = null): CheckOutcome => ({message, requestId, result})
 
 /** Where a control-plane failure leaves the credential, for `auth status`; `answer` is the error when the server answered. */
-function checkOfError(error: CliError, answer: ApiError | null, credential: ProfileCredential): Check {
+function outcomeOfError(error: CliError, answer: ApiError | null, credential: ProfileCredential): CheckOutcome {
   const {location} = credential
   const requestId = answer?.requestId ?? null
   const ref = requestId ? `, request id ${requestId}` : ''
@@ -29,22 +29,22 @@ function checkOfError(error: CliError, answer: ApiError | null, credential: Prof
       : location.authType === 'login'
         ? 'Run `llamactl auth login` again'
         : 'Create a new key in the web console and add it with `llamactl auth token`'
-  if (error.reason === 'session_expired') return check('session_expired', error.line, requestId)
-  if (answer?.status === 401) return check('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
+  if (error.reason === 'session_expired') return outcome('session_expired', error.line, requestId)
+  if (answer?.status === 401) return outcome('rejected', `${location.apiUrl} rejected the API key (401${ref}). ${fix}`, requestId)
   if (answer?.status === 403)
-    return check(
+    return outcome(
       'forbidden',
       `${location.apiUrl} accepted the API key but refused it the project list (403${ref}). Check the key's permissions in the web console`,
       requestId,
     )
   // The server answered: it is reachable, and retrying won't help until it is fixed.
   if (answer?.status !== undefined && answer.status >= 500)
-    return check(
+    return outcome(
       'server_error',
       `${location.apiUrl} answered the project list with an error (${answer.status}${ref}). The server failed, not the credential: report it to the server's operators with the request id`,
       requestId,
     )
-  return check('unreachable', error.line, requestId)
+  return outcome('unreachable', error.line, requestId)
 }
 
 /**
@@ -59,13 +59,13 @@ export class StatusService {
 
   /** The report of `auth status` (docs/credentials-guide.md); `offline` makes no network call at all. */
   async status(request: CredentialRequest & {offline: boolean}): Promise<StatusJson> {
-    const location = await this.deps.credentials.find(request)
+    const location = await this.deps.credentials.locationInEffect(request)
     if (!location) {
       const {apiUrl} = await this.deps.environments.current()
       return {
         apiUrl,
         authType: null,
-        check: check('no_credentials', (await this.deps.credentials.noCredentials()).line),
+        check: outcome('no_credentials', (await this.deps.credentials.noCredentials()).line),
         keyHint: null,
         keychainUnavailable: null,
         login: null,
@@ -77,10 +77,11 @@ export class StatusService {
       }
     }
 
-    const credential = await this.deps.credentials.open(location)
-    if (credential.keyed && !credential.apiKey) return {...(await this.describe(credential)), check: check('no_credentials', (await credential.missing()).line)}
-    if (request.offline) return {...(await this.describe(credential)), check: check('skipped', 'Not checked with the server (--offline)')}
-    const result = await this.check(credential)
+    const credential = await this.deps.credentials.credentialAt(location)
+    if (credential.keyed && !credential.apiKey)
+      return {...(await this.describe(credential)), check: outcome('no_credentials', (await credential.missing()).line)}
+    if (request.offline) return {...(await this.describe(credential)), check: outcome('skipped', 'Not checked with the server (--offline)')}
+    const result = await this.askServer(credential)
     // Described after the check: a login profile may have had its key replaced and its session refreshed meanwhile.
     const redact = (text: string) => redactKeys(text, credential.known)
     return {
@@ -90,17 +91,17 @@ export class StatusService {
   }
 
   /** Lists the projects with the credential (its key, refreshed and repaired as any command would), then checks a login session. */
-  private async check(credential: ProfileCredential): Promise<Check> {
+  private async askServer(credential: ProfileCredential): Promise<CheckOutcome> {
     const client = await this.deps.credentials.clientOf(credential)
     const {apiUrl, projectId} = credential.location
     try {
       const projects = await client.listProjects()
-      if (!credential.keyed) return check('ok', `${apiUrl} answered without a key (it does not require auth)`)
+      if (!credential.keyed) return outcome('ok', `${apiUrl} answered without a key (it does not require auth)`)
       if (!(await this.requiresAuth(apiUrl)))
-        return check('ok', `${apiUrl} answered, but it does not require an API key (requires_auth is false), so the key was not checked`)
+        return outcome('ok', `${apiUrl} answered, but it does not require an API key (requires_auth is false), so the key was not checked`)
       if (projectId !== null && !projects.some((p) => p.projectId === projectId)) {
         const listed = projects.length > 0 ? `its projects: ${projects.map((p) => p.projectId).join(', ')}` : 'it has none'
-        return check(
+        return outcome(
           'unknown_project',
           `${apiUrl} accepted the API key, but project ${projectId} is not among its projects (${listed}). Choose one with \`llamactl auth project\` or --project-id`,
         )
@@ -115,12 +116,12 @@ export class StatusService {
 
         throw error
       })
-      return check('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)
+      return outcome('ok', owner ? `${accepted}; signed in as ${owner.email ?? owner.name ?? owner.id}` : accepted)
     } catch (error) {
       // Loaded here, not at start-up: `auth status --offline` never gets this far.
       const {ApiError} = await import('../net/api-error.js')
       if (!(error instanceof CliError) || !(error instanceof ApiError || error.reason === 'session_expired')) throw error
-      return checkOfError(error, error instanceof ApiError ? error : null, credential)
+      return outcomeOfError(error, error instanceof ApiError ? error : null, credential)
     }
   }
 
@@ -133,7 +134,7 @@ export class StatusService {
     return {
       apiUrl: location.apiUrl,
       authType: location.authType,
-      check: check('skipped', ''),
+      check: outcome('skipped', ''),
       keyHint: apiKey ? redactKey(apiKey) : null,
       keychainUnavailable: store?.fallbackCause ?? null,
       login:

@@ -56,7 +56,7 @@ export async function ensureConfigDir(dir: string, warn?: (message: string) => v
  * Reads a JSON file; `undefined` when it does not exist. A file that can't be parsed is an error
  * naming it, with `corruptCode` (config_corrupt, or secrets_corrupt for the secrets file).
  */
-export async function readJsonFile(file: string, corruptCode = 'config_corrupt'): Promise<unknown> {
+export function readJsonFile(file: string, corruptCode = 'config_corrupt'): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -80,7 +80,7 @@ export async function readJsonFile(file: string, corruptCode = 'config_corrupt')
 }
 
 /** False only when the file is certainly not there (ENOENT): other failures surface when it is read. */
-export async function mayExist(file: string): Promise<boolean> {
+export function mayExist(file: string): boolean {
   try {
     statSync(file)
     return true

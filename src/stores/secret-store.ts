@@ -275,7 +275,7 @@ export class SecretStore {
   }
 
   private async readFile(): Promise<Record<string, string>> {
-    const raw = await readJsonFile(this.file, 'secrets_corrupt')
+    const raw = readJsonFile(this.file, 'secrets_corrupt')
     return raw === undefined ? {} : checkSecretsFile(raw, this.file).secrets
   }
 

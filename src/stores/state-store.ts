@@ -73,7 +73,7 @@ export class StateStore {
   /** The first read: runs the first-run hook when there is no file yet (one stat), then reads, then the sync hook. */
   private async firstLoad(): Promise<StateDocument> {
     const {firstRun, sync} = this.options
-    const exists = (firstRun || sync) && (await mayExist(this.file))
+    const exists = (firstRun || sync) && mayExist(this.file)
     if (firstRun && !exists) await firstRun()
     const doc = await this.load()
     // Only over a file that was there: a first run has just read profiles.db (or declined to).
@@ -81,7 +81,7 @@ export class StateStore {
   }
 
   private async load(): Promise<StateDocument> {
-    const raw = await readJsonFile(this.file)
+    const raw = readJsonFile(this.file)
     return raw === undefined ? emptyState() : migrate(raw, this.file)
   }
 }

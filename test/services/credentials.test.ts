@@ -33,7 +33,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     })
   }
 
-  const resolve = (env: NodeJS.ProcessEnv, request: CredentialRequest = {}) => resolver(env).resolve(request)
+  const resolve = (env: NodeJS.ProcessEnv, request: CredentialRequest = {}) => resolver(env).credentialsInEffect(request)
 
   const failure = (promise: Promise<unknown>) => rejection<CliError>(promise)
 
@@ -88,7 +88,13 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     const env = {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env'}
     const warned = new Set<string>()
     for (let i = 0; i < 2; i++)
-      expect(await resolver(env, warned).resolve()).to.deep.equal({apiKey: 'llx-env', apiUrl: DEFAULT_API_URL, profile: null, projectId: 'pe', source: 'env'})
+      expect(await resolver(env, warned).credentialsInEffect()).to.deep.equal({
+        apiKey: 'llx-env',
+        apiUrl: DEFAULT_API_URL,
+        profile: null,
+        projectId: 'pe',
+        source: 'env',
+      })
     expect(warnings).to.deep.equal([OVERRIDE('ci')])
   })
 
@@ -184,7 +190,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
         warn: () => {},
         warned: new Set(),
       })
-      expect(await service.resolve()).to.include({apiUrl: 'https://x.example.com', source: 'env'})
+      expect(await service.credentialsInEffect()).to.include({apiUrl: 'https://x.example.com', source: 'env'})
       expect(readdirSync(empty.dir)).to.deep.equal([])
     } finally {
       empty.cleanup()

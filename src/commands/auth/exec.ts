@@ -42,7 +42,7 @@ export default class AuthExec extends BaseCommand<void> {
     if (command.length === 0) throw new UsageError('Missing the command to run', afterDashes)
 
     const credentialService = await this.services.credentialService()
-    const credentials = await credentialService.resolve({profile: flags.profile, projectId: flags['project-id']})
+    const credentials = await credentialService.credentialsInEffect({profile: flags.profile, projectId: flags['project-id']})
     const {runWithVariables} = await import('../../services/exec-service.js')
     const status = await runWithVariables(command, credentialService.variables(credentials), process.env)
     if (status !== 0) this.exit(status)
