@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {cleanEnv, HOST_FIXTURE, ROOT, run, stageCheckout, tempDir} from './fixtures/host/stage.js'
@@ -102,9 +102,12 @@ describe('in a host of today: declarations that stand alone, and one @oclif/core
     const paths = new Set(cores.stdout.split('\n').filter(Boolean))
     expect([...paths].map((p) => path.relative(host, p))).to.deep.equal([path.join('node_modules', '@oclif', 'core')])
 
-    const env = cleanEnv({HOME: tmp, LLAMACTL_CONFIG_DIR: path.join(tmp, 'dependency-config'), LLAMACTL_SECRET_STORE: 'file'})
+    const cacheDir = path.join(tmp, 'dependency-cache')
+    const env = cleanEnv({HOME: tmp, LLAMACTL_CACHE_DIR: cacheDir, LLAMACTL_CONFIG_DIR: path.join(tmp, 'dependency-config'), LLAMACTL_SECRET_STORE: 'file'})
     const list = await run(process.execPath, ['--', path.join(host, 'bin', 'run.js'), 'auth', 'list', '--json'], {cwd: host, env})
     expect(list.code, list.stderr).to.equal(0)
     expect(JSON.parse(list.stdout).profiles).to.deep.equal([])
+    // The host's bin doesn't turn Node's compile cache on; the plugin's init hook does, in the host's cache dir.
+    expect(readdirSync(path.join(cacheDir, 'compile-cache')), 'compiled code kept for the next run').to.not.be.empty
   })
 })

@@ -131,9 +131,15 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}
 
       expect(await loaded(['auth', 'list'])).to.deep.equal([])
       expect(await loaded(['auth', 'status', '--offline'])).to.deep.equal([])
-      // Each ES module costs its own resolve, read, compile and link: the router, the command and two chunks, not twenty modules.
-      expect(ours['auth list']).to.deep.equal(['route-argv.js', 'chunks/shared.js', 'commands/auth/list.js', 'chunks/core.js'])
-      expect(ours['auth status --offline']).to.deep.equal(['route-argv.js', 'chunks/shared.js', 'commands/auth/status.js', 'chunks/core.js'])
+      // Each ES module costs its own resolve, read, compile and link: the router, the init hook, the command and two chunks, not twenty modules.
+      expect(ours['auth list']).to.deep.equal(['route-argv.js', 'chunks/shared.js', 'hooks/compile-cache.js', 'commands/auth/list.js', 'chunks/core.js'])
+      expect(ours['auth status --offline']).to.deep.equal([
+        'route-argv.js',
+        'chunks/shared.js',
+        'hooks/compile-cache.js',
+        'commands/auth/status.js',
+        'chunks/core.js',
+      ])
       // The positive control: logout rewrites secrets.json, under the lock.
       const logout = await loaded(['auth', 'logout', 'ci', '--no-interactive'])
       expect(logout.some((u) => u.endsWith('/dist/chunks/file-lock.js'))).to.equal(true)

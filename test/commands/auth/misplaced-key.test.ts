@@ -75,7 +75,12 @@ describe('a key pasted in the wrong place is never echoed', function () {
             .filter((p) => p.startsWith(dist)),
         ),
       ]
-      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal(['chunks/shared.js', 'hooks/command-not-found.js', 'route-argv.js'])
+      expect(ours.map((p) => path.relative(dist, p)).sort()).to.deep.equal([
+        'chunks/shared.js',
+        'hooks/command-not-found.js',
+        'hooks/compile-cache.js',
+        'route-argv.js',
+      ])
     })
 
     it('standalone (the plugin is the whole CLI) a mistyped command outside auth is one line with the closest command, exit 2', async () => {
