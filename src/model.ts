@@ -140,3 +140,55 @@ export function compareNames(a: string, b: string): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i] ? -1 : 1
   return 0
 }
+
+/** The shortest run of a secret that is hidden wherever it appears (shorter runs match ordinary words). */
+export const SHORTEST_SECRET_RUN = 8
+
+// ASCII letters only: full Unicode lower-casing can change a string's length (U+0130), and then
+// positions in the lower-cased text would not be the text's.
+const asciiLower = (text: string) => text.replaceAll(/[A-Z]+/g, (upper) => upper.toLowerCase())
+
+/**
+ * `text` with every run of SHORTEST_SECRET_RUN or more characters of one of `secrets` hidden, in
+ * any letter case and whatever surrounds it (a server echoing the key without its `llx-` prefix
+ * inside a request id `req/…`, or upper-cased): a whole secret becomes `whole(run)`, a part of one
+ * `****`, which shows none of its characters. Linear in the text: each position is looked up
+ * among the secrets' SHORTEST_SECRET_RUN-character pieces.
+ */
+export function hideSecretRuns(text: string, secrets: readonly string[], whole: (run: string) => string = () => '****'): string {
+  const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
+  const pieces = new Set<string>()
+  const wholes = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < SHORTEST_KNOWN) continue
+    const lower = asciiLower(secret)
+    wholes.add(lower)
+    for (let i = 0; i + SHORTEST_KNOWN <= lower.length; i++) pieces.add(lower.slice(i, i + SHORTEST_KNOWN))
+  }
+
+  const lower = asciiLower(text)
+  const covered = new Uint8Array(text.length)
+  let any = false
+  for (let i = 0; i + SHORTEST_KNOWN <= lower.length; i++)
+    if (pieces.has(lower.slice(i, i + SHORTEST_KNOWN))) {
+      covered.fill(1, i, i + SHORTEST_KNOWN)
+      any = true
+    }
+
+  if (!any) return text
+  let out = ''
+  for (let i = 0; i < text.length;) {
+    if (!covered[i]) {
+      out += text[i++]
+      continue
+    }
+
+    let end = i
+    while (end < text.length && covered[end]) end++
+    const run = text.slice(i, end)
+    out += wholes.has(asciiLower(run)) ? whole(run) : '****'
+    i = end
+  }
+
+  return out
+}

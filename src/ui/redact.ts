@@ -1,4 +1,5 @@
-// No imports: the command_not_found hook loads this on every unknown command.
+// Only the model (which imports nothing): the command_not_found hook loads this on every unknown command.
+import {hideSecretRuns, SHORTEST_SECRET_RUN} from '../model.js'
 
 /**
  * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
@@ -34,7 +35,7 @@ function isBase64Blob(bare: string): boolean {
 const USERINFO = /(\/\/[^\s/:@]*:)([^\s/@]+)@/g
 
 /** Known secrets shorter than this are not searched for in messages: they would match ordinary words. */
-const SHORTEST_KNOWN = 8
+const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
 
 /** Whether a word carries the `llx-` prefix of API keys (followed by at least 4 letters or digits, also when glued to a flag such as `-kllx-…`). */
 function hasKeyPrefix(word: string): boolean {
@@ -66,6 +67,7 @@ export function redactKeys(text: string, known: readonly string[] = []): string 
   let out = text
   const secrets = known.filter((secret) => secret.length >= SHORTEST_KNOWN).sort((a, b) => b.length - a.length)
   for (const secret of secrets) out = out.replaceAll(secret, redactKey(secret))
+  out = hideSecretRuns(out, secrets, redactKey)
   return out.replaceAll(/\S+/g, (run) => redactRun(run))
 }
 
