@@ -203,7 +203,12 @@ export async function updateDotenvFile(file: string, values: DotenvValues, optio
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asCliError(error, file)
       }
 
-      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {error: (error) => asCliError(error, file), mode, owner})
+      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {
+        error: (error) => asCliError(error, file),
+        mode,
+        owner,
+        secret: options.secret,
+      })
       return {created: mode === undefined, mode: mode ?? 0o600}
     },
     {configDir: false},

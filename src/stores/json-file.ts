@@ -1,4 +1,5 @@
-import {promises as fs, readFileSync, statSync} from 'node:fs'
+import {promises as fs, readFileSync, rmSync, statSync} from 'node:fs'
+import {constants} from 'node:os'
 import path from 'node:path'
 
 import {CliError} from '../errors.js'
@@ -135,6 +136,49 @@ export interface AtomicWriteOptions {
   mode?: number
   /** The file's owner, kept when root replaces another user's file (others can't give files away). */
   owner?: {gid: number; uid: number}
+  /**
+   * Whether the data is a secret (a .env with the key): then SIGTERM, SIGINT or SIGHUP during the
+   * write removes the temp file before the process ends as the signal would end it, instead of
+   * leaving the key in it until the next write sweeps it (only SIGKILL still does that).
+   */
+  secret?: boolean
+}
+
+/** The signals that end a process and can be handled: a temp file with a secret goes first. */
+const ENDING_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const
+
+/**
+ * The temp files with a secret that this process is writing now. Process-wide because signals
+ * are: the handlers go in with the first such file and stay until a signal comes, since a
+ * handler taken away between a signal's arrival and its dispatch would lose the signal.
+ */
+const secretTemps = new Set<string>()
+let removingOnSignal = false
+
+/**
+ * Makes SIGHUP, SIGINT and SIGTERM remove the secret temp files being written, then hands the
+ * signal back as if these handlers had never been there: they go, and the signal is raised again
+ * for the other listeners (proper-lockfile's, which removes its lock and re-raises) or the
+ * default action. With a temp file removed mid-write, the process must not write on: should the
+ * raised signal not end it at once, it exits 128 + the signal's number, as a shell reports it.
+ */
+function removeSecretTempsOnSignal(): void {
+  if (removingOnSignal) return
+  removingOnSignal = true
+  const handlers = ENDING_SIGNALS.map((signal) => {
+    const handler = () => {
+      const writing = secretTemps.size > 0
+      for (const temp of secretTemps) rmSync(temp, {force: true})
+      secretTemps.clear()
+      for (const [name, each] of handlers) process.removeListener(name, each)
+      removingOnSignal = false
+      process.kill(process.pid, signal)
+      if (writing) process.exit(128 + constants.signals[signal])
+    }
+
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
 }
 
 /**
@@ -147,6 +191,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
   const temp = path.join(path.dirname(file), tempName(file, process.pid))
   let opened = false
+  // In place before the temp file exists, so that there is no moment it could be left behind.
+  if (options.secret) {
+    removeSecretTempsOnSignal()
+    secretTemps.add(temp)
+  }
+
   try {
     const handle = await fs.open(temp, 'wx', FILE_MODE)
     opened = true
@@ -169,6 +219,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
         suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
       })
     )
+  } finally {
+    secretTemps.delete(temp)
   }
 }
 
