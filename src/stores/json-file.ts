@@ -1,4 +1,4 @@
-import {promises as fs, readFileSync, rmSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, lstatSync, openSync, promises as fs, readFileSync, rmSync, statSync, type Stats} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 
@@ -70,6 +70,10 @@ export async function readJsonFile(file: string, corruptCode = 'config_corrupt')
     })
   }
 
+  return parseJson(text, file, corruptCode)
+}
+
+function parseJson(text: string, file: string, corruptCode = 'config_corrupt'): unknown {
   try {
     return JSON.parse(text)
   } catch {
@@ -78,6 +82,54 @@ export async function readJsonFile(file: string, corruptCode = 'config_corrupt')
       suggestion: `Fix it by hand, or move it aside (e.g. mv ${file} ${file}.bak) to start with an empty one`,
     })
   }
+}
+
+/**
+ * Why a file is not the user's own to trust (a config that names the control plane the key goes
+ * to, a profiles.db to import): it, or the link to it, belongs to another user, or group or
+ * others can write to it. In a shared directory (a 1777 config dir) anyone could plant one.
+ * Undefined for the user's own private file. Group write is fine in the user's private group
+ * (gid = uid, the user's own primary group: where useradd makes one group per user, a umask of
+ * 002 gives every file of theirs mode 0664). `stats` are the link's and the file's.
+ */
+export function notOwnFile(stats: ReadonlyArray<Pick<Stats, 'gid' | 'isSymbolicLink' | 'mode' | 'uid'>>): string | undefined {
+  if (process.platform === 'win32') return undefined
+  const uid = process.getuid?.()
+  const privateGroup = (gid: number) => gid === uid && gid === process.getgid?.()
+  for (const stat of stats) {
+    if (stat.uid !== uid) return `it belongs to another user (uid ${stat.uid})`
+    const writers = stat.mode & (privateGroup(stat.gid) ? 0o002 : 0o022)
+    if (!stat.isSymbolicLink() && writers !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
+  }
+
+  return undefined
+}
+
+/**
+ * Reads a JSON file that must be the user's own (notOwnFile); `undefined` when it does not
+ * exist. The checks are of the file opened (fstat) and of the path (lstat, for a link), so it
+ * can't be swapped between check and read. Another user's file, or one others can write, is the
+ * one-line `untrusted` error; otherwise as readJsonFile.
+ */
+export async function readOwnJsonFile(file: string, untrusted: (file: string, why: string) => CliError): Promise<unknown> {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    return readJsonFile(file)
+  }
+
+  let text: string
+  try {
+    const why = notOwnFile([lstatSync(file), fstatSync(fd)])
+    if (why) throw untrusted(file, why)
+    text = readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
+
+  return parseJson(text, file)
 }
 
 /** False only when the file is certainly not there (ENOENT): other failures surface when it is read. */
