@@ -192,3 +192,12 @@ export function hideSecretRuns(text: string, secrets: readonly string[], whole: 
 
   return out
 }
+
+/**
+ * Whether text holds an API key's shape: the `llx-` prefix followed by 4 letters or digits, in
+ * any case, anywhere (also glued to a flag: `-kllx-…`). A redacted form (`llx-ab****wxyz`) has
+ * only 2 after the prefix, so it is not one.
+ */
+export function hasKeyShape(text: string): boolean {
+  return /llx-[a-z\d]{4}/i.test(text)
+}

@@ -1,5 +1,5 @@
 // Only the model (which imports nothing): the command_not_found hook loads this on every unknown command.
-import {hideSecretRuns, SHORTEST_SECRET_RUN} from '../model.js'
+import {hasKeyShape, hideSecretRuns, SHORTEST_SECRET_RUN} from '../model.js'
 
 /**
  * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
@@ -39,7 +39,7 @@ const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
 
 /** Whether a word carries the `llx-` prefix of API keys (followed by at least 4 letters or digits, also when glued to a flag such as `-kllx-…`). */
 function hasKeyPrefix(word: string): boolean {
-  return !word.includes('****') && /llx-[a-z\d]{4}/i.test(word)
+  return !word.includes('****') && hasKeyShape(word)
 }
 
 /**
