@@ -119,9 +119,9 @@ export function setDotenvVariables(text: string, values: DotenvValues): string {
 
 /**
  * Refuses to follow a link in a sticky directory others can write to (/tmp) unless it is the
- * user's own or the directory owner's: the kernel's protected_symlinks rule, which a process
- * running as root (or where the sysctl is off) doesn't get, and which `lstat` then `readlink`
- * would not apply anyway. Another user's link there could point the key at any file of ours.
+ * user's own or the directory owner's: the kernel's protected_symlinks rule, which doesn't hold
+ * where that sysctl is off (some containers and distributions; macOS has no such rule), and which
+ * `readlink` doesn't apply anyway. Another user's link there could point the key at any file of ours.
  */
 async function checkLinkInStickyDir(link: string, file: string): Promise<void> {
   if (process.platform === 'win32') return

@@ -10,8 +10,8 @@ import {rejection} from '../support/rejection.js'
 
 /**
  * `auth inject --env-file /tmp/x.env` where another user planted /tmp/x.env as a link to a file of
- * ours: the kernel's protected_symlinks refuses to follow it, except for root (whom our tests
- * run as) or where the sysctl is off. llamactl applies the same rule itself.
+ * ours: the kernel's protected_symlinks refuses to follow it only where that sysctl is on (it is
+ * off in some containers, absent on macOS). llamactl applies the same rule itself.
  */
 describe('inject refuses another user’s symbolic link in a sticky directory anyone can write (the protected_symlinks rule)', () => {
   let dir: string
