@@ -141,6 +141,18 @@ export function compareNames(a: string, b: string): number {
   return 0
 }
 
+/**
+ * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
+ * key longer than 12 characters its first 6, `****`, and its last 4 (the contract's format).
+ * A shorter key shows at most 4 of its characters and never more than half: a quarter of its
+ * length (rounded down, at most 2) from each end.
+ */
+export function redactKey(key: string): string {
+  if (key.length > 12) return `${key.slice(0, 6)}****${key.slice(-4)}`
+  const shown = Math.min(2, Math.floor(key.length / 4))
+  return shown === 0 ? '****' : `${key.slice(0, shown)}****${key.slice(-shown)}`
+}
+
 /** The shortest run of a secret that is hidden wherever it appears (shorter runs match ordinary words). */
 export const SHORTEST_SECRET_RUN = 8
 
@@ -151,11 +163,11 @@ const asciiLower = (text: string) => text.replaceAll(/[A-Z]+/g, (upper) => upper
 /**
  * `text` with every run of SHORTEST_SECRET_RUN or more characters of one of `secrets` hidden, in
  * any letter case and whatever surrounds it (a server echoing the key without its `llx-` prefix
- * inside a request id `req/…`, or upper-cased): a whole secret becomes `whole(run)`, a part of one
- * `****`, which shows none of its characters. Linear in the text: each position is looked up
- * among the secrets' SHORTEST_SECRET_RUN-character pieces.
+ * inside a request id `req/…`, or upper-cased): a whole secret becomes its redacted form
+ * (redactKey), a part of one `****`, which shows none of its characters. Linear in the text: each
+ * position is looked up among the secrets' SHORTEST_SECRET_RUN-character pieces.
  */
-export function hideSecretRuns(text: string, secrets: readonly string[], whole: (run: string) => string = () => '****'): string {
+export function hideSecretRuns(text: string, secrets: readonly string[]): string {
   const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
   const pieces = new Set<string>()
   const wholes = new Set<string>()
@@ -186,7 +198,7 @@ export function hideSecretRuns(text: string, secrets: readonly string[], whole: 
     let end = i
     while (end < text.length && covered[end]) end++
     const run = text.slice(i, end)
-    out += wholes.has(asciiLower(run)) ? whole(run) : '****'
+    out += wholes.has(asciiLower(run)) ? redactKey(run) : '****'
     i = end
   }
 

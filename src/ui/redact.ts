@@ -1,17 +1,8 @@
 // Only the model (which imports nothing): the command_not_found hook loads this on every unknown command.
-import {hasKeyShape, hideSecretRuns, SHORTEST_SECRET_RUN} from '../model.js'
+import {hasKeyShape, hideSecretRuns, redactKey, SHORTEST_SECRET_RUN} from '../model.js'
 
-/**
- * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
- * key longer than 12 characters its first 6, `****`, and its last 4 (the contract's format).
- * A shorter key shows at most 4 of its characters and never more than half: a quarter of its
- * length (rounded down, at most 2) from each end.
- */
-export function redactKey(key: string): string {
-  if (key.length > 12) return `${key.slice(0, 6)}****${key.slice(-4)}`
-  const shown = Math.min(2, Math.floor(key.length / 4))
-  return shown === 0 ? '****' : `${key.slice(0, shown)}****${key.slice(-shown)}`
-}
+// The redacted form lives in the model, which the network layer may import too.
+export {redactKey} from '../model.js'
 
 // The characters of a "word" in a message that could be a key: API keys and OIDC tokens are
 // letters, digits, `-` and `_`. `*` is included so an already redacted form stays one word.
@@ -67,7 +58,7 @@ export function redactKeys(text: string, known: readonly string[] = []): string 
   let out = text
   const secrets = known.filter((secret) => secret.length >= SHORTEST_KNOWN).sort((a, b) => b.length - a.length)
   for (const secret of secrets) out = out.replaceAll(secret, redactKey(secret))
-  out = hideSecretRuns(out, secrets, redactKey)
+  out = hideSecretRuns(out, secrets)
   return out.replaceAll(/\S+/g, (run) => redactRun(run))
 }
 
