@@ -20,7 +20,7 @@ export async function parseProjectId(input: string): Promise<string> {
   if (!projectIdText(input)) throw new UsageError('it is not a project id (1 to 200 printable characters)')
   // A key pasted in the wrong place would be printed and stored in config.json in plain text.
   if (hasKeyShape(input))
-    throw new UsageError('it has the shape of an API key (llx-…), not of a project id: pass the key with --api-key (- reads it from stdin)')
+    throw new UsageError('it has the shape of an API key (llx-…), not of a project id: a key goes to `auth token --api-key` (- reads it from stdin)')
   return input
 }
 
