@@ -75,6 +75,8 @@ export abstract class BaseCommand<T> extends Command {
   static servicesFactory: (ctx: ServiceContext) => Services = (ctx) => new DefaultServices(ctx)
 
   private readonly credentialsRead = new Map<string, Promise<ProfileCredential>>()
+  /** The credentials this run has opened: their secrets are hidden from every line it prints, whole or in part. */
+  private readonly credentialsOpened: ProfileCredential[] = []
   /** `--native-tls` was given (see baseFlags). */
   private nativeTls = false
   private servicesInstance?: Services
@@ -105,7 +107,7 @@ export abstract class BaseCommand<T> extends Command {
 
   /** The one `Error: ` line on stderr, control characters made visible and key-like words redacted. */
   protected errorLine(line: string): void {
-    process.stderr.write(`Error: ${visible(redactKeys(line))}\n`)
+    process.stderr.write(`Error: ${visible(redactKeys(line, this.secretsInPlay()))}\n`)
   }
 
   /**
@@ -124,7 +126,13 @@ export abstract class BaseCommand<T> extends Command {
     const key = JSON.stringify([request.profile, request.projectId])
     let found = this.credentialsRead.get(key)
     if (!found) {
-      found = this.services.credentialService().then((service) => service.credentialInEffect(request))
+      found = this.services
+        .credentialService()
+        .then((service) => service.credentialInEffect(request))
+        .then((credential) => {
+          this.credentialsOpened.push(credential)
+          return credential
+        })
       this.credentialsRead.set(key, found)
     }
 
@@ -219,13 +227,19 @@ export abstract class BaseCommand<T> extends Command {
 
   /** A `Warning: ` line on stderr, also with --json (stdout stays data); key-like words redacted, as in errors. */
   override warn(input: Error | string): Error | string {
-    process.stderr.write(`Warning: ${visible(redactKeys(typeof input === 'string' ? input : input.message))}\n`)
+    process.stderr.write(`Warning: ${visible(redactKeys(typeof input === 'string' ? input : input.message, this.secretsInPlay()))}\n`)
     return input
+  }
+
+  /** The secrets in play in this run: those of the credentials it opened (a refreshed key included) and the variables' key. */
+  private secretsInPlay(): string[] {
+    const fromEnv = process.env.LLAMA_CLOUD_API_KEY?.trim()
+    return [...(fromEnv ? [fromEnv] : []), ...this.credentialsOpened.flatMap((credential) => credential.known)]
   }
 
   /** The error's code, exit code and line; anything in the line that looks like a key is redacted (src/ui/redact.ts). */
   private describe(error: Error & {oclif?: {exit?: number}}): {code: string; exit: number; line: string} {
-    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: redactKeys(error.line)}
-    return {code: 'internal', exit: ExitCode.failure, line: redactKeys(`${error.message.split('\n')[0]} (set DEBUG=1 for details)`)}
+    if (error instanceof CliError) return {code: error.code, exit: error.exit, line: redactKeys(error.line, this.secretsInPlay())}
+    return {code: 'internal', exit: ExitCode.failure, line: redactKeys(`${error.message.split('\n')[0]} (set DEBUG=1 for details)`, this.secretsInPlay())}
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
 
 import {UsageError} from './errors.js'
-import {projectIdText} from './model.js'
+import {hasKeyShape, projectIdText} from './model.js'
 
 /**
  * `--profile NAME`: the credential of profile NAME of the current environment for this one
@@ -19,6 +19,9 @@ export const profileFlag: OptionFlag<string | undefined> = Flags.string({
 /** A project id given on the command line, checked as one from a server is (projectIdText); a usage error otherwise. */
 export async function parseProjectId(input: string): Promise<string> {
   if (!projectIdText(input)) throw new UsageError('it is not a project id (1 to 200 printable characters)')
+  // A key pasted in the wrong place would be printed and stored in config.json in plain text.
+  if (hasKeyShape(input))
+    throw new UsageError('it has the shape of an API key (llx-…), not of a project id: a key goes to `auth token --api-key` (- reads it from stdin)')
   return input
 }
 

@@ -3,8 +3,7 @@
 // later include no @types package by default), so our .d.ts compile wherever @types/node is installed.
 /// <reference types="node" preserve="true" />
 import {DefaultServices} from './services/factory.js'
-import {showAs} from './services/profile-credential.js'
-import {redactKey} from './ui/redact.js'
+import {hideKey} from './services/profile-credential.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 export {BaseCommand} from './base-command.js'
@@ -89,5 +88,5 @@ export async function currentCredentials(
   if (!profile) return null
   const {apiKey} = await (await built.credentialService()).credentialOfProfile(profile)
   const current: CurrentCredentials = {apiKey, apiUrl: env.apiUrl, profile: profile.name, projectId: profile.projectId}
-  return showAs(current, () => ({...current, apiKey: apiKey === null ? null : redactKey(apiKey)}))
+  return hideKey(current)
 }

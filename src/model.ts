@@ -155,3 +155,76 @@ export function compareNames(a: string, b: string): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i] ? -1 : 1
   return 0
 }
+
+/**
+ * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
+ * key longer than 12 characters its first 6, `****`, and its last 4 (the contract's format).
+ * A shorter key shows at most 4 of its characters and never more than half: a quarter of its
+ * length (rounded down, at most 2) from each end.
+ */
+export function redactKey(key: string): string {
+  if (key.length > 12) return `${key.slice(0, 6)}****${key.slice(-4)}`
+  const shown = Math.min(2, Math.floor(key.length / 4))
+  return shown === 0 ? '****' : `${key.slice(0, shown)}****${key.slice(-shown)}`
+}
+
+/** The shortest run of a secret that is hidden wherever it appears (shorter runs match ordinary words). */
+export const SHORTEST_SECRET_RUN = 8
+
+// ASCII letters only: full Unicode lower-casing can change a string's length (U+0130), and then
+// positions in the lower-cased text would not be the text's.
+const asciiLower = (text: string) => text.replaceAll(/[A-Z]+/g, (upper) => upper.toLowerCase())
+
+/**
+ * `text` with every run of SHORTEST_SECRET_RUN or more characters of one of `secrets` hidden, in
+ * any letter case and whatever surrounds it (a server echoing the key without its `llx-` prefix
+ * inside a request id `req/…`, or upper-cased): a whole secret becomes its redacted form
+ * (redactKey), a part of one `****`, which shows none of its characters. Linear in the text: each
+ * position is looked up among the secrets' SHORTEST_SECRET_RUN-character pieces.
+ */
+export function hideSecretRuns(text: string, secrets: readonly string[]): string {
+  const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
+  const pieces = new Set<string>()
+  const wholes = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < SHORTEST_KNOWN) continue
+    const lower = asciiLower(secret)
+    wholes.add(lower)
+    for (let i = 0; i + SHORTEST_KNOWN <= lower.length; i++) pieces.add(lower.slice(i, i + SHORTEST_KNOWN))
+  }
+
+  const lower = asciiLower(text)
+  const covered = new Uint8Array(text.length)
+  let any = false
+  for (let i = 0; i + SHORTEST_KNOWN <= lower.length; i++)
+    if (pieces.has(lower.slice(i, i + SHORTEST_KNOWN))) {
+      covered.fill(1, i, i + SHORTEST_KNOWN)
+      any = true
+    }
+
+  if (!any) return text
+  let out = ''
+  for (let i = 0; i < text.length;) {
+    if (!covered[i]) {
+      out += text[i++]
+      continue
+    }
+
+    let end = i
+    while (end < text.length && covered[end]) end++
+    const run = text.slice(i, end)
+    out += wholes.has(asciiLower(run)) ? redactKey(run) : '****'
+    i = end
+  }
+
+  return out
+}
+
+/**
+ * Whether text holds an API key's shape: the `llx-` prefix followed by 4 letters or digits, in
+ * any case, anywhere (also glued to a flag: `-kllx-…`). A redacted form (`llx-ab****wxyz`) has
+ * only 2 after the prefix, so it is not one.
+ */
+export function hasKeyShape(text: string): boolean {
+  return /llx-[a-z\d]{4}/i.test(text)
+}

@@ -1,7 +1,7 @@
 import {ApiError, boundedRequestId, detailRef, requestRef, serverDetail} from './api-error.js'
 import {UsageError} from '../errors.js'
 import type {Http, HttpResponse} from './http.js'
-import {type Organization, type Project, projectIdText} from '../model.js'
+import {hideSecretRuns, type Organization, type Project, projectIdText} from '../model.js'
 
 export {ApiError} from './api-error.js'
 // The record lives in the model (the bottom layer); named here too as one of this client's answers.
@@ -287,8 +287,10 @@ export class ControlPlaneClient {
       server: this.apiUrl,
       url: new URL(this.apiUrl + req.path),
     })
-    this.checkStatus(response, req.path)
-    const {requestId} = response
+    // A server may echo the key it was sent (whole, in part, in another case) in its request id.
+    const secrets = token ? [token] : []
+    const requestId = response.requestId === undefined ? undefined : hideSecretRuns(response.requestId, secrets)
+    this.checkStatus(response, req.path, secrets)
     if (response.status === 204 || response.body.length === 0) return {body: undefined, requestId}
     let body: unknown
     try {
@@ -312,10 +314,11 @@ export class ControlPlaneClient {
    * here): the headers' (http.ts), else the `correlation_id` of the error body, which is where
    * the open-source control plane puts it.
    */
-  private checkStatus(response: HttpResponse, path: string): void {
+  private checkStatus(response: HttpResponse, path: string, secrets: readonly string[]): void {
     const {status} = response
     if (status >= 200 && status < 300) return
-    const requestId = response.requestId ?? correlationIdOf(response.body)
+    const raw = response.requestId ?? correlationIdOf(response.body)
+    const requestId = raw === undefined ? undefined : hideSecretRuns(raw, secrets)
     const ref = requestRef(requestId)
     const detail = serverDetail(response.body)
     const said = detailRef(detail)

@@ -93,6 +93,12 @@ export class CredentialService {
   async clientFor(credentials: Credentials): Promise<CredentialClient> {
     const own = credentialOf(credentials)
     if (own) return this.clientOf(own)
+    // The key is not enumerable, so a copy ({...credentials}) has none: never send such a copy key-less.
+    if (credentials.apiKey === undefined && (credentials.source === 'env' || credentials.profile === null))
+      throw new UsageError(
+        'These credentials carry no API key: a copy of them ({...credentials}) leaves the key out',
+        'Pass the object resolveCredentials returned, or set apiKey on the copy',
+      )
     const location: CredentialLocation =
       credentials.source === 'env' || credentials.profile === null
         ? {
@@ -266,12 +272,19 @@ export interface RequestOptions {
  * replaces the rejected key, updating that credential in place.
  */
 export class CredentialClient {
-  constructor(
-    /** The command's one credential object, shared with whoever else uses it. */
-    readonly credential: ProfileCredential,
-    private readonly client: ControlPlaneClient,
-  ) {
+  // Private fields (#): a copy of the client ({...client}, structuredClone) carries neither.
+  readonly #client: ControlPlaneClient
+  readonly #credential: ProfileCredential
+
+  constructor(credential: ProfileCredential, client: ControlPlaneClient) {
+    this.#credential = credential
+    this.#client = client
     showAs(this, () => ({credential: credential.toJSON()}))
+  }
+
+  /** The command's one credential object, shared with whoever else uses it. */
+  get credential(): ProfileCredential {
+    return this.#credential
   }
 
   /** The credentials it sends as, with the key in use now (a replaced key after a repair). */
@@ -286,12 +299,12 @@ export class CredentialClient {
 
   /** The projects the credential may use (`GET /api/v1beta1/deployments/list-projects`). */
   async listProjects(): Promise<Project[]> {
-    return this.client.listProjects(this.credential.bearer())
+    return this.#client.listProjects(this.credential.bearer())
   }
 
   /** Who the credential belongs to (`GET /api/v1/auth/me`). */
   async me(): Promise<Me> {
-    return this.client.me(this.requireAuth())
+    return this.#client.me(this.requireAuth())
   }
 
   /**
@@ -302,7 +315,7 @@ export class CredentialClient {
   async request<T = unknown>(method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, options: RequestOptions = {}): Promise<T> {
     if (!path.startsWith('/') || path.startsWith('//')) throw new UsageError(`A control-plane path must start with a single /, not ${JSON.stringify(path)}`)
     const query = options.query ? `?${new URLSearchParams(options.query)}` : ''
-    return (await this.client.call({auth: this.credential.bearer(), body: options.body, method, path: `${path}${query}`})) as T
+    return (await this.#client.call({auth: this.credential.bearer(), body: options.body, method, path: `${path}${query}`})) as T
   }
 
   /**
@@ -311,7 +324,7 @@ export class CredentialClient {
    */
   async sessionOwner(): Promise<Me | null> {
     const session = await this.credential.session()
-    return session ? this.client.me(session) : null
+    return session ? this.#client.me(session) : null
   }
 
   private requireAuth() {

@@ -4,17 +4,43 @@ import {isatty} from 'node:tty'
 
 import {CliError} from '../errors.js'
 
-/** The signals passed on to the command. */
-const FORWARDED: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM']
+/**
+ * The signals passed on to the command: every one whose default action would end this process
+ * and leave the command running, orphaned, with the key in its environment (signal(7)). Not
+ * SIGKILL and SIGSTOP (no handler can exist), SIGPIPE (Node ignores it), nor SIGSEGV, SIGBUS,
+ * SIGFPE and SIGILL (Node can't run a handler for a real fault). SIGUSR1 starts Node's inspector
+ * by default; during `auth exec` it goes to the command instead. The platform's own (SIGPWR,
+ * SIGSTKFLT on Linux) only where it has them (Windows has few); SIGPOLL is SIGIO's second name.
+ */
+const FORWARDED = [
+  'SIGABRT',
+  'SIGALRM',
+  'SIGHUP',
+  'SIGINT',
+  'SIGIO',
+  'SIGPROF',
+  'SIGPWR',
+  'SIGQUIT',
+  'SIGSTKFLT',
+  'SIGSYS',
+  'SIGTERM',
+  'SIGTRAP',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGVTALRM',
+  'SIGXCPU',
+  'SIGXFSZ',
+].filter((signal) => signal in constants.signals) as NodeJS.Signals[]
 /** Those a terminal sends to its whole foreground group itself (Ctrl-C, Ctrl-\). */
 const FROM_TERMINAL = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT'])
 
 /**
  * Runs `argv` with `variables` set (null: removed; in every spelling of the name) on top of `env`, stdin, stdout and stderr
  * passed through, and resolves with its exit status: its own, or 128 + the number of the
- * signal that killed it. SIGTERM and SIGHUP are forwarded to it while it runs (without a handler
- * SIGHUP, a closed terminal, would end this process and leave the command running, orphaned,
- * with the key in its environment). SIGINT and SIGQUIT only when no standard stream is a
+ * signal that killed it. Every signal that would end this process (FORWARDED: SIGTERM, SIGHUP, a
+ * closed terminal, SIGUSR1, SIGUSR2, SIGALRM, …) is forwarded to it while it runs (without a
+ * handler it would end this process and leave the command running, orphaned, with the key in
+ * its environment). SIGINT and SIGQUIT only when no standard stream is a
  * terminal, because Ctrl-C and Ctrl-\ in a terminal already reach every process of the
  * foreground group, the command included, and a second one would be a different request to many
  * programs. A command that can't be started is exit 127.

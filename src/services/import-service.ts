@@ -10,7 +10,7 @@ import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/se
 import {ImportJournal, sweepImportLeftovers} from '../stores/import-journal.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
 import type {PythonImportRecord, StateDocument} from '../stores/schema.js'
-import {mayExist} from '../stores/json-file.js'
+import {mayExist, notOwnFile} from '../stores/json-file.js'
 import type {StateStore} from '../stores/state-store.js'
 import {redactKey} from '../ui/redact.js'
 
@@ -87,7 +87,7 @@ export class ImportService {
    */
   async importOnFirstRun(): Promise<ImportJson | null> {
     const file = this.deps.defaultSource
-    const untrusted = await notOwnFile(file)
+    const untrusted = await notOwnDb(file)
     if (untrusted) {
       if (!this.warnedUntrusted)
         this.deps.warn(`${file} was not imported: ${untrusted}, so it may not be your Python llamactl's. If it is, run \`llamactl auth import --from ${file}\``)
@@ -115,7 +115,7 @@ export class ImportService {
    */
   async syncOnChange(): Promise<null | SyncReport> {
     const file = this.deps.defaultSource
-    const untrusted = await notOwnFile(file)
+    const untrusted = await notOwnDb(file)
     if (untrusted) {
       this.deps.warn(
         `${file} changed but was not read: ${untrusted}, so it may not be your Python llamactl's. If it is, run \`llamactl auth import --from ${file}\``,
@@ -289,23 +289,12 @@ export function warningLines(plan: ImportPlan): string[] {
 }
 
 /**
- * Why a profiles.db is not one to import without being asked: it (or the link to it) belongs to
- * another user, or group or others can write to it. In a shared config dir anyone could plant
- * one that makes their control plane current. Undefined for the user's own private file. Group
- * write is fine in the user's private group (gid = uid, the user's own primary group: where
- * useradd makes one group per user, a umask of 002 gives every file of theirs mode 0664).
+ * Why a profiles.db is not one to import without being asked (notOwnFile, the rule config.json
+ * is read by): in a shared config dir anyone could plant one that makes their control plane
+ * current. Undefined for the user's own private file.
  */
-async function notOwnFile(file: string): Promise<string | undefined> {
-  if (process.platform === 'win32') return undefined
-  const uid = process.getuid?.()
-  const privateGroup = (gid: number) => gid === uid && gid === process.getgid?.()
-  for (const stat of await Promise.all([fs.lstat(file), fs.stat(file)])) {
-    if (stat.uid !== uid) return `it belongs to another user (uid ${stat.uid})`
-    const writers = stat.mode & (privateGroup(stat.gid) ? 0o002 : 0o022)
-    if (!stat.isSymbolicLink() && writers !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
-  }
-
-  return undefined
+async function notOwnDb(file: string): Promise<string | undefined> {
+  return notOwnFile(await Promise.all([fs.lstat(file), fs.stat(file)]))
 }
 
 /** Thrown inside the config update to leave it without writing: another process imported first. */

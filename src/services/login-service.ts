@@ -7,7 +7,7 @@ import type {ControlPlaneClient, MintedKey} from '../net/control-plane-client.js
 import type {DeviceLogin, OidcTokens} from '../net/device-login.js'
 import {cliKeyName} from './login-session.js'
 import {OrganizationScope} from './organizations.js'
-import {checkProfileName, printableName, type ProfileService} from './profile-service.js'
+import {checkChosenName, printableName, type ProfileService} from './profile-service.js'
 import type {Prompter} from '../ui/prompter.js'
 import type {EnvironmentRecord, ProfileRecord} from '../model.js'
 
@@ -40,7 +40,7 @@ export class LoginService {
    * later failure is revoked again.
    */
   async login(env: EnvironmentRecord, options: LoginOptions): Promise<{created: boolean; profile: ProfileRecord}> {
-    if (options.name !== undefined) checkProfileName(options.name)
+    if (options.name !== undefined) checkChosenName(options.name)
     if (!env.requiresAuth)
       throw new CliError(`${env.apiUrl} does not use login`, {
         code: 'login_not_used',

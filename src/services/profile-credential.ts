@@ -59,6 +59,21 @@ export function showAs<T extends object>(target: T, view: () => unknown): T {
   return target
 }
 
+/**
+ * Makes `target.apiKey` a non-enumerable property: readable and writable by name, but left out
+ * of every ordinary copy (`{...target}`, Object.assign, Object.entries, for…in, structuredClone,
+ * v8.serialize), which take only enumerable properties, and shown redacted to JSON.stringify and
+ * util.inspect.
+ */
+export function hideKey<T extends {apiKey: null | string}>(target: T): T {
+  const {apiKey} = target
+  Object.defineProperty(target, 'apiKey', {configurable: true, enumerable: false, value: apiKey, writable: true})
+  return showAs(target, () => {
+    const {apiKey: key, ...rest} = target
+    return {apiKey: key === null ? null : redactKey(key), ...rest}
+  })
+}
+
 /** The error for a profile whose secrets are gone from the secret store. */
 export async function secretsMissing(profile: ProfileRecord, secrets: SecretStore): Promise<CliError> {
   return new CliError(`The secrets of profile ${profile.name} are missing from the ${await secrets.backend()} store`, {
@@ -74,17 +89,25 @@ export async function secretsMissing(profile: ProfileRecord, secrets: SecretStor
  * client, inject, exec, the library) sees the key and session in use now without reading again.
  */
 export class ProfileCredential {
+  // Private fields (#), not TypeScript's `private`: a copy of the object ({...credential},
+  // structuredClone, v8.serialize) takes own enumerable properties only, so it carries no secret.
+  readonly #deps: null | ProfileCredentialDeps
+  readonly #location: CredentialLocation
   /** Every secret this credential has held, for redacting server strings (a replaced key included). */
-  private readonly seen = new Set<string>()
+  readonly #seen = new Set<string>()
+  #stored: null | ProfileSecrets
 
-  private constructor(
-    /** Where the credential comes from (`--profile`, the variables, the current profile). */
-    readonly location: CredentialLocation,
-    private stored: null | ProfileSecrets,
-    private readonly deps: null | ProfileCredentialDeps,
-  ) {
+  private constructor(location: CredentialLocation, stored: null | ProfileSecrets, deps: null | ProfileCredentialDeps) {
+    this.#location = location
+    this.#stored = stored
+    this.#deps = deps
     this.remember()
     Object.defineProperty(this, INSPECT, {value: () => this.view()})
+  }
+
+  /** Where the credential comes from (`--profile`, the variables, the current profile). */
+  get location(): CredentialLocation {
+    return this.#location
   }
 
   /** The credential of a location: a keyed profile's secrets are read here, once; the variables' key needs no read. */
@@ -96,7 +119,7 @@ export class ProfileCredential {
 
   /** The key in use now (after any repair); null for a key-less profile or when the secret store has none. */
   get apiKey(): null | string {
-    return this.location.envKey ?? this.stored?.apiKey ?? null
+    return this.location.envKey ?? this.#stored?.apiKey ?? null
   }
 
   /** The control plane it authenticates with. */
@@ -111,7 +134,7 @@ export class ProfileCredential {
 
   /** Every secret value this credential has held, for `redactKeys(text, known)`. */
   get known(): string[] {
-    return [...this.seen]
+    return [...this.#seen]
   }
 
   /** The profile record (null for the variables). */
@@ -121,7 +144,7 @@ export class ProfileCredential {
 
   /** The profile's secrets as they are now (null for the variables' key and key-less profiles). */
   get secrets(): null | Readonly<ProfileSecrets> {
-    return this.stored
+    return this.#stored
   }
 
   /**
@@ -135,11 +158,11 @@ export class ProfileCredential {
     if (!this.keyed) return undefined
     const token = async () => this.requireKey()
     const {profile} = this.location
-    if (profile?.authType !== 'login' || !this.deps?.session) return {token}
+    if (profile?.authType !== 'login' || !this.#deps?.session) return {token}
     const repairKey = options.repairKey ?? true
     return {
       refresh: async () => {
-        const seen = this.stored ?? {}
+        const seen = this.#stored ?? {}
         const next = await this.refresh({repairKey})
         // A key replaced here or by another process is the one to use; otherwise the session's token.
         return next.apiKey && next.apiKey !== seen.apiKey ? next.apiKey : (next.accessToken ?? null)
@@ -173,15 +196,14 @@ export class ProfileCredential {
     const {apiUrl, profile, projectId, source} = this.location
     const credentials: Credentials = {apiKey: this.apiKey, apiUrl, profile: profile?.name ?? null, projectId, source}
     origins.set(credentials, this)
-    const {apiKey} = credentials
-    return showAs(credentials, () => ({...credentials, apiKey: apiKey === null ? null : redactKey(apiKey)}))
+    return hideKey(credentials)
   }
 
   /** The error for a keyed profile whose secrets are gone. */
   async missing(): Promise<CliError> {
     const {profile} = this.location
-    if (!profile || !this.deps) return new CliError('No API key is set', {code: 'no_credentials'})
-    return secretsMissing(profile, this.deps.secrets)
+    if (!profile || !this.#deps) return new CliError('No API key is set', {code: 'no_credentials'})
+    return secretsMissing(profile, this.#deps.secrets)
   }
 
   /**
@@ -190,26 +212,26 @@ export class ProfileCredential {
    */
   async session(): Promise<null | TokenSource> {
     if (this.location.profile?.authType !== 'login') return null
-    const accessToken = this.stored?.accessToken
+    const accessToken = this.#stored?.accessToken
     if (!accessToken) throw await this.missing()
     return {
-      refresh: this.deps?.session ? async () => (await this.refresh({repairKey: false})).accessToken ?? null : undefined,
-      token: async () => this.stored?.accessToken ?? accessToken,
+      refresh: this.#deps?.session ? async () => (await this.refresh({repairKey: false})).accessToken ?? null : undefined,
+      token: async () => this.#stored?.accessToken ?? accessToken,
     }
   }
 
   /** What LoginSession stored now becomes this credential's secrets. */
   private async refresh(options: {repairKey: boolean}): Promise<ProfileSecrets> {
-    const session = await this.deps!.session!()
-    this.stored = await session.refresh(this.location.profile!, this.stored ?? {}, options)
+    const session = await this.#deps!.session!()
+    this.#stored = await session.refresh(this.location.profile!, this.#stored ?? {}, options)
     this.remember()
-    return this.stored
+    return this.#stored
   }
 
   private remember(): void {
     const {envKey} = this.location
-    for (const value of [envKey, this.stored?.apiKey, this.stored?.accessToken, this.stored?.refreshToken, this.stored?.idToken])
-      if (value) this.seen.add(value)
+    for (const value of [envKey, this.#stored?.apiKey, this.#stored?.accessToken, this.#stored?.refreshToken, this.#stored?.idToken])
+      if (value) this.#seen.add(value)
   }
 
   /** What JSON.stringify and util.inspect show: where it comes from, the key redacted, no secret. */

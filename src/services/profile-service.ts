@@ -1,5 +1,5 @@
 import {CliError, UsageError} from '../errors.js'
-import {escapeUnprintable, firstUnprintable} from '../model.js'
+import {escapeUnprintable, firstUnprintable, hasKeyShape, hideSecretRuns} from '../model.js'
 import {pickCredentialProject} from '../ui/pickers.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import {redactKey} from '../ui/redact.js'
@@ -35,6 +35,20 @@ export function checkProfileName(name: string): void {
     const code = bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     throw new UsageError(`The profile name contains an unprintable character (U+${code})`, fix)
   }
+}
+
+/**
+ * checkProfileName for a `--name` typed on the command line, which also must not have an API
+ * key's shape: a key pasted there would be printed, stored in config.json in plain text and
+ * offered by TAB. (Names made from a server's answer, as a login's email, are not checked so.)
+ */
+export function checkChosenName(name: string): void {
+  checkProfileName(name)
+  if (hasKeyShape(name))
+    throw new UsageError(
+      'The --name value has the shape of an API key (llx-…), not of a profile name',
+      'Pass the key with --api-key (- reads it from stdin) and choose another --name',
+    )
 }
 
 /**
@@ -76,9 +90,16 @@ export class ProfileService {
    */
   async addApiKey(env: EnvironmentRecord, options: AddApiKeyOptions): Promise<{created: boolean; profile: ProfileRecord}> {
     // Before the server is asked anything: a bad name is the user's to fix.
-    if (options.name !== undefined) checkProfileName(options.name)
+    if (options.name !== undefined) checkChosenName(options.name)
     const apiKey = options.apiKey.trim()
     if (!apiKey) throw new UsageError('The API key is empty', 'Create one in the web console and pass it with --api-key')
+    // The key itself, or a part of it (whatever its shape), pasted as the name or the project.
+    for (const [flag, value] of [
+      ['--name', options.name],
+      ['--project-id', options.projectId],
+    ] as const)
+      if (value !== undefined && hideSecretRuns(value, [apiKey]) !== value)
+        throw new UsageError(`The ${flag} value holds (part of) the API key`, `Pass only the key with --api-key; choose another ${flag}`)
     const projects = await this.validateKey(env.apiUrl, apiKey)
     // A --project-id is found in any organization; the choices are the default organization's.
     const choices = options.projectId === undefined ? await new OrganizationScope(this.deps.client(env.apiUrl), env).projectsToPick(apiKey) : projects

@@ -117,9 +117,34 @@ export function setDotenvVariables(text: string, values: DotenvValues): string {
   return out.join('')
 }
 
+/**
+ * Refuses to follow a link in a sticky directory others can write to (/tmp) unless it is the
+ * user's own or the directory owner's: the kernel's protected_symlinks rule, which doesn't hold
+ * where that sysctl is off (some containers and distributions; macOS has no such rule), and which
+ * `readlink` doesn't apply anyway. Another user's link there could point the key at any file of ours.
+ */
+async function checkLinkInStickyDir(link: string, file: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const [linkStat, dirStat] = await Promise.all([fs.lstat(link), fs.stat(path.dirname(link))])
+  const stickyShared = (dirStat.mode & 0o1000) !== 0 && (dirStat.mode & 0o002) !== 0
+  if (!stickyShared || linkStat.uid === process.getuid?.() || linkStat.uid === dirStat.uid) return
+  throw new CliError(
+    `${link === path.resolve(file) ? file : `${link} (on the way to ${file})`} is a symbolic link of another user (uid ${linkStat.uid}) in ${path.dirname(link)}, a directory anyone can write to: llamactl won't follow it`,
+    {code: 'env_file_shared', suggestion: 'Write the key to a file in a directory of your own'},
+  )
+}
+
 /** The file a path names once symlinks are followed (a dangling link names the file it would create). */
 async function followLinks(file: string): Promise<string> {
   let current = path.resolve(file)
+  // The directories on the way too (/tmp/link/.env): each link among them is followed by the kernel.
+  const parts = path.dirname(current).split(path.sep)
+  for (let i = 2; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join(path.sep) || path.sep
+    const stat = await fs.lstat(prefix).catch(() => undefined)
+    if (stat?.isSymbolicLink()) await checkLinkInStickyDir(prefix, file)
+  }
+
   for (let hops = 0; hops < 40; hops++) {
     let target: string
     try {
@@ -130,6 +155,7 @@ async function followLinks(file: string): Promise<string> {
       throw error
     }
 
+    await checkLinkInStickyDir(current, file)
     current = path.resolve(path.dirname(current), target)
   }
 
@@ -203,7 +229,12 @@ export async function updateDotenvFile(file: string, values: DotenvValues, optio
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asCliError(error, file)
       }
 
-      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {error: (error) => asCliError(error, file), mode, owner})
+      await writeFileAtomic(target, Buffer.from(setDotenvVariables(text, values), 'latin1'), {
+        error: (error) => asCliError(error, file),
+        mode,
+        owner,
+        secret: options.secret,
+      })
       return {created: mode === undefined, mode: mode ?? 0o600}
     },
     {configDir: false},

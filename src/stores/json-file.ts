@@ -1,4 +1,5 @@
-import {promises as fs, readFileSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, lstatSync, openSync, promises as fs, readFileSync, rmSync, statSync, type Stats} from 'node:fs'
+import {constants} from 'node:os'
 import path from 'node:path'
 
 import {CliError} from '../errors.js'
@@ -69,6 +70,10 @@ export function readJsonFile(file: string, corruptCode = 'config_corrupt'): unkn
     })
   }
 
+  return parseJson(text, file, corruptCode)
+}
+
+function parseJson(text: string, file: string, corruptCode = 'config_corrupt'): unknown {
   try {
     return JSON.parse(text)
   } catch {
@@ -77,6 +82,54 @@ export function readJsonFile(file: string, corruptCode = 'config_corrupt'): unkn
       suggestion: `Fix it by hand, or move it aside (e.g. mv ${file} ${file}.bak) to start with an empty one`,
     })
   }
+}
+
+/**
+ * Why a file is not the user's own to trust (a config that names the control plane the key goes
+ * to, a profiles.db to import): it, or the link to it, belongs to another user, or group or
+ * others can write to it. In a shared directory (a 1777 config dir) anyone could plant one.
+ * Undefined for the user's own private file. Group write is fine in the user's private group
+ * (gid = uid, the user's own primary group: where useradd makes one group per user, a umask of
+ * 002 gives every file of theirs mode 0664). `stats` are the link's and the file's.
+ */
+export function notOwnFile(stats: ReadonlyArray<Pick<Stats, 'gid' | 'isSymbolicLink' | 'mode' | 'uid'>>): string | undefined {
+  if (process.platform === 'win32') return undefined
+  const uid = process.getuid?.()
+  const privateGroup = (gid: number) => gid === uid && gid === process.getgid?.()
+  for (const stat of stats) {
+    if (stat.uid !== uid) return `it belongs to another user (uid ${stat.uid})`
+    const writers = stat.mode & (privateGroup(stat.gid) ? 0o002 : 0o022)
+    if (!stat.isSymbolicLink() && writers !== 0) return `other users can write to it (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`
+  }
+
+  return undefined
+}
+
+/**
+ * Reads a JSON file that must be the user's own (notOwnFile); `undefined` when it does not
+ * exist. The checks are of the file opened (fstat) and of the path (lstat, for a link), so it
+ * can't be swapped between check and read. Another user's file, or one others can write, is the
+ * one-line `untrusted` error; otherwise as readJsonFile.
+ */
+export async function readOwnJsonFile(file: string, untrusted: (file: string, why: string) => CliError): Promise<unknown> {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    return readJsonFile(file)
+  }
+
+  let text: string
+  try {
+    const why = notOwnFile([lstatSync(file), fstatSync(fd)])
+    if (why) throw untrusted(file, why)
+    text = readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
+
+  return parseJson(text, file)
 }
 
 /** False only when the file is certainly not there (ENOENT): other failures surface when it is read. */
@@ -135,6 +188,49 @@ export interface AtomicWriteOptions {
   mode?: number
   /** The file's owner, kept when root replaces another user's file (others can't give files away). */
   owner?: {gid: number; uid: number}
+  /**
+   * Whether the data is a secret (a .env with the key): then SIGTERM, SIGINT or SIGHUP during the
+   * write removes the temp file before the process ends as the signal would end it, instead of
+   * leaving the key in it until the next write sweeps it (only SIGKILL still does that).
+   */
+  secret?: boolean
+}
+
+/** The signals that end a process and can be handled: a temp file with a secret goes first. */
+const ENDING_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const
+
+/**
+ * The temp files with a secret that this process is writing now. Process-wide because signals
+ * are: the handlers go in with the first such file and stay until a signal comes, since a
+ * handler taken away between a signal's arrival and its dispatch would lose the signal.
+ */
+const secretTemps = new Set<string>()
+let removingOnSignal = false
+
+/**
+ * Makes SIGHUP, SIGINT and SIGTERM remove the secret temp files being written, then hands the
+ * signal back as if these handlers had never been there: they go, and the signal is raised again
+ * for the other listeners (proper-lockfile's, which removes its lock and re-raises) or the
+ * default action. With a temp file removed mid-write, the process must not write on: should the
+ * raised signal not end it at once, it exits 128 + the signal's number, as a shell reports it.
+ */
+function removeSecretTempsOnSignal(): void {
+  if (removingOnSignal) return
+  removingOnSignal = true
+  const handlers = ENDING_SIGNALS.map((signal) => {
+    const handler = () => {
+      const writing = secretTemps.size > 0
+      for (const temp of secretTemps) rmSync(temp, {force: true})
+      secretTemps.clear()
+      for (const [name, each] of handlers) process.removeListener(name, each)
+      removingOnSignal = false
+      process.kill(process.pid, signal)
+      if (writing) process.exit(128 + constants.signals[signal])
+    }
+
+    process.on(signal, handler)
+    return [signal, handler] as const
+  })
 }
 
 /**
@@ -147,6 +243,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   // Unique per process and write; 'wx' refuses to reuse a name rather than clobber it.
   const temp = path.join(path.dirname(file), tempName(file, process.pid))
   let opened = false
+  // In place before the temp file exists, so that there is no moment it could be left behind.
+  if (options.secret) {
+    removeSecretTempsOnSignal()
+    secretTemps.add(temp)
+  }
+
   try {
     const handle = await fs.open(temp, 'wx', FILE_MODE)
     opened = true
@@ -169,6 +271,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
         suggestion: `Check the permissions of ${path.dirname(file)} and the free space there`,
       })
     )
+  } finally {
+    secretTemps.delete(temp)
   }
 }
 

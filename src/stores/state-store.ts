@@ -1,6 +1,7 @@
 import path from 'node:path'
 
-import {mayExist, readJsonFile, writeJsonFileAtomic} from './json-file.js'
+import {CliError} from '../errors.js'
+import {mayExist, readOwnJsonFile, writeJsonFileAtomic} from './json-file.js'
 import {emptyState, migrate, StateDocument} from './schema.js'
 
 export const CONFIG_FILE = 'config.json'
@@ -80,8 +81,22 @@ export class StateStore {
     return sync && exists && (await sync(doc)) ? this.load() : doc
   }
 
+  /**
+   * The file as it is now. It names the control plane the key is sent to, so only the user's own
+   * file is used: in a shared config dir (1777) another user's config.json, or one others can
+   * write, is refused, never followed (notOwnFile, the rule of a profiles.db import).
+   */
   private async load(): Promise<StateDocument> {
-    const raw = readJsonFile(this.file)
+    const raw = await readOwnJsonFile(this.file, untrustedConfig)
     return raw === undefined ? emptyState() : migrate(raw, this.file)
   }
+}
+
+/** The one line for a config.json that is not the user's own: what is wrong and the fix. */
+function untrustedConfig(file: string, why: string): CliError {
+  const dir = path.dirname(file)
+  return new CliError(`${file} is not used: ${why}, so another user could choose where your API key is sent`, {
+    code: 'config_untrusted',
+    suggestion: `Set LLAMACTL_CONFIG_DIR to a directory of your own that only you can write (or, if the file is yours, \`chmod go-w ${file}\` and \`chmod go-w ${dir}\`)`,
+  })
 }

@@ -38,27 +38,44 @@ export function renderTable<R>(rows: R[], columns: Column<R>[], wide: boolean): 
   )
 }
 
-// What a terminal could act on, or read as a line break, that the YAML library writes as it is
-// (it escapes C0 controls itself): DEL, C1 controls, and the Unicode line and paragraph separators.
-const YAML_RAW = /[\u007F-\u009F\u2028\u2029]/g
-// eslint-disable-next-line no-control-regex
-const NEEDS_QUOTES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/
+// Every character that doesn't show as itself (the printable rule of model.ts: controls, bidi and
+// zero-width format characters, surrogates, line separators) except the line break, which the
+// YAML library writes as a block scalar's own line break.
+const UNPRINTABLE_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_BUT_NEWLINE_ALL = new RegExp(UNPRINTABLE_BUT_NEWLINE.source, 'gu')
+// Plain scalars YAML 1.1 reads as something else: the merge key and the value key (PyYAML's
+// safe_load refuses both); quoted as PyYAML quotes them.
+const YAML_11_SPECIAL = new Set(['<<', '='])
+const MERGE_TAG = 'tag:yaml.org,2002:merge'
+
+/** A character as a YAML double-quoted escape: `\u202e`, or `\U000e0041` beyond U+FFFF (a `\u` pair would load as two surrogates). */
+function yamlEscape(c: string): string {
+  const code = c.codePointAt(0)!
+  return code > 0xff_ff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+}
 
 /**
  * A JSON value as JSON (2-space indent, as Python's `json.dumps(indent=2)`) or YAML (the `yaml`
  * package, loaded only here). YAML is written as YAML 1.1 so that PyYAML reads `"yes"`/`"on"`
- * back as strings, and every string holding a control character is double-quoted with that
- * character escaped: output parses back to the same value and never drives a terminal. The
- * document keeps its final line break, so the printed YAML ends with an empty line, as Python's.
+ * back as strings; `<<` and `=` are single-quoted (as PyYAML writes them), and every string
+ * holding a character that isn't printable (a tab, a bidi or zero-width character, a control) is
+ * double-quoted with that character escaped: the output loads back (PyYAML's safe_load, the
+ * `yaml` package) to exactly the JSON value and never drives a terminal. Other strings are
+ * written as before. The document keeps its final line break, so the printed YAML ends with an
+ * empty line, as Python's.
  */
 export async function renderData(value: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return JSON.stringify(value, null, 2)
   const YAML = await import('yaml')
-  const doc = new YAML.Document(value, {version: '1.1'})
+  // Without the merge tag in the schema, a `<<` string is a string the visit below can quote (the tag would write it bare).
+  const doc = new YAML.Document(value, {customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== MERGE_TAG), version: '1.1'})
   YAML.visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && NEEDS_QUOTES.test(node.value)) node.type = 'QUOTE_DOUBLE'
+      if (typeof node.value !== 'string') return
+      if (UNPRINTABLE_BUT_NEWLINE.test(node.value)) node.type = 'QUOTE_DOUBLE'
+      else if (YAML_11_SPECIAL.has(node.value)) node.type = 'QUOTE_SINGLE'
     },
   })
-  return doc.toString({lineWidth: 0}).replace(YAML_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  // Only double-quoted scalars hold such characters (the visit above), where an escape is the same character.
+  return doc.toString({lineWidth: 0}).replace(UNPRINTABLE_BUT_NEWLINE_ALL, (c) => yamlEscape(c))
 }

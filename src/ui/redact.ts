@@ -1,16 +1,8 @@
-// No imports: the command_not_found hook loads this on every unknown command.
+// Only the model (which imports nothing): the command_not_found hook loads this on every unknown command.
+import {hasKeyShape, hideSecretRuns, redactKey, SHORTEST_SECRET_RUN} from '../model.js'
 
-/**
- * An API key's redacted form, which also names auto-named profiles (docs/formats.md): for a
- * key longer than 12 characters its first 6, `****`, and its last 4 (the contract's format).
- * A shorter key shows at most 4 of its characters and never more than half: a quarter of its
- * length (rounded down, at most 2) from each end.
- */
-export function redactKey(key: string): string {
-  if (key.length > 12) return `${key.slice(0, 6)}****${key.slice(-4)}`
-  const shown = Math.min(2, Math.floor(key.length / 4))
-  return shown === 0 ? '****' : `${key.slice(0, shown)}****${key.slice(-shown)}`
-}
+// The redacted form lives in the model, which the network layer may import too.
+export {redactKey} from '../model.js'
 
 // The characters of a "word" in a message that could be a key: API keys and OIDC tokens are
 // letters, digits, `-` and `_`. `*` is included so an already redacted form stays one word.
@@ -34,11 +26,11 @@ function isBase64Blob(bare: string): boolean {
 const USERINFO = /(\/\/[^\s/:@]*:)([^\s/@]+)@/g
 
 /** Known secrets shorter than this are not searched for in messages: they would match ordinary words. */
-const SHORTEST_KNOWN = 8
+const SHORTEST_KNOWN = SHORTEST_SECRET_RUN
 
 /** Whether a word carries the `llx-` prefix of API keys (followed by at least 4 letters or digits, also when glued to a flag such as `-kllx-…`). */
 function hasKeyPrefix(word: string): boolean {
-  return !word.includes('****') && /llx-[a-z\d]{4}/i.test(word)
+  return !word.includes('****') && hasKeyShape(word)
 }
 
 /**
@@ -66,6 +58,7 @@ export function redactKeys(text: string, known: readonly string[] = []): string 
   let out = text
   const secrets = known.filter((secret) => secret.length >= SHORTEST_KNOWN).sort((a, b) => b.length - a.length)
   for (const secret of secrets) out = out.replaceAll(secret, redactKey(secret))
+  out = hideSecretRuns(out, secrets)
   return out.replaceAll(/\S+/g, (run) => redactRun(run))
 }
 

@@ -1,8 +1,5 @@
 import {escapeUnprintable} from '../model.js'
 
-// What a terminal executes that JSON.stringify leaves raw: DEL and the C1 controls.
-const RAW_IN_JSON = /[\u007F-\u009F]/g
-
 /**
  * Text for a terminal with every character that isn't printable (src/model.ts: control characters,
  * ESC among them, invisible format characters such as bidi overrides, line separators) made
@@ -22,9 +19,12 @@ export function visibleLines(text: string): string {
 }
 
 /**
- * A value as pretty-printed JSON that is safe on a terminal: the same data, with DEL and C1
- * controls (which JSON.stringify leaves raw) written as `\u` escapes.
+ * A value as pretty-printed JSON that is safe on a terminal: the same data, with every character
+ * that isn't printable (the one rule of src/model.ts) written as a `\u` escape. JSON.stringify
+ * escapes C0 controls and lone surrogates but leaves DEL, C1 controls, bidi overrides, zero-width
+ * characters and U+2028/U+2029 raw; all of them can only be inside strings, where the escape is
+ * the same character. The line breaks between JSON's own lines stay.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return visibleLines(JSON.stringify(value, null, 2))
 }

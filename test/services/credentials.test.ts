@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
 import {ControlPlaneClient} from '../../src/net/control-plane-client.js'
-import {CredentialRequest, CredentialService} from '../../src/services/credentials.js'
+import {CredentialRequest, Credentials, CredentialService} from '../../src/services/credentials.js'
 import {DefaultServices} from '../../src/services/factory.js'
 import {DEFAULT_API_URL} from '../../src/stores/schema.js'
 import {tempConfigDir} from '../support/cli.js'
@@ -33,7 +33,9 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     })
   }
 
-  const resolve = (env: NodeJS.ProcessEnv, request: CredentialRequest = {}) => resolver(env).credentialsInEffect(request)
+  /** The credentials with their key as a plain property (it is not enumerable, so deep.equal would not see it). */
+  const plain = (c: Credentials) => ({...c, apiKey: c.apiKey})
+  const resolve = async (env: NodeJS.ProcessEnv, request: CredentialRequest = {}) => plain(await resolver(env).credentialsInEffect(request))
 
   const failure = (promise: Promise<unknown>) => rejection<CliError>(promise)
 
@@ -88,7 +90,7 @@ describe('CredentialService: the resolution order of credentials.md', () => {
     const env = {LLAMA_AGENTS_PROJECT_ID: 'pe', LLAMA_CLOUD_API_KEY: 'llx-env'}
     const warned = new Set<string>()
     for (let i = 0; i < 2; i++)
-      expect(await resolver(env, warned).credentialsInEffect()).to.deep.equal({
+      expect(plain(await resolver(env, warned).credentialsInEffect())).to.deep.equal({
         apiKey: 'llx-env',
         apiUrl: DEFAULT_API_URL,
         profile: null,
