@@ -43,7 +43,7 @@ const CORE_ROOTS = [
   'ui/views.js',
   'ui/output.js',
   'services/credentials.js',
-  'services/profile-credential.js',
+  'services/active-credential.js',
   'services/status-service.js',
   'stores/secret-store.js',
 ]

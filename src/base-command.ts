@@ -11,7 +11,7 @@ import {closestFlag} from './ui/suggest.js'
 import {jsonText, visible, visibleLines} from './ui/terminal-text.js'
 import {llamactlVersion, type EnvironmentRecord} from './model.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
-import type {ProfileCredential} from './services/profile-credential.js'
+import type {ActiveCredential} from './services/active-credential.js'
 
 // oclif's own constraints for parsed flags and args (not exported by @oclif/core).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,9 +74,9 @@ export abstract class BaseCommand<T> extends Command {
   /** Builds the services for a command run. Tests replace it per test and restore it after. */
   static servicesFactory: (ctx: ServiceContext) => Services = (ctx) => new DefaultServices(ctx)
 
-  private readonly credentialsRead = new Map<string, Promise<ProfileCredential>>()
+  private readonly credentialsRead = new Map<string, Promise<ActiveCredential>>()
   /** The credentials this run has opened: their secrets are hidden from every line it prints, whole or in part. */
-  private readonly credentialsOpened: ProfileCredential[] = []
+  private readonly credentialsOpened: ActiveCredential[] = []
   /** `--native-tls` was given (see baseFlags). */
   private nativeTls = false
   private servicesInstance?: Services
@@ -119,10 +119,10 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   /**
-   * The credential object in effect for this command (see ProfileCredential): read once per
+   * The credential object in effect for this command (see ActiveCredential): read once per
    * request, shared by `credentials` and `controlPlane`, updated in place by a refresh.
    */
-  protected async credentialInEffect(request: CredentialRequest = {}): Promise<ProfileCredential> {
+  protected async credentialInEffect(request: CredentialRequest = {}): Promise<ActiveCredential> {
     const key = JSON.stringify([request.profile, request.projectId])
     let found = this.credentialsRead.get(key)
     if (!found) {

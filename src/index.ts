@@ -3,7 +3,7 @@
 // later include no @types package by default), so our .d.ts compile wherever @types/node is installed.
 /// <reference types="node" preserve="true" />
 import {DefaultServices} from './services/factory.js'
-import {hideKey} from './services/profile-credential.js'
+import {hideKey} from './services/active-credential.js'
 import type {CredentialClient, CredentialRequest, Credentials} from './services/credentials.js'
 
 export {BaseCommand} from './base-command.js'
@@ -13,7 +13,9 @@ export {ApiError} from './net/control-plane-client.js'
 export type {Me, Project} from './net/control-plane-client.js'
 export {CREDENTIAL_VARIABLES, CredentialClient} from './services/credentials.js'
 export type {CredentialRequest, Credentials, CredentialSource, RequestOptions} from './services/credentials.js'
-export {ProfileCredential} from './services/profile-credential.js'
+// ActiveCredential: the credential in effect, from a profile or from the LLAMA_* variables (then
+// without a profile). ProfileCredential is its earlier name, kept for hosts written against it.
+export {ActiveCredential, ActiveCredential as ProfileCredential} from './services/active-credential.js'
 // The one seam (BaseCommand.servicesFactory) and what it takes: a host's tests swap a service, e.g. the prompter, as ours do.
 export {DefaultServices} from './services/factory.js'
 export type {ServiceContext, ServiceOverrides, Services} from './services/factory.js'

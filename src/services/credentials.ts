@@ -3,12 +3,12 @@ import path from 'node:path'
 import {CliError, UsageError} from '../errors.js'
 import {isSecureUrl, normalizeApiUrl} from '../api-url.js'
 import {DEFAULT_API_URL} from '../stores/schema.js'
-import {credentialOf, ProfileCredential, showAs} from './profile-credential.js'
+import {credentialOf, ActiveCredential, showAs} from './active-credential.js'
 import type {ControlPlaneClient, Me, Project} from '../net/control-plane-client.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {ProfileStore} from '../stores/profile-store.js'
 import type {ProfileRecord} from '../stores/schema.js'
-import type {CredentialLocation, Credentials, ProfileCredentialDeps} from './profile-credential.js'
+import type {CredentialLocation, Credentials, ActiveCredentialDeps} from './active-credential.js'
 import {booleanVariable, readVariable} from '../variables.js'
 
 /** The variables of the Python llamactl 0.10 that name a credential (credentials.md). */
@@ -19,7 +19,7 @@ export const CREDENTIAL_VARIABLES = {
   useProfile: 'LLAMA_CLOUD_USE_PROFILE',
 } as const
 
-export type {CredentialLocation, Credentials, CredentialSource} from './profile-credential.js'
+export type {CredentialLocation, Credentials, CredentialSource} from './active-credential.js'
 
 /** What a command asks for: `--profile` and `--project-id`, when given. */
 export interface CredentialRequest {
@@ -35,7 +35,7 @@ export interface CredentialServiceDeps {
   environments: EnvironmentStore
   profiles: ProfileStore
   /** The secret store and the login session; loaded only when a profile's secret is read. */
-  secrets: () => Promise<ProfileCredentialDeps>
+  secrets: () => Promise<ActiveCredentialDeps>
   warn: (message: string) => void
   /** Warnings already given by this process: each is given once per process. Tests pass their own. */
   warned?: Set<string>
@@ -81,7 +81,7 @@ export class CredentialService {
   }
 
   /** A client for the command's credential: it shares (and updates) that one object. */
-  async clientOf(credential: ProfileCredential): Promise<CredentialClient> {
+  async clientOf(credential: ActiveCredential): Promise<CredentialClient> {
     if (credential.keyed) await credential.requireKey()
     return new CredentialClient(credential, await this.deps.client(credential.apiUrl))
   }
@@ -114,8 +114,8 @@ export class CredentialService {
     return this.clientOf(await this.credentialAt(location))
   }
 
-  /** The credential in effect as one object (see ProfileCredential): its secrets read once. No credential is the "no credentials" error. */
-  async credentialInEffect(request: CredentialRequest = {}): Promise<ProfileCredential> {
+  /** The credential in effect as one object (see ActiveCredential): its secrets read once. No credential is the "no credentials" error. */
+  async credentialInEffect(request: CredentialRequest = {}): Promise<ActiveCredential> {
     return this.credentialAt(await this.requireLocation(request))
   }
 
@@ -152,12 +152,12 @@ export class CredentialService {
   }
 
   /** The credential object of a location found earlier (by `locationInEffect`): a profile's secrets are read here, once. */
-  async credentialAt(location: CredentialLocation): Promise<ProfileCredential> {
-    return ProfileCredential.read(location, this.deps.secrets)
+  async credentialAt(location: CredentialLocation): Promise<ActiveCredential> {
+    return ActiveCredential.read(location, this.deps.secrets)
   }
 
   /** The credential object of a profile record (`auth project --profile`, logout's revocation): no variables apply. */
-  async credentialOfProfile(profile: ProfileRecord): Promise<ProfileCredential> {
+  async credentialOfProfile(profile: ProfileRecord): Promise<ActiveCredential> {
     return this.credentialAt(this.fromProfile(profile, 'flag'))
   }
 
@@ -266,7 +266,7 @@ export interface RequestOptions {
 }
 
 /**
- * A control-plane client for the command's credential (ProfileCredential): it sends the key as
+ * A control-plane client for the command's credential (ActiveCredential): it sends the key as
  * the bearer token (with the control-plane client's timeouts, retries and one-line errors
  * carrying the request id), and for login profiles it refreshes the session after a 401 and
  * replaces the rejected key, updating that credential in place.
@@ -274,16 +274,16 @@ export interface RequestOptions {
 export class CredentialClient {
   // Private fields (#): a copy of the client ({...client}, structuredClone) carries neither.
   readonly #client: ControlPlaneClient
-  readonly #credential: ProfileCredential
+  readonly #credential: ActiveCredential
 
-  constructor(credential: ProfileCredential, client: ControlPlaneClient) {
+  constructor(credential: ActiveCredential, client: ControlPlaneClient) {
     this.#credential = credential
     this.#client = client
     showAs(this, () => ({credential: credential.toJSON()}))
   }
 
   /** The command's one credential object, shared with whoever else uses it. */
-  get credential(): ProfileCredential {
+  get credential(): ActiveCredential {
     return this.#credential
   }
 

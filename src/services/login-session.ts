@@ -54,7 +54,7 @@ const whyOf = (error: unknown) => (error as Error).message
 /**
  * What keeps a browser-login profile working after the server rejects its key (401): the OIDC
  * refresh grant, spent once across processes, and a new key in place of the rejected one, so
- * that the next command works with no refresh at all. ProfileCredential (the command's one credential object) calls it; nothing else does.
+ * that the next command works with no refresh at all. ActiveCredential (the command's one credential object) calls it; nothing else does.
  */
 export class LoginSession {
   constructor(private readonly deps: LoginSessionDeps) {}

@@ -6,7 +6,7 @@ import {redactKey} from '../ui/redact.js'
 import type {LoginSession} from './login-session.js'
 import type {ControlPlaneClient, Project} from '../net/control-plane-client.js'
 import {OrganizationScope} from './organizations.js'
-import {ProfileCredential} from './profile-credential.js'
+import {ActiveCredential} from './active-credential.js'
 import type {Prompter} from '../ui/prompter.js'
 import {secretAccount, UNLOCK_HINT, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import type {EnvironmentRecord, ProfileRecord} from '../stores/schema.js'
@@ -140,10 +140,10 @@ export class ProfileService {
    * The credential object of a profile (`auth project --profile`, logout's revocation): its
    * secrets read once; for login profiles refresh-on-401 and the replacement of a rejected key.
    */
-  async credential(profile: ProfileRecord): Promise<ProfileCredential> {
+  async credential(profile: ProfileRecord): Promise<ActiveCredential> {
     const {secrets, session} = this.deps
     const location = {apiUrl: profile.apiUrl, authType: profile.authType, overrides: null, profile, projectId: profile.projectId, source: 'flag' as const}
-    return ProfileCredential.read(location, async () => ({secrets, session}))
+    return ActiveCredential.read(location, async () => ({secrets, session}))
   }
 
   /** Creates (or updates) a profile for an API key that the server has already accepted. */

@@ -3,7 +3,7 @@ import type {ApiError} from '../net/api-error.js'
 import {CREDENTIAL_VARIABLES} from './credentials.js'
 import {redactKey, redactKeys} from '../ui/redact.js'
 import type {CredentialRequest, CredentialService} from './credentials.js'
-import type {ProfileCredential} from './profile-credential.js'
+import type {ActiveCredential} from './active-credential.js'
 import type {EnvironmentStore} from '../stores/environment-store.js'
 import type {SecretStore} from '../stores/secret-store.js'
 import type {CheckResult, StatusJson} from '../ui/views.js'
@@ -19,7 +19,7 @@ type CheckOutcome = StatusJson['check']
 const outcome = (result: CheckResult, message: string, requestId: null | string = null): CheckOutcome => ({message, requestId, result})
 
 /** Where a control-plane failure leaves the credential, for `auth status`; `answer` is the error when the server answered. */
-function outcomeOfError(error: CliError, answer: ApiError | null, credential: ProfileCredential): CheckOutcome {
+function outcomeOfError(error: CliError, answer: ApiError | null, credential: ActiveCredential): CheckOutcome {
   const {location} = credential
   const requestId = answer?.requestId ?? null
   const ref = requestId ? `, request id ${requestId}` : ''
@@ -50,7 +50,7 @@ function outcomeOfError(error: CliError, answer: ApiError | null, credential: Pr
 /**
  * `auth status`: explains the credential in effect (where it came from, where its secret is kept,
  * for login profiles the session) and, unless offline, whether the server accepts it for its
- * project. It reads the credential once (ProfileCredential) and reports what that object holds
+ * project. It reads the credential once (ActiveCredential) and reports what that object holds
  * after the check, a refreshed session or a replaced key included. It never prints or returns
  * a secret (every server string is redacted, the keys in play by value), and never prompts.
  */
@@ -91,7 +91,7 @@ export class StatusService {
   }
 
   /** Lists the projects with the credential (its key, refreshed and repaired as any command would), then checks a login session. */
-  private async askServer(credential: ProfileCredential): Promise<CheckOutcome> {
+  private async askServer(credential: ActiveCredential): Promise<CheckOutcome> {
     const client = await this.deps.credentials.clientOf(credential)
     const {apiUrl, projectId} = credential.location
     try {
@@ -126,7 +126,7 @@ export class StatusService {
   }
 
   /** What the object holds now: where it came from, the key's redacted form, the session's state. */
-  private async describe(credential: ProfileCredential): Promise<StatusJson> {
+  private async describe(credential: ActiveCredential): Promise<StatusJson> {
     const {location, secrets} = credential
     const {profile} = location
     const {apiKey} = credential

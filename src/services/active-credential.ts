@@ -34,7 +34,7 @@ export interface CredentialLocation {
   source: CredentialSource
 }
 
-export interface ProfileCredentialDeps {
+export interface ActiveCredentialDeps {
   secrets: SecretStore
   /** Login profiles' refresh after a 401; built (and its module loaded) only when one happens. */
   session?: () => Promise<LoginSession>
@@ -42,10 +42,10 @@ export interface ProfileCredentialDeps {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 /** The credential object each Credentials value came from, so a client made from them reads nothing again. */
-const origins = new WeakMap<object, ProfileCredential>()
+const origins = new WeakMap<object, ActiveCredential>()
 
 /** The credential object `credentials` were made from by this module, if any. */
-export function credentialOf(credentials: Credentials): ProfileCredential | undefined {
+export function credentialOf(credentials: Credentials): ActiveCredential | undefined {
   return origins.get(credentials)
 }
 
@@ -88,16 +88,16 @@ export async function secretsMissing(profile: ProfileRecord, secrets: SecretStor
  * refresh or a key repair (LoginSession) updates it in place, so whoever holds it (status, the
  * client, inject, exec, the library) sees the key and session in use now without reading again.
  */
-export class ProfileCredential {
+export class ActiveCredential {
   // Private fields (#), not TypeScript's `private`: a copy of the object ({...credential},
   // structuredClone, v8.serialize) takes own enumerable properties only, so it carries no secret.
-  readonly #deps: null | ProfileCredentialDeps
+  readonly #deps: null | ActiveCredentialDeps
   readonly #location: CredentialLocation
   /** Every secret this credential has held, for redacting server strings (a replaced key included). */
   readonly #seen = new Set<string>()
   #stored: null | ProfileSecrets
 
-  private constructor(location: CredentialLocation, stored: null | ProfileSecrets, deps: null | ProfileCredentialDeps) {
+  private constructor(location: CredentialLocation, stored: null | ProfileSecrets, deps: null | ActiveCredentialDeps) {
     this.#location = location
     this.#stored = stored
     this.#deps = deps
@@ -111,10 +111,10 @@ export class ProfileCredential {
   }
 
   /** The credential of a location: a keyed profile's secrets are read here, once; the variables' key needs no read. */
-  static async read(location: CredentialLocation, deps: () => Promise<ProfileCredentialDeps>): Promise<ProfileCredential> {
-    if (location.envKey !== undefined || !location.profile || location.authType === 'none') return new ProfileCredential(location, null, null)
+  static async read(location: CredentialLocation, deps: () => Promise<ActiveCredentialDeps>): Promise<ActiveCredential> {
+    if (location.envKey !== undefined || !location.profile || location.authType === 'none') return new ActiveCredential(location, null, null)
     const resolved = await deps()
-    return new ProfileCredential(location, await resolved.secrets.get(secretAccount(location.profile)), resolved)
+    return new ActiveCredential(location, await resolved.secrets.get(secretAccount(location.profile)), resolved)
   }
 
   /** The key in use now (after any repair); null for a key-less profile or when the secret store has none. */
