@@ -126,12 +126,9 @@ export class ImportService {
       return null
     }
 
-    let written: string[] = []
-    let secrets: SecretStore | undefined
-    let journal: ImportJournal | undefined
+    const writes = new SecretWrites(path.dirname(this.deps.state.file), this.deps.secrets)
     let plan: SyncPlan | undefined
     let unusable: CliError | undefined
-    const interruption = new Interruption()
     try {
       await this.deps.state.update(async (doc) => {
         const previous = doc.pythonImport
@@ -156,35 +153,22 @@ export class ImportService {
         const batch = [...plan.base.profiles, ...plan.updated].flatMap(({record, secrets: values}) =>
           values ? [[secretAccount(record), values] as const] : [],
         )
-        if (batch.length > 0) {
-          secrets ??= await this.deps.secrets()
-          interruption.check()
-          // As in an import: a kill mid-write leaves a journal the next import sweeps by.
-          journal = new ImportJournal(path.dirname(this.deps.state.file))
-          written = await secrets.setMany(batch, () => interruption.signal !== undefined, journal)
-        }
-
-        interruption.check()
+        await writes.write(batch)
+        writes.interruption.check()
         applySync(doc, plan, source)
       })
     } catch (error) {
-      if (written.length > 0)
-        await secrets?.deleteMany(written).then(
-          () => journal?.end(),
-          () => {},
-        )
-      interruption.end()
+      await writes.undo()
       if (error === UP_TO_DATE) return null
       throw error
     }
 
-    journal?.end()
-    interruption.end()
+    writes.done()
     if (unusable) throw unusable
     if (!plan) return null
     // The replaced profiles' secrets, once the config no longer names them.
     const replaced = plan.updated.filter((u) => u.replaces.authType !== 'none').map((u) => secretAccount(u.replaces))
-    if (replaced.length > 0) await (secrets ?? (await this.deps.secrets())).deleteMany(replaced).catch(() => {})
+    if (replaced.length > 0) await (writes.store ?? (await this.deps.secrets())).deleteMany(replaced).catch(() => {})
     for (const warning of warningLines(plan.base)) this.deps.warn(warning)
     return plan.report
   }
@@ -198,11 +182,8 @@ export class ImportService {
   }
 
   private async write(file: string, onlyIfNoConfig: boolean): Promise<ImportJson | null> {
-    let written: string[] = []
-    let secrets: SecretStore | undefined
-    let journal: ImportJournal | undefined
+    const writes = new SecretWrites(path.dirname(this.deps.state.file), this.deps.secrets)
     let plan: ImportPlan | undefined
-    const interruption = new Interruption()
     try {
       await this.deps.state.update(async (doc) => {
         if (onlyIfNoConfig && mayExist(this.deps.state.file)) throw CONFIG_EXISTS
@@ -210,36 +191,62 @@ export class ImportService {
         const source = await this.read(file)
         plan = planImport(doc, source)
         const batch = plan.profiles.flatMap(({record, secrets: values}) => (values ? [[secretAccount(record), values] as const] : []))
-        if (batch.length > 0) {
-          secrets ??= await this.deps.secrets()
-          interruption.check()
-          journal = new ImportJournal(path.dirname(this.deps.state.file))
-          written = await secrets.setMany(batch, () => interruption.signal !== undefined, journal)
-        }
-
+        await writes.write(batch)
         // The last moment to stop: once the config is written the import is whole.
-        interruption.check()
+        writes.interruption.check()
         applyPlan(doc, plan)
         // What a later run compares with to bring in what changed there (syncOnChange).
         if (file === this.deps.defaultSource) doc.pythonImport = recordOf(doc, source, doc.pythonImport, plan.profiles)
       })
     } catch (error) {
-      // Nothing half-imported: secrets of profiles that did not make it into the config go again.
-      // The journal stays when that fails too: the next import sweeps what it names.
-      if (written.length > 0)
-        await secrets?.deleteMany(written).then(
-          () => journal?.end(),
-          () => {},
-        )
-      interruption.end()
+      await writes.undo()
       if (error === CONFIG_EXISTS) return null
       throw error
     }
 
-    journal?.end()
-    interruption.end()
+    writes.done()
     for (const warning of warningLines(plan!)) this.deps.warn(warning)
     return plan!.report
+  }
+}
+
+/**
+ * The keychain writes of one import or sync, all or nothing with the config update around them:
+ * each account is noted in a journal before it is written (a kill mid-write leaves it for the next
+ * import to sweep by), and `undo` removes what was written when the update did not go through.
+ */
+class SecretWrites {
+  readonly interruption = new Interruption()
+  store: SecretStore | undefined
+  private journal: ImportJournal | undefined
+  private written: string[] = []
+
+  constructor(
+    private readonly configDir: string,
+    private readonly open: () => Promise<SecretStore>,
+  ) {}
+
+  async write(batch: ReadonlyArray<readonly [account: string, secrets: ProfileSecrets]>): Promise<void> {
+    if (batch.length === 0) return
+    this.store ??= await this.open()
+    this.interruption.check()
+    this.journal = new ImportJournal(this.configDir)
+    this.written = await this.store.setMany(batch, () => this.interruption.signal !== undefined, this.journal)
+  }
+
+  /** Nothing half-imported: the secrets written go again; the journal stays when that fails too. */
+  async undo(): Promise<void> {
+    if (this.written.length > 0)
+      await this.store?.deleteMany(this.written).then(
+        () => this.journal?.end(),
+        () => {},
+      )
+    this.interruption.end()
+  }
+
+  done(): void {
+    this.journal?.end()
+    this.interruption.end()
   }
 }
 
