@@ -8,8 +8,9 @@ export default class AuthExec extends BaseCommand<void> {
     'Runs COMMAND with LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL set from the credential in effect (see `auth status`), ' +
     'replacing inherited ones; a key-less profile leaves the key unset. ' +
     'Standard input, output and error are passed through and nothing is written to disk. ' +
-    "The exit status is the command's (128 + the signal's number when a signal killed it); SIGTERM and SIGHUP are forwarded to it, " +
-    'SIGINT and SIGQUIT too outside a terminal (in one, Ctrl-C and Ctrl-\\ reach it directly). ' +
+    "The exit status is the command's (128 + the signal's number when a signal killed it). " +
+    'Every signal that would end llamactl is forwarded to it (SIGTERM, SIGHUP, SIGUSR1, SIGALRM, …), ' +
+    'SIGINT and SIGQUIT outside a terminal only (in one, Ctrl-C and Ctrl-\\ reach it directly). ' +
     "A command that can't be started is exit 127. " +
     'Put -- before COMMAND. ' +
     'Makes no network call.'
