@@ -56,14 +56,19 @@ export async function runWithVariables(argv: string[], variables: ReadonlyArray<
   const [command, ...args] = argv
   const terminal = [0, 1, 2].some((fd) => isatty(fd))
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env: childEnv, stdio: 'inherit'})
+    // The handlers go in before the command starts: once it runs, it can print and be signalled
+    // while this process has not yet been scheduled again; a handler runs from the event loop,
+    // after this function, when `child` is set. They also keep this process alive until it ends.
+    const started: {child?: ReturnType<typeof spawn>} = {}
     const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null && !(terminal && FROM_TERMINAL.has(signal))) child.kill(signal)
+      const {child} = started
+      if (child && child.exitCode === null && child.signalCode === null && !(terminal && FROM_TERMINAL.has(signal))) child.kill(signal)
     }
 
-    // Handlers also keep this process alive until the command has ended.
     const handlers = FORWARDED.map((signal) => [signal, () => forward(signal)] as const)
     for (const [signal, handler] of handlers) process.on(signal, handler)
+    const child = spawn(command, args, {env: childEnv, stdio: 'inherit'})
+    started.child = child
     const done = () => {
       for (const [signal, handler] of handlers) process.removeListener(signal, handler)
     }
