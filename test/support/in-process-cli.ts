@@ -11,14 +11,15 @@ import {ROOT} from './cli.js'
  * help, version, hooks) over a Config whose commands, hooks and help class are the TypeScript
  * sources, which this process loads through tsx. The result has the shape of a child's
  * (`runCli`): what the command wrote to stdout and stderr, and the exit code bin/run.js would
- * give. The environment, stdin and the config dir are the run's own and put back after it.
+ * give. The environment, stdin, the working directory and the config dir are the run's own and
+ * put back after it.
  *
- * One run at a time per process (runs are queued): a run owns process.env, process.stdin and
- * the two output streams while it lasts. What only a real process shows (a signal, a tty, the
+ * One run at a time per process (runs are queued): a run owns process.env, process.stdin, the
+ * working directory and the two output streams while it lasts. What only a real process shows (a signal, a tty, the
  * `#!` line, the start-up cost) stays in the e2e lane, through `runCli`.
  */
 export async function runInProcess(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  if (options.shebang || options.cwd) throw new Error('runInProcess: shebang and cwd need a real process (runCli)')
+  if (options.shebang) throw new Error('runInProcess: the #! line needs a real process (runCli)')
   const previous = queue
   let release!: () => void
   queue = new Promise<void>((resolve) => (release = resolve))
@@ -33,7 +34,7 @@ export async function runInProcess(args: string[], options: RunOptions = {}): Pr
 let queue: Promise<void> = Promise.resolve()
 let loaded: Promise<Config> | undefined
 
-/** The plugin's Config with src/ in place of dist/: loaded once per process, its configDir set per run. */
+/** The plugin's Config with src/ in place of dist/ (commands, hooks, help class), loaded once per process. */
 export function sourceConfig(): Promise<Config> {
   // tsx already loads src/ here; oclif's own ts-node/tsx path mapping would look for build/tsc.
   settings.enableAutoTranspile = false
@@ -53,17 +54,30 @@ export function sourceConfig(): Promise<Config> {
 }
 
 async function runNow(args: string[], options: RunOptions): Promise<CliResult> {
-  const config = await sourceConfig()
+  // A Config of its own per run: oclif's help leaves a loaded Config changed (a later run of the
+  // same Config no longer finds the command), and a new one costs milliseconds once the modules
+  // are loaded. Its configDir is the run's LLAMACTL_CONFIG_DIR, as in a child.
+  const {pjson} = await sourceConfig()
   const env: NodeJS.ProcessEnv = {CI: undefined, ...options.env}
   const savedEnv: NodeJS.ProcessEnv = {}
+  const restoreEnv = () => {
+    for (const [name, value] of Object.entries(savedEnv))
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+  }
+
   for (const [name, value] of Object.entries(env)) {
     savedEnv[name] = process.env[name]
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
   }
 
-  const defaultConfigDir = config.configDir
-  if (process.env.LLAMACTL_CONFIG_DIR) config.configDir = process.env.LLAMACTL_CONFIG_DIR
+  const config = await Config.load({pjson, root: ROOT}).catch((error) => {
+    restoreEnv()
+    throw error
+  })
+  const cwd = process.cwd()
+  if (options.cwd) process.chdir(options.cwd)
   // stdin: the given input, then end (a pipe, as runCli gives the child); never a terminal.
   const stdin = Object.assign(Readable.from(options.input ? [Buffer.from(options.input)] : []), {isTTY: undefined, setRawMode: undefined})
   const stdinDescriptor = Object.getOwnPropertyDescriptor(process, 'stdin')!
@@ -111,10 +125,8 @@ async function runNow(args: string[], options: RunOptions): Promise<CliResult> {
     process.stderr.isTTY = ttys.stderr
     Object.defineProperty(process, 'stdin', stdinDescriptor)
     process.exitCode = exitCodeBefore
-    config.configDir = defaultConfigDir
-    for (const [name, value] of Object.entries(savedEnv))
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
+    restoreEnv()
+    process.chdir(cwd)
   }
 
   return {code, signal: null, stderr: output.stderr, stdout: output.stdout}
