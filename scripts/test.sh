@@ -129,19 +129,26 @@ run_lanes() {
   local files=0 arg rc=0
   # The first failure's exit code is the run's.
   failed() { [ "$rc" -ne 0 ] || rc=$1; }
+  local started=$SECONDS
+  took() { echo "npm test: $1 lane done in $((SECONDS - started)) s"; started=$SECONDS; }
   for arg in "${ARGS[@]}"; do [[ $arg == *.ts ]] && files=1; done
   if [ "$files" = 1 ]; then
     run_mocha "${ARGS[@]}" || rc=$?
     exit "$rc"
   fi
-  if has_lane unit; then run_unit_lane "${ARGS[@]}" || failed $?; fi
+  if has_lane unit; then
+    run_unit_lane "${ARGS[@]}" || failed $?
+    took unit
+  fi
   if has_lane e2e; then
     echo "npm test: e2e lane (the built CLI as a process)"
     run_mocha "$E2E_SPEC" "${ARGS[@]}" || failed $?
+    took e2e
   fi
   if has_lane install; then
     echo "npm test: install lane (pack, plugins install, registry, chromium, bare machine)"
     run_mocha "$INSTALL_SPEC" "${ARGS[@]}" || failed $?
+    took install
   fi
   exit "$rc"
 }

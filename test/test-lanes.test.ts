@@ -4,6 +4,7 @@ import {mkdirSync, readdirSync, readFileSync, symlinkSync} from 'node:fs'
 import path from 'node:path'
 
 import {ROOT, tempConfigDir} from './support/cli.js'
+import {sourceConfig} from './support/in-process-cli.js'
 
 /** Every test file under test/, relative to the repository root. */
 function testFiles(dir = path.join(ROOT, 'test')): string[] {
@@ -51,5 +52,14 @@ describe('test lanes (CONTRIBUTING.md, "Run the tests")', () => {
     } finally {
       temp.cleanup()
     }
+  })
+
+  it('in-process runs load the commands from src/, even where a build left dist/ and oclif.manifest.json', async () => {
+    const config = await sourceConfig()
+    const loaded = await config.findCommand('auth:list', {must: true}).load()
+    // import(), as oclif loads commands: the same module instance when it is the source file.
+    const source = (await import('../src/commands/auth/list.js')).default
+    expect(loaded).to.equal(source)
+    expect(config.commandIDs).to.include.members(['auth:list', 'auth:token', 'completion:generate', 'help'])
   })
 })

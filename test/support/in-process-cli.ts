@@ -1,4 +1,4 @@
-import {Config, Errors, run, settings} from '@oclif/core'
+import {Config, Errors, Plugin, run, settings} from '@oclif/core'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Readable} from 'node:stream'
@@ -32,13 +32,11 @@ export async function runInProcess(args: string[], options: RunOptions = {}): Pr
 }
 
 let queue: Promise<void> = Promise.resolve()
-let loaded: Promise<Config> | undefined
+let pjsonOfSources: Record<string, unknown> | undefined
 
-/** The plugin's Config with src/ in place of dist/ (commands, hooks, help class), loaded once per process. */
-export function sourceConfig(): Promise<Config> {
-  // tsx already loads src/ here; oclif's own ts-node/tsx path mapping would look for build/tsc.
-  settings.enableAutoTranspile = false
-  loaded ??= (async () => {
+/** package.json with src/ in place of dist/ for the commands, the hooks and the help class. */
+function sourcePjson(): Record<string, unknown> & {oclif: Record<string, unknown>} {
+  if (!pjsonOfSources) {
     const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
     pjson.oclif = {
       ...pjson.oclif,
@@ -48,16 +46,31 @@ export function sourceConfig(): Promise<Config> {
         Object.entries(pjson.oclif.hooks as Record<string, string>).map(([name, file]) => [name, `${file.replace(/^\.\/dist\//, './src/')}.ts`]),
       ),
     }
-    return Config.load({pjson, root: ROOT})
-  })()
-  return loaded
+    pjsonOfSources = pjson
+  }
+
+  return pjsonOfSources as Record<string, unknown> & {oclif: Record<string, unknown>}
+}
+
+/**
+ * The plugin's Config on src/: its commands found in src/commands and never read from an
+ * oclif.manifest.json a build left behind (that one names dist/), plus plugin-help as the CLI
+ * has it. A new one for each run: oclif's help leaves a Config it used unable to find commands,
+ * and a new one costs milliseconds once the modules are loaded.
+ */
+export async function sourceConfig(): Promise<Config> {
+  // tsx already loads src/ here; oclif's own ts-node/tsx path mapping would look for build/tsc.
+  settings.enableAutoTranspile = false
+  const pjson = sourcePjson()
+  const plugins = [
+    new Plugin({ignoreManifest: true, isRoot: true, pjson: pjson as never, root: ROOT}),
+    new Plugin({root: path.join(ROOT, 'node_modules', '@oclif', 'plugin-help'), type: 'core'}),
+  ]
+  await Promise.all(plugins.map((plugin) => plugin.load()))
+  return Config.load({pjson: pjson as never, plugins: new Map(plugins.map((plugin) => [plugin.name, plugin])), root: ROOT})
 }
 
 async function runNow(args: string[], options: RunOptions): Promise<CliResult> {
-  // A Config of its own per run: oclif's help leaves a loaded Config changed (a later run of the
-  // same Config no longer finds the command), and a new one costs milliseconds once the modules
-  // are loaded. Its configDir is the run's LLAMACTL_CONFIG_DIR, as in a child.
-  const {pjson} = await sourceConfig()
   const env: NodeJS.ProcessEnv = {CI: undefined, ...options.env}
   const savedEnv: NodeJS.ProcessEnv = {}
   const restoreEnv = () => {
@@ -72,7 +85,8 @@ async function runNow(args: string[], options: RunOptions): Promise<CliResult> {
     else process.env[name] = value
   }
 
-  const config = await Config.load({pjson, root: ROOT}).catch((error) => {
+  // Loaded with the run's environment: its configDir is the run's LLAMACTL_CONFIG_DIR, as in a child.
+  const config = await sourceConfig().catch((error) => {
     restoreEnv()
     throw error
   })
