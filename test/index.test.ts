@@ -20,13 +20,15 @@ describe('currentCredentials (the library API other llamactl commands use)', () 
   })
 
   it('gives the current profile, its project and its API key', async () => {
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--name', 'ci']))
-    expect(await read()).to.deep.equal({apiKey: f.key, apiUrl: f.server.url, profile: 'ci', projectId: 'p2'})
-    ok(await f.run(['auth', 'logout', 'ci']))
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--name', 'library-ci']))
+    expect(await read()).to.deep.equal({apiKey: f.key, apiUrl: f.server.url, profile: 'library-ci', projectId: 'p2'})
+    ok(await f.run(['auth', 'logout', 'library-ci']))
     expect(await read()).to.equal(null)
   })
 })
 
+// The profile's name is this file's own: the override warning is said once per process, and the
+// unit lane runs other files' commands in this process (CONTRIBUTING.md, "Run the tests").
 describe('the library API of credentials.md (resolveCredentials, createControlPlaneClient, profileFlag, BaseCommand)', () => {
   let f: Fixture
   const warnings: string[] = []
@@ -40,7 +42,7 @@ describe('the library API of credentials.md (resolveCredentials, createControlPl
   beforeEach(async () => {
     f = await setUp({inProcess: true})
     warnings.length = 0
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'ci']))
+    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'library-ci']))
   })
   afterEach(() => f.cleanup())
 
@@ -66,8 +68,8 @@ describe('the library API of credentials.md (resolveCredentials, createControlPl
   })
 
   it('resolveCredentials: the current profile, --profile, --project-id, and the variables (with the warning)', async () => {
-    expect(await resolveCredentials(options())).to.deep.equal({apiKey: f.key, apiUrl: f.server.url, profile: 'ci', projectId: 'p1', source: 'profile'})
-    expect(await resolveCredentials({...options(), profile: 'ci', projectId: 'p2'})).to.include({projectId: 'p2', source: 'flag'})
+    expect(await resolveCredentials(options())).to.deep.equal({apiKey: f.key, apiUrl: f.server.url, profile: 'library-ci', projectId: 'p1', source: 'profile'})
+    expect(await resolveCredentials({...options(), profile: 'library-ci', projectId: 'p2'})).to.include({projectId: 'p2', source: 'flag'})
     const env = await resolveCredentials(options({LLAMA_AGENTS_PROJECT_ID: 'p2', LLAMA_CLOUD_API_KEY: 'llx-env', LLAMA_CLOUD_BASE_URL: f.server.url}))
     expect(env).to.deep.equal({apiKey: 'llx-env', apiUrl: f.server.url, profile: null, projectId: 'p2', source: 'env'})
     expect(warnings).to.have.length(1)
@@ -120,7 +122,13 @@ describe('the library API of credentials.md (resolveCredentials, createControlPl
       }
     }
 
-    expect(JSON.parse(JSON.stringify(credentials))).to.deep.equal({apiKey: redacted, apiUrl: f.server.url, profile: 'ci', projectId: 'p1', source: 'profile'})
+    expect(JSON.parse(JSON.stringify(credentials))).to.deep.equal({
+      apiKey: redacted,
+      apiUrl: f.server.url,
+      profile: 'library-ci',
+      projectId: 'p1',
+      source: 'profile',
+    })
   })
 
   it('createControlPlaneClient of resolved credentials uses their credential object: nothing is read again', async () => {
