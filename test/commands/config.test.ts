@@ -6,7 +6,7 @@ import {Fixture, json, ok, setUp} from '../support/fixture.js'
 describe('config', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
   })
   afterEach(() => f.cleanup())
 

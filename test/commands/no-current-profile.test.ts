@@ -11,7 +11,7 @@ describe('an environment with profiles but none current', function () {
 
   /** Two profiles in the test environment, the current one logged out, then another environment made current. */
   async function noneCurrent(): Promise<void> {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'kept']))
     ok(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p1', '--name', 'gone']))
     ok(await f.run(['auth', 'logout', 'gone']))

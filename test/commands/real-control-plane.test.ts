@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
-import {tempConfigDir, runCli} from '../support/cli.js'
+import {tempConfigDir} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {HostileServer, sendJson} from '../support/hostile-server.js'
 import type {WireProject} from '../support/control-plane-server.js'
 
@@ -24,7 +25,7 @@ describe('what the open-source control plane answers', function () {
       sendJson(res, 404, {detail: 'Not Found'})
     }).start()
     try {
-      const added = ok(await runCli(['auth', 'env', 'add', server.url, '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
+      const added = ok(await runInProcess(['auth', 'env', 'add', server.url, '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
       expect(json(added)).to.deep.equal({apiUrl: server.url, current: false, minLlamactlVersion: '0.3.0a13', requiresAuth: false})
       expect(added.stderr).to.not.match(/Warning/)
     } finally {
@@ -34,7 +35,7 @@ describe('what the open-source control plane answers', function () {
   })
 
   it('a 500 with only a correlation_id in its body: the error line carries that id', async () => {
-    f = await setUp({...SELF_HOSTED, requestId: 'd743be28bd1f48e182b7b5f8bfa9140a', requestIdIn: 'body'})
+    f = await setUp({inProcess: true, ...SELF_HOSTED, requestId: 'd743be28bd1f48e182b7b5f8bfa9140a', requestIdIn: 'body'})
     f.server.fail({fault: {kind: 'status', status: 500}, path: 'list-projects'})
     const result = await f.run(['auth', 'token', '--api-key', 'anything', '--project-id', 'default'])
     fails(result, 1, /list-projects failed with 500, request id d743be28bd1f48e182b7b5f8bfa9140a: the server says "Internal server error"\./)
@@ -42,7 +43,7 @@ describe('what the open-source control plane answers', function () {
 
   describe('no key checking (requires_auth false): auth token and auth project follow one rule', () => {
     it('auth token takes any key and says the server did not check it; a listed project gets no more than that', async () => {
-      f = await setUp(SELF_HOSTED)
+      f = await setUp({inProcess: true, ...SELF_HOSTED})
       const result = ok(await f.run(['auth', 'token', '--api-key', 'llx-not-checked-by-anyone', '--project-id', 'default', '--json']))
       expect(json(result)).to.include({authType: 'api-key', current: true, projectId: 'default'})
       expect(result.stderr).to.equal(`Warning: ${f.server.url} does not require an API key, so it takes any key: this one was not checked\n`)
@@ -50,7 +51,7 @@ describe('what the open-source control plane answers', function () {
     })
 
     it('an id the server does not list is accepted by auth token (with a warning naming what it lists) as by auth project', async () => {
-      f = await setUp(SELF_HOSTED)
+      f = await setUp({inProcess: true, ...SELF_HOSTED})
       const token = ok(await f.run(['auth', 'token', '--api-key', 'llx-not-checked-by-anyone', '--project-id', 'nope', '--json']))
       expect(json(token)).to.include({projectId: 'nope'})
       expect(token.stderr).to.equal(
@@ -61,13 +62,13 @@ describe('what the open-source control plane answers', function () {
     })
 
     it('a server that requires auth still refuses an unlisted project in auth token (and never says "on the web" without auth)', async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       fails(
         await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'nope']),
         1,
         /^Error: Project nope is not one this account can use\. Available: p1, p2$/,
       )
-      const open = await setUp(SELF_HOSTED)
+      const open = await setUp({inProcess: true, ...SELF_HOSTED})
       try {
         open.server.options.publicProjects = []
         const result = ok(await open.run(['auth', 'token', '--api-key', 'k', '--project-id', 'first']))

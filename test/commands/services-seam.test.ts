@@ -1,23 +1,22 @@
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
-import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 
-import {ROOT} from '../support/cli.js'
-import {Fixture, ok, setUp} from '../support/fixture.js'
-import type * as Library from '../../src/index.js'
+import type * as Base from '../../src/base-command.js'
+import type * as Factory from '../../src/services/factory.js'
 import type {Choice, Prompter} from '../../src/ui/prompter.js'
+import {sourceConfig} from '../support/in-process-cli.js'
+import {Fixture, ok, setUp} from '../support/fixture.js'
 
 /**
  * Commands get every dependency from one factory (BaseCommand.servicesFactory). These tests run
- * the commands in-process through oclif, as installed (the built dist/ that oclif loads), with the
- * factory swapped for one whose prompter answers from a script.
+ * the commands in-process through oclif, on src/ (sourceConfig: the plugin's Config with its
+ * TypeScript sources as commands), with the factory swapped for one whose prompter answers from a script.
  */
 describe('the services seam: in-process command runs with a scripted prompter', () => {
   let f: Fixture
-  let BaseCommand: typeof Library.BaseCommand
-  let DefaultServices: typeof Library.DefaultServices
-  let original: typeof Library.BaseCommand.servicesFactory
+  let BaseCommand: typeof Base.BaseCommand
+  let DefaultServices: typeof Factory.DefaultServices
+  let original: typeof Base.BaseCommand.servicesFactory
   const asked: string[] = []
   const saved: Record<string, string | undefined> = {}
 
@@ -41,13 +40,15 @@ describe('the services seam: in-process command runs with a scripted prompter', 
   })
 
   before(async () => {
-    // The library's entry: its BaseCommand is the one the built commands extend (dist/chunks/core.js).
-    ;({BaseCommand, DefaultServices} = (await import(pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href)) as typeof Library)
+    // import(), as oclif loads the commands: mocha's require of this file would give its static
+    // imports their own copies of src/ modules, and so a BaseCommand the commands don't extend.
+    ;({BaseCommand} = await import('../../src/base-command.js'))
+    ;({DefaultServices} = await import('../../src/services/factory.js'))
     original = BaseCommand.servicesFactory
   })
 
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     asked.length = 0
     for (const name of ['LLAMACTL_CONFIG_DIR', 'LLAMACTL_SECRET_STORE', 'CI']) saved[name] = process.env[name]
     Object.assign(process.env, f.env)
@@ -68,7 +69,7 @@ describe('the services seam: in-process command runs with a scripted prompter', 
 
   it('auth token --interactive: key and project come from the prompter, the profile from the real services', async () => {
     withPrompter([f.key, 'p2'])
-    const {error, result} = await runCommand(['auth', 'token', '--interactive', '--json'], {root: ROOT})
+    const {error, result} = await runCommand(['auth', 'token', '--interactive', '--json'], await sourceConfig())
     expect(error).to.equal(undefined)
     expect(result).to.include({authType: 'api-key', current: true, projectId: 'p2'})
     expect(asked).to.deep.equal(['API key', 'Choose a project: Demo — p1 (3 deployments) | p2 (0 deployments)'])
@@ -78,14 +79,14 @@ describe('the services seam: in-process command runs with a scripted prompter', 
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'alpha']))
     ok(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p2', '--name', 'beta']))
     withPrompter(['alpha', 'beta'])
-    expect((await runCommand(['auth', 'switch', '--interactive', '--json'], {root: ROOT})).result).to.include({current: true, name: 'alpha'})
-    expect((await runCommand(['auth', 'logout', '--interactive', '--json'], {root: ROOT})).result).to.include({name: 'beta'})
+    expect((await runCommand(['auth', 'switch', '--interactive', '--json'], await sourceConfig())).result).to.include({current: true, name: 'alpha'})
+    expect((await runCommand(['auth', 'logout', '--interactive', '--json'], await sourceConfig())).result).to.include({name: 'beta'})
     expect(asked).to.deep.equal(['Switch to profile: alpha (p1) | beta (p2)', 'Log out of profile: alpha (p1) | beta (p2)'])
   })
 
   it('auth env delete offers every environment but the default one', async () => {
     withPrompter([f.server.url])
-    const {result} = await runCommand(['auth', 'env', 'delete', '--interactive', '--json'], {root: ROOT})
+    const {result} = await runCommand(['auth', 'env', 'delete', '--interactive', '--json'], await sourceConfig())
     expect(result).to.deep.equal({apiUrl: f.server.url, currentEnvironment: 'https://api.cloud.llamaindex.ai', removedProfiles: 0})
     expect(asked).to.deep.equal([`Delete environment: ${f.server.url}`])
   })

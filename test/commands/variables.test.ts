@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {currentCredentials} from '../../src/index.js'
-import {runCli, RunOptions, tempConfigDir} from '../support/cli.js'
+import {RunOptions, tempConfigDir} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
 import {ForwardProxy} from '../support/forward-proxy.js'
 import {answersVersion, HostileServer, randomLoopbackAddress, selfSignedCertificate, sendJson} from '../support/hostile-server.js'
@@ -12,7 +13,7 @@ import {buildProfilesDb, PY_DEFAULT_API_URL} from '../support/python-profiles-db
 
 /** `auth status --offline --json` with these variables on top of the fixture's. */
 async function statusWith(f: Fixture, env: NodeJS.ProcessEnv) {
-  return runCli(['auth', 'status', '--offline', '--json'], {env: {...f.env, ...env}})
+  return runInProcess(['auth', 'status', '--offline', '--json'], {env: {...f.env, ...env}})
 }
 
 describe('the Python llamactl 0.10 variables', function () {
@@ -25,12 +26,12 @@ describe('the Python llamactl 0.10 variables', function () {
 
   describe('LLAMA_* names in any case', () => {
     it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       const result = ok(await statusWith(f, {llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, Llama_Cloud_Base_Url: `${f.server.url}/`}))
       expect(json(result)).to.include({apiUrl: f.server.url, projectId: 'p1', source: 'env'})
       // And the key works with the server.
       const checked = ok(
-        await runCli(['auth', 'status', '--json'], {
+        await runInProcess(['auth', 'status', '--json'], {
           env: {...f.env, llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, llama_cloud_base_url: f.server.url},
         }),
       )
@@ -38,36 +39,18 @@ describe('the Python llamactl 0.10 variables', function () {
     })
 
     it('both spellings set: the one later in the environment wins, as with pydantic-settings', async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       // runCli passes the variables to the child in this object's order.
       const lowerLast = json(ok(await statusWith(f, {LLAMA_AGENTS_PROJECT_ID: 'upper', llama_agents_project_id: 'lower', LLAMA_CLOUD_API_KEY: f.key})))
       expect(lowerLast.projectId).to.equal('lower')
       const upperLast = json(ok(await statusWith(f, {llama_agents_project_id: 'lower', LLAMA_AGENTS_PROJECT_ID: 'upper', LLAMA_CLOUD_API_KEY: f.key})))
       expect(upperLast.projectId).to.equal('upper')
     })
-
-    it('auth exec hands the child one spelling of each variable: inherited lower-case ones are replaced too', async () => {
-      f = await setUp()
-      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2']))
-      const script =
-        'console.log(JSON.stringify(Object.keys(process.env).filter((k) => /^llama_(cloud|agents)_/i.test(k)).sort().map((k) => [k, process.env[k]])))'
-      const result = ok(
-        await f.run(['auth', 'exec', '--', process.execPath, '-e', script], {
-          env: {llama_agents_project_id: 'stale', llama_cloud_base_url: 'http://stale.invalid', LLAMA_CLOUD_USE_PROFILE: '1'},
-        }),
-      )
-      expect(JSON.parse(result.stdout)).to.deep.equal([
-        ['LLAMA_AGENTS_PROJECT_ID', 'p2'],
-        ['LLAMA_CLOUD_API_KEY', f.key],
-        ['LLAMA_CLOUD_BASE_URL', f.server.url],
-        ['LLAMA_CLOUD_USE_PROFILE', '1'],
-      ])
-    })
   })
 
   describe('LLAMA_CLOUD_USE_PROFILE, a pydantic boolean', () => {
     it('true spellings (on, Y, " TRUE ") use the profile; false spellings (off, n, 0) and empty use the variables', async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'mine']))
       const vars = {LLAMA_AGENTS_PROJECT_ID: 'p2', LLAMA_CLOUD_API_KEY: f.key}
       for (const value of ['on', 'Y', ' TRUE ']) {
@@ -83,9 +66,9 @@ describe('the Python llamactl 0.10 variables', function () {
     })
 
     it('anything else is a one-line usage error (exit 2), not silently false', async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       for (const value of ['2', 'maybe']) {
-        const result = await runCli(['auth', 'status', '--offline'], {
+        const result = await runInProcess(['auth', 'status', '--offline'], {
           env: {...f.env, LLAMA_CLOUD_API_KEY: f.key, LLAMA_AGENTS_PROJECT_ID: 'p1', LLAMA_CLOUD_USE_PROFILE: value},
         })
         fails(
@@ -111,7 +94,7 @@ describe('the Python llamactl 0.10 variables', function () {
     })
 
     const run = (args: string[], options: RunOptions = {}) =>
-      runCli(args, {cwd, ...options, env: {HOME: home, LLAMACTL_CONFIG_DIR: '~/cfg', LLAMACTL_SECRET_STORE: 'file', ...options.env}})
+      runInProcess(args, {cwd, ...options, env: {HOME: home, LLAMACTL_CONFIG_DIR: '~/cfg', LLAMACTL_SECRET_STORE: 'file', ...options.env}})
 
     it("'~/cfg' is $HOME/cfg: the first run imports the profiles.db there, no folder named ~ appears in the working directory, and the library reads the same place", async () => {
       mkdirSync(path.join(home, 'cfg'))
@@ -148,7 +131,7 @@ describe('the Python llamactl 0.10 variables', function () {
 
   describe('min_llamactl_version, standalone', () => {
     it('is compared with the llamactl release this package implements (package.json llamactl.implements), PEP 440 pre-releases included', async () => {
-      f = await setUp({minLlamactlVersion: '0.3.0a13'})
+      f = await setUp({inProcess: true, minLlamactlVersion: '0.3.0a13'})
       const pre = ok(await f.run(['auth', 'env', 'add', f.server.url]))
       expect(pre.stderr).to.not.match(/requires llamactl/)
       f.server.options.minLlamactlVersion = '0.10.4a1'
@@ -189,7 +172,7 @@ describe('LLAMACTL_NATIVE_TLS and --native-tls', function () {
   }
 
   const run = (args: string[], env: NodeJS.ProcessEnv) =>
-    runCli(args, {env: {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '5000', LLAMACTL_SECRET_STORE: 'file', ...env}})
+    runInProcess(args, {env: {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '5000', LLAMACTL_SECRET_STORE: 'file', ...env}})
 
   it('a CA in the system bundle only (stood in for by a temporary bundle file named in SSL_CERT_FILE): refused without it in one line, trusted with LLAMACTL_NATIVE_TLS=1 or --native-tls', async () => {
     const {cert, server} = await tlsServer()

@@ -99,7 +99,7 @@ describe('Http: the one HTTP stack of control-plane and OpenID requests', functi
     expect(proxy.seen).to.deep.equal([{method: 'GET', target: `${server.url}/via-proxy`}])
 
     // This process doesn't trust the certificate (NODE_EXTRA_CA_CERTS is read at start-up;
-    // test/commands/auth/network.test.ts does the whole round trip), but the tunnel is made.
+    // test/commands/auth/network.e2e.test.ts does the whole round trip), but the tunnel is made.
     const {cleanup, dir} = tempConfigDir()
     try {
       const tls = await serve(await new HostileServer((_, res) => sendJson(res, 200, {}), {tls: selfSignedCertificate(dir)}).start())

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {completionScript, detectShell, installCompletion, MARKER, planZshrc, type Shell} from '../../src/services/completion-service.js'
-import {runCli} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 
 const TARGET = {bin: 'llamactl', completer: '/opt/llama ctl/complete.js', node: '/usr/bin/node', root: "/opt/it's"}
 
@@ -107,7 +107,7 @@ describe('completion service: scripts and their installation (temp HOME)', () =>
   })
 
   it('`completion install --dry-run` (the command): each change on stderr, nothing written', async () => {
-    const result = await runCli(['completion', 'install', '--dry-run'], {env: {HOME: home, SHELL: '/usr/bin/fish', XDG_CONFIG_HOME: undefined}})
+    const result = await runInProcess(['completion', 'install', '--dry-run'], {env: {HOME: home, SHELL: '/usr/bin/fish', XDG_CONFIG_HOME: undefined}})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.equal(`Would update ${path.join(home, '.config', 'fish', 'completions', 'llamactl.fish')}: the completion script\n`)
     expect(snapshot(home)).to.deep.equal({})

@@ -14,7 +14,7 @@ const hint = (key: string) => `${key.slice(0, 6)}****${key.slice(-4)}`
 /**
  * `auth status`'s results, over the real StatusService in this process: real stores in a temp
  * config dir (file secret store), the loopback test control plane, a real oidc-provider for
- * login profiles. The command's own output is covered by test/commands/auth/status.test.ts.
+ * login profiles. The command's own output is covered by test/commands/auth/status.e2e.test.ts.
  */
 describe('StatusService: the results of auth status', function () {
   this.timeout(30_000)

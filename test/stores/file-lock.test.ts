@@ -90,7 +90,7 @@ describe('the config dir and its locks', () => {
   describe('at the command line', () => {
     let f: Fixture
     beforeEach(async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
     })
     afterEach(() => f.cleanup())
 

@@ -5,7 +5,8 @@ import path from 'node:path'
 import {CliError} from '../../src/errors.js'
 import {DEFAULT_API_URL, SCHEMA_VERSION} from '../../src/stores/schema.js'
 import {StateStore} from '../../src/stores/state-store.js'
-import {runCli, tempConfigDir} from '../support/cli.js'
+import {tempConfigDir} from '../support/cli.js'
+import {runInProcess} from '../support/in-process-cli.js'
 import {fails} from '../support/fixture.js'
 
 describe('StateStore', () => {
@@ -169,7 +170,7 @@ describe('StateStore', () => {
         ['auth', 'logout', 'ci'],
         ['auth', 'switch', 'ci'],
       ]) {
-        const result = await runCli(args, {env: {LLAMACTL_CONFIG_DIR: store.dir, LLAMACTL_SECRET_STORE: 'file'}})
+        const result = await runInProcess(args, {env: {LLAMACTL_CONFIG_DIR: store.dir, LLAMACTL_SECRET_STORE: 'file'}})
         fails(result, 1, new RegExp(`${store.file.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a valid llamactl config.*environments\\[0\\]`))
       }
 

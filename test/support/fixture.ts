@@ -8,13 +8,14 @@ import {secretAccount} from '../../src/stores/secret-store.js'
 import {redactKey} from '../../src/ui/redact.js'
 import {CliResult, ROOT, runCli, RunOptions, tempConfigDir} from './cli.js'
 import {ControlPlaneOptions, TestControlPlane} from './control-plane-server.js'
+import {runInProcess} from './in-process-cli.js'
 
 export interface Fixture {
   /**
    * What `auth token --api-key KEY --project-id ID [--name NAME]` leaves behind, written in-process:
    * the API-key profile in config.json, current, its key in the secret store (the real one, as
    * the CLI would use it). For tests whose subject is another command; `auth token` itself is
-   * tested through the CLI in token.test.ts.
+   * tested through the CLI in token.test.ts (in-process) and token.e2e.test.ts.
    */
   addApiKeyProfile(options: {apiKey?: string; name?: string; projectId: string}): Promise<ProfileRecord>
   cleanup(): Promise<void>
@@ -23,6 +24,7 @@ export interface Fixture {
   dir: string
   env: NodeJS.ProcessEnv
   key: string
+  /** Runs the CLI: a child process on the built bin/run.js, or with `inProcess` this process on src/ (see runInProcess). */
   run(args: string[], options?: RunOptions): Promise<CliResult>
   server: TestControlPlane
 }
@@ -35,15 +37,19 @@ const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
  *
  * The config is written in-process, through the real services, as `auth env add URL` and
  * `auth env switch URL` would write it (the probe of the server included): two CLI start-ups
- * per test saved. Those commands are tested through the CLI in env.test.ts.
+ * per test saved. Those commands are tested through the CLI in env.e2e.test.ts.
+ *
+ * `inProcess: true` makes `run` run the commands in this process, on src/ with no build (the
+ * unit lane, `*.test.ts`); without it `run` starts the built CLI (the e2e lane, `*.e2e.test.ts`).
  */
-export async function setUp(options: ControlPlaneOptions & {secretStore?: string} = {}): Promise<Fixture> {
+export async function setUp(options: ControlPlaneOptions & {inProcess?: boolean; secretStore?: string} = {}): Promise<Fixture> {
   const server = await new TestControlPlane(options).start()
   const key = server.addKey()
   const {cleanup, dir} = tempConfigDir()
   const env: NodeJS.ProcessEnv = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '3000'}
   if (options.secretStore !== 'auto') env.LLAMACTL_SECRET_STORE = options.secretStore ?? 'file'
-  const run = (args: string[], runOptions: RunOptions = {}) => runCli(args, {...runOptions, env: {...env, ...runOptions.env}})
+  const runner = options.inProcess ? runInProcess : runCli
+  const run = (args: string[], runOptions: RunOptions = {}) => runner(args, {...runOptions, env: {...env, ...runOptions.env}})
   const services = new DefaultServices({configDir: dir, env: {...process.env, ...env}, version: VERSION, warn() {}})
   await (await services.environmentService()).add(server.url)
   await services.environmentStore.switch(server.url)

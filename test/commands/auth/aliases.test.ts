@@ -10,7 +10,7 @@ import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 describe('the Python llamactl 0.10 names', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
   })
   afterEach(() => f.cleanup())
 

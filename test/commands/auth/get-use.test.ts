@@ -7,7 +7,7 @@ import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 describe('auth get / auth use', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--name', 'one']))
     ok(await f.run(['auth', 'token', '--api-key', f.server.addKey(), '--project-id', 'p1', '--name', 'two']))
   })
@@ -84,7 +84,7 @@ describe('auth get / auth use', () => {
 describe('auth get in an environment without auth', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp({requiresAuth: false})
+    f = await setUp({inProcess: true, requiresAuth: false})
   })
   afterEach(() => f.cleanup())
 

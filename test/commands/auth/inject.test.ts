@@ -11,8 +11,8 @@ describe('auth inject', () => {
   let work: string
 
   beforeEach(async () => {
-    f = await setUp()
-    await f.addApiKeyProfile({name: 'ci', projectId: 'p1'})
+    f = await setUp({inProcess: true})
+    await f.addApiKeyProfile({name: 'inject-ci', projectId: 'p1'})
     work = path.join(f.dir, 'work')
     mkdirSync(work)
   })
@@ -23,7 +23,7 @@ describe('auth inject', () => {
     const file = path.join(work, '.env')
     expect(readFileSync(file, 'utf8')).to.equal(`LLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p1\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`)
     expect(statSync(file).mode & 0o777).to.equal(0o600)
-    expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile ci) to ${file}.\n`)
+    expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile inject-ci) to ${file}.\n`)
     expect(result.stdout + result.stderr).to.not.include(f.key)
     // The one request is the fixture's probe of the environment, made before the command ran.
     expect(
@@ -39,25 +39,6 @@ describe('auth inject', () => {
       variables: ['LLAMA_CLOUD_API_KEY', 'LLAMA_AGENTS_PROJECT_ID', 'LLAMA_CLOUD_BASE_URL'],
     })
     expect(result.stdout + result.stderr).to.not.include(f.key)
-  })
-
-  it("--env-file, -f and --file name the file, a missing one included: started through its #! line, node never reads the command's --env-file (exit 0, file created)", async () => {
-    ok(await f.run(['auth', 'inject', '--env-file', 'b.env'], {cwd: work, shebang: true}))
-    expect(readFileSync(path.join(work, 'b.env'), 'utf8')).to.include(`LLAMA_CLOUD_API_KEY=${f.key}\n`)
-    ok(await f.run(['auth', 'inject', '--file', 'a.env'], {cwd: work, shebang: true}))
-    ok(await f.run(['auth', 'inject', '-f', 'a.env', '--project-id', 'p2'], {cwd: work, shebang: true}))
-    expect(readFileSync(path.join(work, 'a.env'), 'utf8')).to.include('LLAMA_AGENTS_PROJECT_ID=p2\n')
-  })
-
-  it('--env-file naming a .env with NODE_OPTIONS=--require ./x.cjs: x.cjs never runs, the file gets the variables', async () => {
-    writeFileSync(path.join(work, 'x.cjs'), "require('node:fs').writeFileSync(__dirname + '/ran', 'x.cjs ran')\n")
-    writeFileSync(path.join(work, '.env'), 'NODE_OPTIONS=--require ./x.cjs\n', {mode: 0o600})
-    ok(await f.run(['auth', 'inject', '--env-file', '.env'], {cwd: work, shebang: true}))
-    ok(await f.run(['auth', 'inject', '--env-file=.env'], {cwd: work, shebang: true}))
-    expect(existsSync(path.join(work, 'ran')), 'x.cjs ran inside llamactl').to.equal(false)
-    expect(readFileSync(path.join(work, '.env'), 'utf8')).to.equal(
-      `NODE_OPTIONS=--require ./x.cjs\nLLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p1\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`,
-    )
   })
 
   it('into a file with comments, export lines, quoted values, CRLF and no final newline: only the three lines change, everything else byte for byte', async () => {
@@ -134,6 +115,8 @@ describe('auth inject', () => {
     expect(readdirSync(work)).to.deep.equal([])
   })
 
+  // The profile is named for this file: the override warning is said once per process, and the
+  // unit lane runs other files' commands in this process.
   it('with the variables, writes those (after the override warning)', async () => {
     const other = f.server.addKey()
     const result = ok(
@@ -145,11 +128,11 @@ describe('auth inject', () => {
     expect(readFileSync(path.join(work, '.env'), 'utf8')).to.equal(
       `LLAMA_CLOUD_API_KEY=${other}\nLLAMA_AGENTS_PROJECT_ID=p9\nLLAMA_CLOUD_BASE_URL=https://x.example.com\n`,
     )
-    expect(result.stderr).to.match(/^Warning: Using LLAMA_CLOUD_API_KEY from the environment \(overriding profile 'ci'\)/)
+    expect(result.stderr).to.match(/^Warning: Using LLAMA_CLOUD_API_KEY from the environment \(overriding profile 'inject-ci'\)/)
   })
 
   it('a key-less profile writes no key line, and removes the one the file had', async () => {
-    const open = await setUp({requiresAuth: false})
+    const open = await setUp({inProcess: true, requiresAuth: false})
     try {
       ok(await open.run(['auth', 'project', 'p3']))
       const file = path.join(open.dir, '.env')
@@ -163,7 +146,7 @@ describe('auth inject', () => {
   })
 
   it('no credentials: exit 1 with the one line, and no file is created', async () => {
-    ok(await f.run(['auth', 'logout', 'ci']))
+    ok(await f.run(['auth', 'logout', 'inject-ci']))
     fails(await f.run(['auth', 'inject'], {cwd: work}), 1, /^Error: No credentials: .*`llamactl auth login`.*LLAMA_AGENTS_PROJECT_ID$/)
     expect(existsSync(path.join(work, '.env'))).to.equal(false)
   })

@@ -1,15 +1,14 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
   let second: string
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     second = f.server.addKey()
     await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
     await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
@@ -62,15 +61,6 @@ describe('auth list / switch / logout', () => {
     it('needs NAME when not interactive (exit 2)', async () => {
       fails(await f.run(['auth', 'switch']), 2, /Missing NAME argument/)
     })
-
-    it('prompts for the profile in a terminal', async () => {
-      const result = await runInPty(['auth', 'switch'], {env: f.env, steps: [{send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Switch to profile'}]})
-      expect(result.code, result.screen).to.equal(0)
-      expect(result.screen).to.include('Switched to profile alpha')
-      // The answer line names the choice, not its index.
-      expect(stripAnsi(result.screen)).to.match(/✔ Switch to profile · alpha \(p1\)/)
-      expect(stripAnsi(result.screen)).not.to.match(/profile · \d/)
-    })
   })
 
   describe('logout', () => {
@@ -90,14 +80,6 @@ describe('auth list / switch / logout', () => {
       fails(await f.run(['auth', 'logout', 'gamma']), 1, /No profile named "gamma"/)
       fails(await f.run(['auth', 'logout']), 2, /Missing NAME argument/)
       expect((await list()).profiles).to.have.length(2)
-    })
-
-    it('prompts for the profile in a terminal', async () => {
-      const result = await runInPty(['auth', 'logout'], {env: f.env, steps: [{send: KEYS.enter, waitFor: 'Log out of profile'}]})
-      expect(result.code, result.screen).to.equal(0)
-      expect(stripAnsi(result.screen)).to.match(/✔ Log out of profile · beta \(p2\)/)
-      expect((await list()).profiles.map((p: {name: string}) => p.name)).to.deep.equal(['alpha'])
-      expect(existsSync(path.join(f.dir, 'config.json'))).to.equal(true)
     })
   })
 })

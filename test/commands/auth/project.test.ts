@@ -1,13 +1,12 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
     let f: Fixture
     beforeEach(async () => {
-      f = await setUp()
+      f = await setUp({inProcess: true})
       await f.addApiKeyProfile({projectId: 'p1'})
     })
     afterEach(() => f.cleanup())
@@ -36,21 +35,12 @@ describe('auth project', () => {
     it('needs PROJECT_ID when not interactive, listing the choices', async () => {
       fails(await f.run(['auth', 'project']), 2, /Missing PROJECT_ID argument.*p1, p2/)
     })
-
-    it('lets a person choose from the server projects in a terminal', async () => {
-      const result = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}]})
-      expect(result.code, result.screen).to.equal(0)
-      // The answer line names the chosen project, not its index in the list.
-      expect(stripAnsi(result.screen)).to.match(/✔ Choose a project · [^\n]*p2/)
-      expect(stripAnsi(result.screen)).not.to.match(/Choose a project · \d+\s*$/m)
-      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('p2')
-    })
   })
 
   describe('in an environment without auth', () => {
     let f: Fixture
     beforeEach(async () => {
-      f = await setUp({requiresAuth: false})
+      f = await setUp({inProcess: true, requiresAuth: false})
     })
     afterEach(() => f.cleanup())
 
@@ -67,18 +57,6 @@ describe('auth project', () => {
     it('creates the key-less profile without touching the secret store', async () => {
       const result = ok(await f.run(['auth', 'project', 'p3'], {env: {DBUS_SESSION_BUS_ADDRESS: undefined, LLAMACTL_SECRET_STORE: 'keychain'}}))
       expect(result.stderr).not.to.include('keychain')
-    })
-
-    it('lets a person type a project id that is not listed', async () => {
-      const result = await runInPty(['auth', 'project'], {
-        env: f.env,
-        steps: [
-          {send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Choose a project'},
-          {send: `typed-id${KEYS.enter}`, waitFor: 'Project ID'},
-        ],
-      })
-      expect(result.code, result.screen).to.equal(0)
-      expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles[0].projectId).to.equal('typed-id')
     })
 
     it('says auth list can create a profile with auth project here', async () => {

@@ -12,7 +12,7 @@ describe('auth status', function () {
   let f: Fixture
 
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'ci']))
   })
   afterEach(() => f.cleanup())

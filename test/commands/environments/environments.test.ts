@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import {parse as parseYaml} from 'yaml'
 
-import {runCli, tempConfigDir} from '../../support/cli.js'
+import {tempConfigDir} from '../../support/cli.js'
+import {runInProcess} from '../../support/in-process-cli.js'
 import {TestControlPlane} from '../../support/control-plane-server.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 
@@ -11,7 +12,7 @@ const CLOUD = 'https://api.cloud.llamaindex.ai'
 describe('environments', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
   })
   afterEach(() => f.cleanup())
 
@@ -88,26 +89,26 @@ describe('environments add', () => {
     const {cleanup, dir} = tempConfigDir()
     const env = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'file'}
     try {
-      const added = ok(await runCli(['environments', 'add', `${server.url}/`], {env}))
+      const added = ok(await runInProcess(['environments', 'add', `${server.url}/`], {env}))
       expect(added.stderr).to.include(`added environment ${server.url} requires_auth=false min_llamactl_version=-\n`)
-      expect(json(ok(await runCli(['config', '-o', 'json'], {env})))).to.deep.equal({
+      expect(json(ok(await runInProcess(['config', '-o', 'json'], {env})))).to.deep.equal({
         environment: server.url,
         profile: null,
         project_id: null,
         project_name: null,
       })
-      ok(await runCli(['auth', 'token', '--api-key', key, '--project-id', 'p1', '--name', 'k'], {env}))
-      ok(await runCli(['environments', 'add', other.url], {env}))
+      ok(await runInProcess(['auth', 'token', '--api-key', key, '--project-id', 'p1', '--name', 'k'], {env}))
+      ok(await runInProcess(['environments', 'add', other.url], {env}))
       // auth env add keeps the seed's meaning: stored, not switched to.
-      ok(await runCli(['auth', 'env', 'add', server.url], {env}))
-      expect(json(ok(await runCli(['config', '-o', 'json'], {env}))).environment).to.equal(other.url)
+      ok(await runInProcess(['auth', 'env', 'add', server.url], {env}))
+      expect(json(ok(await runInProcess(['config', '-o', 'json'], {env}))).environment).to.equal(other.url)
       // environments add of a known one: current, and no profile current (as Python).
-      ok(await runCli(['environments', 'add', server.url], {env}))
-      expect(json(ok(await runCli(['config', '-o', 'json'], {env})))).to.include({environment: server.url, profile: null})
-      expect(json(ok(await runCli(['auth', 'get', '-o', 'json'], {env})))).to.have.length(1)
+      ok(await runInProcess(['environments', 'add', server.url], {env}))
+      expect(json(ok(await runInProcess(['config', '-o', 'json'], {env})))).to.include({environment: server.url, profile: null})
+      expect(json(ok(await runInProcess(['auth', 'get', '-o', 'json'], {env})))).to.have.length(1)
       // Nothing stored when the probe fails.
-      fails(await runCli(['environments', 'add', 'http://127.0.0.1:9'], {env}), 1, /127\.0\.0\.1:9/)
-      const urls = json(ok(await runCli(['environments', 'get', '-o', 'json'], {env}))).map((e: {api_url: string}) => e.api_url)
+      fails(await runInProcess(['environments', 'add', 'http://127.0.0.1:9'], {env}), 1, /127\.0\.0\.1:9/)
+      const urls = json(ok(await runInProcess(['environments', 'get', '-o', 'json'], {env}))).map((e: {api_url: string}) => e.api_url)
       expect(urls).to.deep.equal([server.url, other.url, CLOUD].sort())
     } finally {
       await server.stop()

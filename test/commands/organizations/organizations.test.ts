@@ -12,7 +12,7 @@ describe('organizations get', () => {
   afterEach(() => f.cleanup())
 
   it("lists the server's organizations in its order, active the default one, in text, json and yaml", async () => {
-    f = await setUp({organizations: TWO_ORGANIZATIONS})
+    f = await setUp({inProcess: true, organizations: TWO_ORGANIZATIONS})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
     const list = json(ok(await f.run(['organizations', 'get', '-o', 'json'])))
     expect(list).to.deep.equal([
@@ -30,7 +30,7 @@ describe('organizations get', () => {
 
   it('names from the server reach the terminal with their control characters made visible, and json/yaml keep them exact', async () => {
     const hostile = 'Evil\u001b]0;owned\u0007\u009b2J'
-    f = await setUp({organizations: [{is_default: true, org_id: 'x', org_name: hostile}]})
+    f = await setUp({inProcess: true, organizations: [{is_default: true, org_id: 'x', org_name: hostile}]})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
     const text = ok(await f.run(['organizations', 'get'])).stdout
     expect(text).to.include('Evil\\u001b]0;owned\\u0007\\u009b2J')
@@ -42,7 +42,7 @@ describe('organizations get', () => {
   })
 
   it('a server without organizations: a warning in text, [] in json and yaml, and no request to /organizations', async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
     const text = ok(await f.run(['organizations', 'get']))
     expect([text.stdout, text.stderr]).to.deep.equal(['', 'Warning: this server does not support organizations\n'])
@@ -52,7 +52,7 @@ describe('organizations get', () => {
   })
 
   it('an answer of the wrong shape is one error line (exit 1), not a crash', async () => {
-    f = await setUp({organizations: [{is_default: 'yes', org_id: 7, org_name: null} as never]})
+    f = await setUp({inProcess: true, organizations: [{is_default: 'yes', org_id: 7, org_name: null} as never]})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
     fails(await f.run(['organizations', 'get']), 1, /organizations did not answer with what a llamactl control plane sends/)
   })

@@ -8,7 +8,7 @@ import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 describe('projects, with organizations', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp({organizations: TWO_ORGANIZATIONS})
+    f = await setUp({inProcess: true, organizations: TWO_ORGANIZATIONS})
     f.server.setProjects(f.key, ORG_PROJECTS)
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
   })
@@ -67,7 +67,7 @@ describe('projects, with organizations', () => {
 describe('projects, on a server without organizations', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2']))
   })
   afterEach(() => f.cleanup())
@@ -100,7 +100,7 @@ describe('projects, on a server without organizations', () => {
 describe('projects, on a server that lists the capability but answers 404 on /organizations', () => {
   let f: Fixture
   beforeEach(async () => {
-    f = await setUp({organizations: TWO_ORGANIZATIONS})
+    f = await setUp({inProcess: true, organizations: TWO_ORGANIZATIONS})
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
   })
   afterEach(() => f.cleanup())

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {runCli, tempConfigDir} from '../../../support/cli.js'
+import {tempConfigDir} from '../../../support/cli.js'
+import {runInProcess} from '../../../support/in-process-cli.js'
 import {TestControlPlane} from '../../../support/control-plane-server.js'
 import {fails, Fixture, json, ok, setUp} from '../../../support/fixture.js'
-import {KEYS, runInPty} from '../../../support/pty.js'
 
 const DEFAULT = 'https://api.cloud.llamaindex.ai'
 
@@ -11,7 +11,7 @@ describe('auth env', () => {
   let f: Fixture
   let other: TestControlPlane
   beforeEach(async () => {
-    f = await setUp()
+    f = await setUp({inProcess: true})
     other = await new TestControlPlane({minLlamactlVersion: '0.1.0', requiresAuth: false}).start()
   })
   afterEach(async () => {
@@ -24,7 +24,7 @@ describe('auth env', () => {
   it('a fresh install knows only the default environment, which requires auth', async () => {
     const {cleanup, dir} = tempConfigDir()
     try {
-      const result = ok(await runCli(['auth', 'env', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
+      const result = ok(await runInProcess(['auth', 'env', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
       expect(json(result)).to.deep.equal({environments: [{apiUrl: DEFAULT, current: true, minLlamactlVersion: null, requiresAuth: true}]})
     } finally {
       cleanup()
@@ -106,12 +106,6 @@ describe('auth env', () => {
       minLlamactlVersion: '0.2.0',
       requiresAuth: true,
     })
-  })
-
-  it('switch prompts for the environment in a terminal', async () => {
-    const result = await runInPty(['auth', 'env', 'switch'], {env: f.env, steps: [{send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Switch to environment'}]})
-    expect(result.code, result.screen).to.equal(0)
-    expect((await envList()).find((e: {current: boolean}) => e.current).apiUrl).to.equal(DEFAULT)
   })
 
   it('delete removes the environment, its profiles and their secrets; the default becomes current', async () => {

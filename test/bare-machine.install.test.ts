@@ -107,13 +107,13 @@ describe('a newcomer on a bare machine', function () {
       expect(result.stdout).to.equal('')
       expect(result.stderr.trim().split('\n'), result.stderr).to.have.length(1)
       expect(result.stderr).to.include(
-        'lacks dbus-run-session, dbus-send, gnome-keyring-daemon, groff, man, openssl, chromium, script, zsh, fish. Install them (as root): apt-get install -y --no-install-recommends dbus gnome-keyring groff man-db openssl chromium bsdutils zsh fish\n',
+        'lacks dbus-run-session, dbus-send, gnome-keyring-daemon, openssl, python3, zsh, groff, man, script, fish, chromium. Install them (as root): apt-get install -y --no-install-recommends dbus gnome-keyring openssl python3 zsh groff man-db bsdutils fish chromium python3-dotenv\n',
       )
       expect(Date.now() - started).to.be.lessThan(10_000)
     })
 
     it('names only what is missing: a machine without gnome-keyring gets apt-get install ... gnome-keyring', async () => {
-      const all = ['node', 'dbus-run-session', 'dbus-send', 'groff', 'man', 'openssl', 'chromium', 'script', 'zsh', 'fish']
+      const all = ['node', 'dbus-run-session', 'dbus-send', 'groff', 'man', 'openssl', 'chromium', 'script', 'zsh', 'fish', 'python3']
       const result = await run('/bin/bash', [testSh], {env: cleanEnv({HOME: tmp, PATH: pathWith(tmp, all)}), timeoutMs: 30_000})
       expect(result.code).to.equal(1)
       expect(result.stderr).to.equal(

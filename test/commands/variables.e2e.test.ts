@@ -1,0 +1,55 @@
+import {expect} from 'chai'
+
+import {runCli} from '../support/cli.js'
+import {Fixture, json, ok, setUp} from '../support/fixture.js'
+
+/** `auth status --offline --json` with these variables on top of the fixture's. */
+async function statusWith(f: Fixture, env: NodeJS.ProcessEnv) {
+  return runCli(['auth', 'status', '--offline', '--json'], {env: {...f.env, ...env}})
+}
+
+describe('the Python llamactl 0.10 variables', function () {
+  this.timeout(60_000)
+  let f: Fixture
+
+  afterEach(async () => {
+    await f?.cleanup()
+  })
+
+  describe('LLAMA_* names in any case', () => {
+    it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', async () => {
+      f = await setUp()
+      const result = ok(await statusWith(f, {llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, Llama_Cloud_Base_Url: `${f.server.url}/`}))
+      expect(json(result)).to.include({apiUrl: f.server.url, projectId: 'p1', source: 'env'})
+      // And the key works with the server.
+      const checked = ok(
+        await runCli(['auth', 'status', '--json'], {
+          env: {...f.env, llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, llama_cloud_base_url: f.server.url},
+        }),
+      )
+      expect(json(checked).check.result).to.equal('ok')
+    })
+
+    it('auth exec hands the child one spelling of each variable: inherited lower-case ones are replaced too', async () => {
+      f = await setUp()
+      ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2']))
+      const script =
+        'console.log(JSON.stringify(Object.keys(process.env).filter((k) => /^llama_(cloud|agents)_/i.test(k)).sort().map((k) => [k, process.env[k]])))'
+      const result = ok(
+        await f.run(['auth', 'exec', '--', process.execPath, '-e', script], {
+          env: {llama_agents_project_id: 'stale', llama_cloud_base_url: 'http://stale.invalid', LLAMA_CLOUD_USE_PROFILE: '1'},
+        }),
+      )
+      expect(JSON.parse(result.stdout)).to.deep.equal([
+        ['LLAMA_AGENTS_PROJECT_ID', 'p2'],
+        ['LLAMA_CLOUD_API_KEY', f.key],
+        ['LLAMA_CLOUD_BASE_URL', f.server.url],
+        ['LLAMA_CLOUD_USE_PROFILE', '1'],
+      ])
+    })
+  })
+
+  describe('LLAMA_CLOUD_USE_PROFILE, a pydantic boolean', () => {})
+
+  describe('min_llamactl_version, standalone', () => {})
+})
