@@ -79,6 +79,8 @@ describe('library credentials carry no secret through ordinary copies (spread, O
     expect(credentials.apiKey).to.equal(f.key)
     const client = await createControlPlaneClient(credentials, {...options(), env})
     expectNoSecret(client.credential, [f.key])
+    expectNoSecret(client.location, [f.key])
+    expectNoSecret(client.credential.location, [f.key])
     const error = await createControlPlaneClient({...credentials}, {...options(), env}).catch((error_: Error) => error_)
     expect(error).to.be.instanceOf(Error)
     expect((error as Error).message).to.match(/carry no API key/)

@@ -105,9 +105,10 @@ export class ActiveCredential {
     Object.defineProperty(this, INSPECT, {value: () => this.view()})
   }
 
-  /** Where the credential comes from (`--profile`, the variables, the current profile). */
+  /** Where the credential comes from (`--profile`, the variables, the current profile), without the variables' key. */
   get location(): CredentialLocation {
-    return this.#location
+    const {envKey, ...where} = this.#location
+    return envKey === undefined ? where : Object.defineProperty(where, 'envKey', {value: envKey})
   }
 
   /** The credential of a location: a keyed profile's secrets are read here, once; the variables' key needs no read. */
@@ -119,7 +120,7 @@ export class ActiveCredential {
 
   /** The key in use now (after any repair); null for a key-less profile or when the secret store has none. */
   get apiKey(): null | string {
-    return this.location.envKey ?? this.#stored?.apiKey ?? null
+    return this.#location.envKey ?? this.#stored?.apiKey ?? null
   }
 
   /** The control plane it authenticates with. */
@@ -229,7 +230,7 @@ export class ActiveCredential {
   }
 
   private remember(): void {
-    const {envKey} = this.location
+    const {envKey} = this.#location
     for (const value of [envKey, this.#stored?.apiKey, this.#stored?.accessToken, this.#stored?.refreshToken, this.#stored?.idToken])
       if (value) this.#seen.add(value)
   }
