@@ -104,13 +104,14 @@ describe('a key pasted in the wrong place is never echoed', function () {
     }
   })
 
-  it('auth project <key> says the project is unknown without repeating the key; --json too', async () => {
+  // A key's shape is refused as a project id before anything is asked (issue 23): a usage error now, not unknown_project.
+  it('auth project <key> is a usage error (exit 2) about the key’s shape without repeating the key; --json too', async () => {
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
     const result = await f.run(['auth', 'project', f.key])
-    fails(result, 1, /Project llx-..\*\*\*\*.{4} is not one this account can use/)
+    fails(result, 2, /has the shape of an API key/)
     expectHidden(result, f.key)
     const asJson = await f.run(['auth', 'project', f.key, '--json'])
-    expect(json(asJson).error.code).to.equal('unknown_project')
+    expect(json(asJson).error.code).to.equal('usage')
     expectHidden(asJson, f.key)
   })
 
