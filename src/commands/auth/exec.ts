@@ -9,7 +9,7 @@ export default class AuthExec extends BaseCommand<void> {
     'replacing inherited ones; a key-less profile leaves the key unset. ' +
     'Standard input, output and error are passed through and nothing is written to disk. ' +
     "The exit status is the command's (128 + the signal's number when a signal killed it). " +
-    'Every signal that would end llamactl is forwarded to it (SIGTERM, SIGHUP, SIGUSR1, SIGALRM, …), ' +
+    'Every signal that would end llamactl is forwarded to it (SIGTERM, SIGHUP, SIGUSR1, SIGALRM and the others), ' +
     'SIGINT and SIGQUIT outside a terminal only (in one, Ctrl-C and Ctrl-\\ reach it directly). ' +
     "A command that can't be started is exit 127. " +
     'Put -- before COMMAND. ' +
