@@ -2,7 +2,8 @@ import {expect} from 'chai'
 import {parse as parseYaml} from 'yaml'
 
 import {ORG_PROJECTS, TWO_ORGANIZATIONS} from '../../support/control-plane-server.js'
-import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {aPROJECTIDOutsideThe} from './projects.cases.js'
 
 /** `projects get|use` on a server with two organizations, p3 outside the default one (acme). */
 describe('projects, with organizations', () => {
@@ -32,23 +33,5 @@ describe('projects, with organizations', () => {
     ])
   })
 
-  it('a PROJECT_ID outside the default organization is found by get and use (every organization is asked)', async () => {
-    expect(json(ok(await f.run(['projects', 'get', 'p3', '-o', 'json'])))).to.deep.equal({
-      project_id: 'p3',
-      project_name: 'Outside',
-      deployment_count: 1,
-      active: false,
-    })
-    expect(f.server.calls('list-projects').at(-1)?.query).to.equal('')
-    expect(ok(await f.run(['projects', 'use', 'p3'])).stderr).to.equal('switched project p3\n')
-    expect(json(ok(await f.run(['config', '-o', 'json'])))).to.deep.equal({
-      environment: f.server.url,
-      profile: json(ok(await f.run(['auth', 'get', '-o', 'json'])))[0].name,
-      project_id: 'p3',
-      project_name: 'Outside',
-    })
-    // --org scopes the lookup: p3 is not acme's.
-    fails(await f.run(['projects', 'get', 'p3', '--org', 'acme']), 1, /^Error: Project p3 not found/)
-    fails(await f.run(['projects', 'use', 'p1', '--org', 'globex']), 1, /^Error: Project p1 not found/)
-  })
+  it('a PROJECT_ID outside the default organization is found by get and use (every organization is asked)', () => aPROJECTIDOutsideThe(f))
 })
