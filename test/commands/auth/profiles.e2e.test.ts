@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
+import {printsATableWithThe} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
@@ -19,11 +20,7 @@ describe('auth list / switch / logout', () => {
   const list = async () => json(ok(await f.run(['auth', 'list', '--json'])))
 
   describe('list', () => {
-    it('prints a table with the current profile marked, data on stdout only', async () => {
-      const result = ok(await f.run(['auth', 'list']))
-      expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
-      expect(result.stderr).to.equal('')
-    })
+    it('prints a table with the current profile marked, data on stdout only', () => printsATableWithThe(f))
   })
 
   describe('switch', () => {

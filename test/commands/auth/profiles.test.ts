@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {printsATableWithThe} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
@@ -18,11 +19,7 @@ describe('auth list / switch / logout', () => {
   const list = async () => json(ok(await f.run(['auth', 'list', '--json'])))
 
   describe('list', () => {
-    it('prints a table with the current profile marked, data on stdout only', async () => {
-      const result = ok(await f.run(['auth', 'list']))
-      expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
-      expect(result.stderr).to.equal('')
-    })
+    it('prints a table with the current profile marked, data on stdout only', () => printsATableWithThe(f))
 
     it('--json has the contract shape', async () => {
       expect(await list()).to.deep.equal({
