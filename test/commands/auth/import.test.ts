@@ -12,26 +12,7 @@ import {ALICE, CLI_CLIENT_ID, TestOidcProvider} from '../../support/oidc-provide
 import {ControlPlaneClient} from '../../../src/net/control-plane-client.js'
 import type {OidcTokens} from '../../../src/net/device-login.js'
 import {buildProfilesDb, deviceOidc, fingerprint, holdWrite, PY_DEFAULT_API_URL, ProfilesDbSpec, tablePages} from '../../support/python-profiles-db.js'
-
-const LOCAL = 'http://127.0.0.1:8000'
-const API_KEY = 'llx-apikey-abcdefghijklmnop'
-const MINTED = 'llx-minted-qrstuvwxyz012345'
-const OIDC = deviceOidc({accessToken: 'access-1', email: 'alice@example.com', idToken: 'id-1', refreshToken: 'refresh-1', sub: 'sub-alice'})
-const SECRETS = [API_KEY, MINTED, 'access-1', 'refresh-1', 'id-1']
-
-/** Version 2: an API-key, a login and a key-less profile in two environments. */
-const V2: ProfilesDbSpec = {
-  environments: [{api_url: LOCAL, min_llamactl_version: null, requires_auth: 0}],
-  profiles: [
-    {api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'},
-    {api_key: MINTED, api_key_id: 'key-42', api_url: PY_DEFAULT_API_URL, device_oidc: OIDC, name: 'alice@example.com', project_id: 'p2'},
-    {api_key: null, api_url: LOCAL, name: 'local', project_id: 'default'},
-  ],
-  settings: {current_environment_api_url: PY_DEFAULT_API_URL, current_profile: 'alice@example.com'},
-}
-
-const SUMMARY =
-  /^Imported 1 environment and 3 profiles from the Python llamactl's .*profiles\.db\. That file was left as it was and still holds the keys in plain text: delete it once you no longer use the Python llamactl\.$/
+import {API_KEY, firstRunImports, LOCAL, MINTED, OIDC, SECRETS, SUMMARY, V2} from './import.cases.js'
 
 describe('taking over the Python llamactl: profiles.db', function () {
   this.timeout(60_000)
@@ -55,42 +36,7 @@ describe('taking over the Python llamactl: profiles.db', function () {
   }
 
   describe('on the first run (a profiles.db and no config.json)', () => {
-    it('auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime', async () => {
-      buildProfilesDb(source, V2)
-      const before = fingerprint(source)
-      const first = ok(await run(['auth', 'list', '--json']))
-      expect(json(first)).to.deep.equal({
-        environment: PY_DEFAULT_API_URL,
-        profiles: [
-          {apiUrl: PY_DEFAULT_API_URL, authType: 'login', current: true, name: 'alice@example.com', projectId: 'p2'},
-          {apiUrl: PY_DEFAULT_API_URL, authType: 'api-key', current: false, name: 'work', projectId: 'p1'},
-        ],
-      })
-      expect(lines(first.stderr)).to.have.length(1)
-      expect(lines(first.stderr)[0]).to.match(SUMMARY)
-      expect(lines(first.stderr)[0]).to.include(source)
-
-      expect(fingerprint(source)).to.deep.equal(before)
-      expect(readdirSync(dir).sort()).to.deep.equal(['config.json', 'profiles.db', 'secrets.json'])
-      const config = readFileSync(path.join(dir, 'config.json'), 'utf8')
-      for (const secret of SECRETS) {
-        expect(config).not.to.include(secret)
-        expect(first.stdout + first.stderr).not.to.include(secret)
-      }
-
-      expect(
-        Object.values(readSecrets(dir))
-          .map((s) => s.apiKey)
-          .sort(),
-      ).to.deep.equal([API_KEY, MINTED])
-      const envs = json(ok(await run(['auth', 'env', 'list', '--json'])))
-      expect(envs.environments.map((e: {apiUrl: string}) => e.apiUrl)).to.deep.equal([PY_DEFAULT_API_URL, LOCAL])
-
-      // Only the first run imports.
-      const second = ok(await run(['auth', 'list']))
-      expect(second.stderr).to.equal('')
-      expect(fingerprint(source)).to.deep.equal(before)
-    })
+    it('auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime', () => firstRunImports(run, dir))
 
     /** A profiles.db that makes https://evil.example current, as another user would plant it. */
     const PLANTED: ProfilesDbSpec = {
