@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, runCli, RunOptions, tempConfigDir} from '../../support/cli.js'
+import {ROOT, runCli, tempConfigDir} from '../../support/cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
 import {
@@ -14,17 +14,10 @@ import {
   sendJson,
   streamHugeBody,
 } from '../../support/hostile-server.js'
-import {readConfig, readSecrets} from '../../support/login-session.js'
+import {readSecrets} from '../../support/login-session.js'
+import {acceptsAnything, cliIn, escape, KEY, profilesIn, redirectToAnotherHost} from './network.cases.js'
 
-const KEY = 'llx-0123456789abcdef0123456789abcdef'
 const RSS_REPORTER = path.join(ROOT, 'test', 'support', 'rss-reporter.mjs')
-const escape = (s: string) => s.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-
-/** Runs the built CLI with its own config dir, secrets in the file store. */
-function cliIn(dir: string, base: NodeJS.ProcessEnv = {}) {
-  const env = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '5000', LLAMACTL_SECRET_STORE: 'file', ...base}
-  return (args: string[], options: RunOptions = {}) => runCli(args, {...options, env: {...env, ...options.env}})
-}
 
 /** Just enough of a control plane for `auth env add` and `auth token`: one key, one project. */
 const miniControlPlane: HostileHandler = (req, res) => {
@@ -35,12 +28,6 @@ const miniControlPlane: HostileHandler = (req, res) => {
   }
 
   sendJson(res, 404, {detail: 'Not Found'})
-}
-
-/** A server that would take any key as valid: where a followed redirect would land. */
-const acceptsAnything: HostileHandler = (req, res) => {
-  if (answersVersion(req, res)) return
-  sendJson(res, 200, {projects: [{deployment_count: 0, project_id: 'p1', project_name: null}]})
 }
 
 describe('auth commands against hostile servers and through proxies', function () {
@@ -57,7 +44,7 @@ describe('auth commands against hostile servers and through proxies', function (
     cleanup()
   })
 
-  const profiles = () => (existsSync(path.join(dir, 'config.json')) ? readConfig(dir).profiles : [])
+  const profiles = () => profilesIn(dir)
 
   describe('redirects', () => {
     it('an https control plane answering 301 to plain http on the same host: one-line redirect error, nothing stored, and the key never reaches the http listener', async () => {
@@ -86,7 +73,7 @@ describe('auth commands against hostile servers and through proxies', function (
         await plain.start(0, ip)
       }
 
-      const run = cliIn(dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       const result = await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1'])
@@ -104,27 +91,7 @@ describe('auth commands against hostile servers and through proxies', function (
       expect(readSecrets(dir)).to.deep.equal({})
     })
 
-    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', async () => {
-      const other = track(await new HostileServer(acceptsAnything).start(0, randomLoopbackAddress()))
-      const server = track(
-        await new HostileServer((req, res) => {
-          if (answersVersion(req, res)) return
-          res.writeHead(302, {location: `${other.url}${req.url}`})
-          res.end()
-        }).start(),
-      )
-      const run = cliIn(dir)
-      ok(await run(['auth', 'env', 'add', server.url]))
-      ok(await run(['auth', 'env', 'switch', server.url]))
-      fails(
-        await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--json']),
-        1,
-        /answered with a redirect \(302\) to http:\/\/127\.\d+\.\d+\.\d+:\d+\/api\/v1beta1\/deployments\/list-projects/,
-      )
-      expect(other.requests).to.deep.equal([])
-      expect(profiles()).to.deep.equal([])
-      expect(readSecrets(dir)).to.deep.equal({})
-    })
+    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () => redirectToAnotherHost(runCli, dir, track))
   })
 
   describe('hostile sizes and shapes', () => {
@@ -136,7 +103,7 @@ describe('auth commands against hostile servers and through proxies', function (
           written = streamHugeBody(res, 768 * 1024 * 1024, 30_000)
         }).start(),
       )
-      const run = cliIn(dir)
+      const run = cliIn(runCli, dir)
       ok(await run(['auth', 'env', 'add', server.url]))
       ok(await run(['auth', 'env', 'switch', server.url]))
       const rssLog = path.join(dir, 'rss')
@@ -167,7 +134,7 @@ describe('auth commands against hostile servers and through proxies', function (
     it('HTTPS_PROXY: an https control plane is reached through CONNECT, its certificate still checked against NODE_EXTRA_CA_CERTS', async () => {
       const cert = selfSignedCertificate(dir)
       const secure = track(await new HostileServer(miniControlPlane, {tls: cert}).start())
-      const run = cliIn(dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       ok(await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--name', 'via-proxy']))
@@ -180,7 +147,7 @@ describe('auth commands against hostile servers and through proxies', function (
       ).to.equal(true)
 
       // Without the CA the tunnel is still made, and the certificate still refused.
-      const untrusted = await cliIn(dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
+      const untrusted = await cliIn(runCli, dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
       expect(untrusted.stderr).to.match(/TLS error talking to https:\/\/127\.0\.0\.1:\d+ through the proxy/)
     })
 
