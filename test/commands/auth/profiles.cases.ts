@@ -9,3 +9,11 @@ export async function printsATableWithThe(f: Fixture): Promise<void> {
   expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
   expect(result.stderr).to.equal('')
 }
+
+/** The setting of these tests: profiles alpha (p1) and beta (p2, with a second key of the server, current). Returns beta's key. */
+export async function withTwoProfiles(f: Fixture): Promise<string> {
+  const second = f.server.addKey()
+  await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
+  await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
+  return second
+}

@@ -4,16 +4,13 @@ import path from 'node:path'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
-import {printsATableWithThe} from './profiles.cases.js'
+import {printsATableWithThe, withTwoProfiles} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
-  let second: string
   beforeEach(async () => {
     f = await setUp()
-    second = f.server.addKey()
-    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
-    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
+    await withTwoProfiles(f)
   })
   afterEach(() => f.cleanup())
 

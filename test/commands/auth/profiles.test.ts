@@ -3,16 +3,14 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {printsATableWithThe} from './profiles.cases.js'
+import {printsATableWithThe, withTwoProfiles} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
   let second: string
   beforeEach(async () => {
     f = await setUp({inProcess: true})
-    second = f.server.addKey()
-    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
-    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
+    second = await withTwoProfiles(f)
   })
   afterEach(() => f.cleanup())
 
