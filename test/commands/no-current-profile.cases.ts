@@ -4,7 +4,7 @@ import {expect} from 'chai'
 import {Fixture, ok} from '../support/fixture.js'
 
 /** auth env switch there says no profile is current and names auth use / auth switch */
-export async function authEnvSwitchThereSays(f: Fixture): Promise<void> {
+export async function envSwitchSaysNoProfileIsCurrent(f: Fixture): Promise<void> {
   const switched = ok(await f.run(['auth', 'env', 'switch', f.server.url]))
   expect(switched.stderr).to.include(
     `Warning: No profile is current in ${f.server.url}; it has kept. Choose one with \`llamactl auth use NAME\` (or \`llamactl auth switch NAME\`)\n`,

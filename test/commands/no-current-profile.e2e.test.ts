@@ -1,5 +1,5 @@
 import {Fixture, setUp} from '../support/fixture.js'
-import {authEnvSwitchThereSays, makeNoneCurrent} from './no-current-profile.cases.js'
+import {envSwitchSaysNoProfileIsCurrent, makeNoneCurrent} from './no-current-profile.cases.js'
 
 describe('an environment with profiles but none current', function () {
   this.timeout(60_000)
@@ -16,6 +16,6 @@ describe('an environment with profiles but none current', function () {
 
   it('auth env switch there says no profile is current and names auth use / auth switch', async () => {
     await noneCurrent()
-    await authEnvSwitchThereSays(f)
+    await envSwitchSaysNoProfileIsCurrent(f)
   })
 })

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
-import {authEnvSwitchThereSays, makeNoneCurrent} from './no-current-profile.cases.js'
+import {envSwitchSaysNoProfileIsCurrent, makeNoneCurrent} from './no-current-profile.cases.js'
 
 describe('an environment with profiles but none current', function () {
   this.timeout(60_000)
@@ -18,7 +18,7 @@ describe('an environment with profiles but none current', function () {
 
   it('auth env switch there says no profile is current and names auth use / auth switch', async () => {
     await noneCurrent()
-    await authEnvSwitchThereSays(f)
+    await envSwitchSaysNoProfileIsCurrent(f)
   })
 
   it('auth status and commands needing a credential name the profiles and auth use, not auth login', async () => {

@@ -10,7 +10,7 @@ import {HostileServer, sendJson} from '../support/hostile-server.js'
 type Runner = (args: string[], options?: RunOptions) => Promise<CliResult>
 
 /** its version document (0.12.4, min_llamactl_version 0.3.0a13, capabilities) is accepted without a version warning; `cli` runs the CLI in the lane's way */
-export async function itsVersionDocument012(cli: Runner): Promise<void> {
+export async function openSourceVersionDocumentAccepted(cli: Runner): Promise<void> {
   const {cleanup, dir} = tempConfigDir()
   const server = await new HostileServer((req, res) => {
     if (req.url === '/api/v1beta1/deployments-public/version')

@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
 import {runInProcess} from '../support/in-process-cli.js'
 import type {WireProject} from '../support/control-plane-server.js'
-import {itsVersionDocument012} from './real-control-plane.cases.js'
+import {openSourceVersionDocumentAccepted} from './real-control-plane.cases.js'
 
 /** The open-source control plane 0.12.4 (no auth) lists only projects that have a deployment, named by their id. */
 const SELF_HOSTED_PROJECTS: WireProject[] = [{deployment_count: 1, project_id: 'default', project_name: 'default'}]
@@ -17,7 +17,7 @@ describe('what the open-source control plane answers', function () {
   })
 
   it('its version document (0.12.4, min_llamactl_version 0.3.0a13, capabilities) is accepted without a version warning', () =>
-    itsVersionDocument012(runInProcess))
+    openSourceVersionDocumentAccepted(runInProcess))
 
   it('a 500 with only a correlation_id in its body: the error line carries that id', async () => {
     f = await setUp({inProcess: true, ...SELF_HOSTED, requestId: 'd743be28bd1f48e182b7b5f8bfa9140a', requestIdIn: 'body'})

@@ -13,7 +13,7 @@ export async function statusWith(cli: Runner, f: Fixture, env: NodeJS.ProcessEnv
 }
 
 /** llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names; `cli` runs the CLI in the lane's way */
-export async function llamaCloudApiKeyLlama(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>, cli: Runner): Promise<void> {
+export async function lowerCaseVariablesAreTheCredential(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>, cli: Runner): Promise<void> {
   const f = await start()
   const result = ok(await statusWith(cli, f, {llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, Llama_Cloud_Base_Url: `${f.server.url}/`}))
   expect(json(result)).to.include({apiUrl: f.server.url, projectId: 'p1', source: 'env'})

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {runCli} from '../support/cli.js'
 import {Fixture, ok, setUp} from '../support/fixture.js'
-import {llamaCloudApiKeyLlama} from './variables.cases.js'
+import {lowerCaseVariablesAreTheCredential} from './variables.cases.js'
 
 describe('the Python llamactl 0.10 variables', function () {
   this.timeout(60_000)
@@ -14,7 +14,7 @@ describe('the Python llamactl 0.10 variables', function () {
 
   describe('LLAMA_* names in any case', () => {
     it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', () =>
-      llamaCloudApiKeyLlama(async (options = {}) => (f = await setUp(options)), runCli))
+      lowerCaseVariablesAreTheCredential(async (options = {}) => (f = await setUp(options)), runCli))
 
     it('auth exec hands the child one spelling of each variable: inherited lower-case ones are replaced too', async () => {
       f = await setUp()

@@ -10,7 +10,7 @@ import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
 import {ForwardProxy} from '../support/forward-proxy.js'
 import {answersVersion, HostileServer, randomLoopbackAddress, selfSignedCertificate, sendJson} from '../support/hostile-server.js'
 import {buildProfilesDb, PY_DEFAULT_API_URL} from '../support/python-profiles-db.js'
-import {llamaCloudApiKeyLlama, statusWith as statusWithIn} from './variables.cases.js'
+import {lowerCaseVariablesAreTheCredential, statusWith as statusWithIn} from './variables.cases.js'
 
 /** `auth status --offline --json` with these variables on top of the fixture's. */
 const statusWith = (f: Fixture, env: NodeJS.ProcessEnv) => statusWithIn(runInProcess, f, env)
@@ -25,7 +25,7 @@ describe('the Python llamactl 0.10 variables', function () {
 
   describe('LLAMA_* names in any case', () => {
     it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', () =>
-      llamaCloudApiKeyLlama(async (options = {}) => (f = await setUp({...options, inProcess: true})), runInProcess))
+      lowerCaseVariablesAreTheCredential(async (options = {}) => (f = await setUp({...options, inProcess: true})), runInProcess))
 
     it('both spellings set: the one later in the environment wins, as with pydantic-settings', async () => {
       f = await setUp({inProcess: true})

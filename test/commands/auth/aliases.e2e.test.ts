@@ -1,5 +1,5 @@
 import {Fixture, setUp} from '../../support/fixture.js'
-import {authEnvGetAndAuth} from './aliases.cases.js'
+import {envGetAndEnvUseAreUnknown} from './aliases.cases.js'
 
 /**
  * The Python llamactl 0.10 names (llamactl-0.10.md): `auth get`/`auth use` are commands of their
@@ -13,5 +13,5 @@ describe('the Python llamactl 0.10 names', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', () => authEnvGetAndAuth(f))
+  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', () => envGetAndEnvUseAreUnknown(f))
 })

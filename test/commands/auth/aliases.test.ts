@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
-import {authEnvGetAndAuth} from './aliases.cases.js'
+import {envGetAndEnvUseAreUnknown} from './aliases.cases.js'
 
 /**
  * The Python llamactl 0.10 names (llamactl-0.10.md): `auth get`/`auth use` are commands of their
@@ -15,7 +15,7 @@ describe('the Python llamactl 0.10 names', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', () => authEnvGetAndAuth(f))
+  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', () => envGetAndEnvUseAreUnknown(f))
 
   it('auth --help lists each command once; llamactl --help shows the new topics and config', async () => {
     const rows = ok(await f.run(['auth', '--help']))

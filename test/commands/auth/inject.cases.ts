@@ -6,7 +6,7 @@ import path from 'node:path'
 import {Fixture, ok} from '../../support/fixture.js'
 
 /** writes .env in the working directory, 0600, and says which names it wrote, never the values */
-export async function writesEnvInTheWorking(f: Fixture): Promise<void> {
+export async function writesDotenvInTheWorkingDirectory(f: Fixture): Promise<void> {
   const work = path.join(f.dir, 'work')
   const result = ok(await f.run(['auth', 'inject'], {cwd: work}))
   const file = path.join(work, '.env')

@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {Fixture, ok, setUp} from '../../support/fixture.js'
-import {writesEnvInTheWorking} from './inject.cases.js'
+import {writesDotenvInTheWorkingDirectory} from './inject.cases.js'
 
 describe('auth inject', () => {
   let f: Fixture
@@ -17,7 +17,7 @@ describe('auth inject', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesEnvInTheWorking(f))
+  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesDotenvInTheWorkingDirectory(f))
 
   it("--env-file, -f and --file name the file, a missing one included: started through its #! line, node never reads the command's --env-file (exit 0, file created)", async () => {
     ok(await f.run(['auth', 'inject', '--env-file', 'b.env'], {cwd: work, shebang: true}))

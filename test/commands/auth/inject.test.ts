@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {otherUsersFile} from '../../support/other-user.js'
-import {writesEnvInTheWorking} from './inject.cases.js'
+import {writesDotenvInTheWorkingDirectory} from './inject.cases.js'
 
 describe('auth inject', () => {
   let f: Fixture
@@ -19,7 +19,7 @@ describe('auth inject', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesEnvInTheWorking(f))
+  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesDotenvInTheWorkingDirectory(f))
 
   it('--json: the absolute path and the names', async () => {
     const result = ok(await f.run(['auth', 'inject', '-f', 'deploy.env', '--json'], {cwd: work}))

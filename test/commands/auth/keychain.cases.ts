@@ -14,7 +14,7 @@ export const allConfigText = (dir: string): string =>
     .join('\n')
 
 /** auth token puts the key in the keychain only; logout takes it out */
-export async function authTokenPutsTheKey(f: Fixture): Promise<void> {
+export async function authTokenKeyInKeychainOnly(f: Fixture): Promise<void> {
   const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'kc']))
   expect(result.stderr).not.to.include('Warning')
   const stored = (await keytar().findCredentials('llamactl')).filter((c) => c.password.includes(f.key))

@@ -8,7 +8,7 @@ import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {STAND_IN_BROWSER} from '../../support/login-session.js'
 import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
 import {keychainAvailable, PrivateKeyring, startPrivateKeyring, withoutDbus} from '../../support/keychain.js'
-import {allConfigText, authTokenPutsTheKey} from './keychain.cases.js'
+import {allConfigText, authTokenKeyInKeychainOnly} from './keychain.cases.js'
 
 describe('secrets at the command line', () => {
   let f: Fixture
@@ -22,7 +22,7 @@ describe('secrets at the command line', () => {
       if (!(await keychainAvailable())) this.skip()
     })
 
-    it('auth token puts the key in the keychain only; logout takes it out', () => authTokenPutsTheKey(f))
+    it('auth token puts the key in the keychain only; logout takes it out', () => authTokenKeyInKeychainOnly(f))
   })
 
   describe('with a real gnome-keyring that is locked (its own D-Bus session)', function () {

@@ -1,6 +1,6 @@
 import {fails, Fixture, setUp} from '../../support/fixture.js'
 import {keychainAvailable} from '../../support/keychain.js'
-import {authTokenPutsTheKey} from './keychain.cases.js'
+import {authTokenKeyInKeychainOnly} from './keychain.cases.js'
 
 describe('secrets at the command line', () => {
   let f: Fixture
@@ -14,7 +14,7 @@ describe('secrets at the command line', () => {
       if (!(await keychainAvailable())) this.skip()
     })
 
-    it('auth token puts the key in the keychain only; logout takes it out', () => authTokenPutsTheKey(f))
+    it('auth token puts the key in the keychain only; logout takes it out', () => authTokenKeyInKeychainOnly(f))
   })
 
   describe('without a D-Bus session (no keychain)', () => {

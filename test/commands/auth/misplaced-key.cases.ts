@@ -5,7 +5,7 @@ import type {CliResult} from '../../support/cli.js'
 import {fails, Fixture} from '../../support/fixture.js'
 
 /** auth <key> is one redacted line, exit 2 */
-export async function authKeyIsOneRedacted(f: Fixture): Promise<void> {
+export async function authKeyIsOneRedactedLine(f: Fixture): Promise<void> {
   const result = await f.run(['auth', f.key])
   fails(result, 2, /^Error: "llamactl auth llx-..\*\*\*\*.{4}" is not a llamactl command\. See `llamactl auth --help`$/)
   expect(result.stderr.trimEnd().split('\n')).to.have.length(1)

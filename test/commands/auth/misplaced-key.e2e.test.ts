@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {ROOT} from '../../support/cli.js'
 import {Fixture, setUp} from '../../support/fixture.js'
-import {authKeyIsOneRedacted} from './misplaced-key.cases.js'
+import {authKeyIsOneRedactedLine} from './misplaced-key.cases.js'
 
 describe('a key pasted in the wrong place is never echoed', function () {
   this.timeout(60_000)
@@ -15,7 +15,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
   afterEach(() => f.cleanup())
 
   describe('as a command (the command_not_found hook)', () => {
-    it('auth <key> is one redacted line, exit 2', () => authKeyIsOneRedacted(f))
+    it('auth <key> is one redacted line, exit 2', () => authKeyIsOneRedactedLine(f))
 
     it('the hook stays lean: an unknown command loads no file of the plugin but the router of bin/run.js, the hooks and the shared chunk (redact, terminal-text and the printable rule of the model)', async () => {
       const log = path.join(f.dir, 'imports.log')

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {authKeyIsOneRedacted, expectHidden} from './misplaced-key.cases.js'
+import {authKeyIsOneRedactedLine, expectHidden} from './misplaced-key.cases.js'
 
 describe('a key pasted in the wrong place is never echoed', function () {
   this.timeout(60_000)
@@ -12,7 +12,7 @@ describe('a key pasted in the wrong place is never echoed', function () {
   afterEach(() => f.cleanup())
 
   describe('as a command (the command_not_found hook)', () => {
-    it('auth <key> is one redacted line, exit 2', () => authKeyIsOneRedacted(f))
+    it('auth <key> is one redacted line, exit 2', () => authKeyIsOneRedactedLine(f))
 
     it('auth tokn <key> suggests auth token and hides the key; with --json the error document says the same', async () => {
       const result = await f.run(['auth', 'tokn', f.key])

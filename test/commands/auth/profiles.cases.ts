@@ -4,7 +4,7 @@ import {expect} from 'chai'
 import {Fixture, ok} from '../../support/fixture.js'
 
 /** prints a table with the current profile marked, data on stdout only */
-export async function printsATableWithThe(f: Fixture): Promise<void> {
+export async function listPrintsATable(f: Fixture): Promise<void> {
   const result = ok(await f.run(['auth', 'list']))
   expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
   expect(result.stderr).to.equal('')

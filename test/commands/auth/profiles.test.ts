@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {printsATableWithThe, withTwoProfiles} from './profiles.cases.js'
+import {listPrintsATable, withTwoProfiles} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
@@ -17,7 +17,7 @@ describe('auth list / switch / logout', () => {
   const list = async () => json(ok(await f.run(['auth', 'list', '--json'])))
 
   describe('list', () => {
-    it('prints a table with the current profile marked, data on stdout only', () => printsATableWithThe(f))
+    it('prints a table with the current profile marked, data on stdout only', () => listPrintsATable(f))
 
     it('--json has the contract shape', async () => {
       expect(await list()).to.deep.equal({

@@ -4,7 +4,7 @@ import {expect} from 'chai'
 import {Fixture, json, ok} from '../../support/fixture.js'
 
 /** changes the current profile project to one the server lists */
-export async function changesTheCurrentProfileProject(f: Fixture): Promise<void> {
+export async function changesTheProjectToAListedOne(f: Fixture): Promise<void> {
   const result = ok(await f.run(['auth', 'project', 'p2', '--json']))
   expect(json(result)).to.include({current: true, projectId: 'p2'})
   expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {changesTheCurrentProfileProject} from './project.cases.js'
+import {changesTheProjectToAListedOne} from './project.cases.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
@@ -12,7 +12,7 @@ describe('auth project', () => {
     })
     afterEach(() => f.cleanup())
 
-    it('changes the current profile project to one the server lists', () => changesTheCurrentProfileProject(f))
+    it('changes the current profile project to one the server lists', () => changesTheProjectToAListedOne(f))
 
     it("--profile NAME changes that profile's project with its own key, without making it current; the variables play no part", async () => {
       const other = f.server.addKey()

@@ -4,7 +4,7 @@ import {expect} from 'chai'
 import {Fixture, ok} from '../../support/fixture.js'
 
 /** explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0 */
-export async function explainsTheCurrentProfileAnd(f: Fixture): Promise<void> {
+export async function statusExplainsTheCurrentProfile(f: Fixture): Promise<void> {
   const result = ok(await f.run(['auth', 'status']))
   expect(result.stdout.split('\n')).to.deep.equal([
     'Credential:     profile ci (the current profile)',

@@ -1,5 +1,5 @@
 import {Fixture, ok, setUp} from '../../support/fixture.js'
-import {explainsTheCurrentProfileAnd} from './status.cases.js'
+import {statusExplainsTheCurrentProfile} from './status.cases.js'
 
 /**
  * `auth status` as a process: what it prints, where, and its exit code. Its results (ok,
@@ -16,5 +16,5 @@ describe('auth status', function () {
   })
   afterEach(() => f.cleanup())
 
-  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', () => explainsTheCurrentProfileAnd(f))
+  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', () => statusExplainsTheCurrentProfile(f))
 })

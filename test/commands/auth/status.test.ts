@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {explainsTheCurrentProfileAnd} from './status.cases.js'
+import {statusExplainsTheCurrentProfile} from './status.cases.js'
 
 /**
  * `auth status` as a process: what it prints, where, and its exit code. Its results (ok,
@@ -18,7 +18,7 @@ describe('auth status', function () {
   })
   afterEach(() => f.cleanup())
 
-  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', () => explainsTheCurrentProfileAnd(f))
+  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', () => statusExplainsTheCurrentProfile(f))
 
   it('--json prints the one documented document, and nothing else on stdout', async () => {
     const result = ok(await f.run(['auth', 'status', '--json']))

@@ -26,7 +26,7 @@ export function oneErrorLine(result: CliResult): void {
 }
 
 /** a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored */
-export async function aHostileProjectIdIs(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>): Promise<void> {
+export async function hostileProjectIdRefused(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>): Promise<void> {
   const f = await start()
   const key = f.server.addKey(undefined, {projects: [{deployment_count: 1, project_id: HOSTILE_ID, project_name: `Evil${TITLE}`}]})
   for (const projectId of ['p1', 'nope']) {

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty} from '../../support/pty.js'
-import {aHostileProjectIdIs, ESC, TITLE} from './terminal-injection.cases.js'
+import {hostileProjectIdRefused, ESC, TITLE} from './terminal-injection.cases.js'
 
 describe('hostile strings never reach the terminal raw (text output); --json keeps them exact', function () {
   this.timeout(60_000)
@@ -10,7 +10,7 @@ describe('hostile strings never reach the terminal raw (text output); --json kee
   afterEach(() => f?.cleanup())
 
   it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", () =>
-    aHostileProjectIdIs(async (options = {}) => (f = await setUp(options))))
+    hostileProjectIdRefused(async (options = {}) => (f = await setUp(options))))
 
   it('bidi overrides, isolates and line separators from a server are made visible in projects get, errors and the project picker; an id holding them is refused', async () => {
     // "Trojan Source": a right-to-left override makes what follows print reversed; U+2028 breaks the line in some terminals.

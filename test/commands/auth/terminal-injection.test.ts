@@ -3,7 +3,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {aHostileProjectIdIs, CLEAR, ESC, expectNoControls, oneErrorLine, TITLE} from './terminal-injection.cases.js'
+import {hostileProjectIdRefused, CLEAR, ESC, expectNoControls, oneErrorLine, TITLE} from './terminal-injection.cases.js'
 
 /** A C1 CSI (the other strings a hostile server sends are in terminal-injection.cases.ts). */
 const C1_CSI = '\u009B'
@@ -14,7 +14,7 @@ describe('hostile strings never reach the terminal raw (text output); --json kee
   afterEach(() => f?.cleanup())
 
   it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", () =>
-    aHostileProjectIdIs(async (options = {}) => (f = await setUp({...options, inProcess: true}))))
+    hostileProjectIdRefused(async (options = {}) => (f = await setUp({...options, inProcess: true}))))
 
   it('a hostile min_llamactl_version is escaped in the env add warning and the env list table, exact in --json', async () => {
     const version = `99.0.0${TITLE}\n${CLEAR}`

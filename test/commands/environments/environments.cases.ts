@@ -51,7 +51,7 @@ export async function useSwitchesItsLastProfile(f: Fixture): Promise<void> {
 }
 
 /** delete removes it and its profiles; the default environment becomes current */
-export async function deleteRemovesItAndIts(f: Fixture): Promise<void> {
+export async function deleteRemovesItAndItsProfiles(f: Fixture): Promise<void> {
   ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
   const deleted = ok(await f.run(['environments', 'delete', `${f.server.url}/`]))
   expect(deleted.stderr).to.equal(`deleted environment ${f.server.url} and associated profiles\n`)

@@ -1,6 +1,6 @@
 import {runCli} from '../../support/cli.js'
 import {Fixture, setUp} from '../../support/fixture.js'
-import {addProbesStoresAndMakesCurrent, deleteRemovesItAndIts, getListsEveryEnvironmentSorted, useSwitchesItsLastProfile} from './environments.cases.js'
+import {addProbesStoresAndMakesCurrent, deleteRemovesItAndItsProfiles, getListsEveryEnvironmentSorted, useSwitchesItsLastProfile} from './environments.cases.js'
 
 /** `environments get|add|use|delete`: the Python llamactl 0.10 names of `auth env`. */
 describe('environments', () => {
@@ -14,7 +14,7 @@ describe('environments', () => {
 
   it('use switches (its last profile comes back), and says when profiles exist but none is current', () => useSwitchesItsLastProfile(f))
 
-  it('delete removes it and its profiles; the default environment becomes current', () => deleteRemovesItAndIts(f))
+  it('delete removes it and its profiles; the default environment becomes current', () => deleteRemovesItAndItsProfiles(f))
 })
 
 describe('environments add', () => {

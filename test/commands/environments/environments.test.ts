@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {runInProcess} from '../../support/in-process-cli.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {addProbesStoresAndMakesCurrent, deleteRemovesItAndIts, getListsEveryEnvironmentSorted, useSwitchesItsLastProfile} from './environments.cases.js'
+import {addProbesStoresAndMakesCurrent, deleteRemovesItAndItsProfiles, getListsEveryEnvironmentSorted, useSwitchesItsLastProfile} from './environments.cases.js'
 
 /** `environments get|add|use|delete`: the Python llamactl 0.10 names of `auth env`. */
 describe('environments', () => {
@@ -33,7 +33,7 @@ describe('environments', () => {
     fails(await f.run(['environments', 'delete', 'http://127.0.0.1:9']), 1, /^Error: Environment 'http:\/\/127\.0\.0\.1:9' not found/)
   })
 
-  it('delete removes it and its profiles; the default environment becomes current', () => deleteRemovesItAndIts(f))
+  it('delete removes it and its profiles; the default environment becomes current', () => deleteRemovesItAndItsProfiles(f))
 })
 
 describe('environments add', () => {

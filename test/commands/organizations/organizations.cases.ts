@@ -6,7 +6,7 @@ import {TWO_ORGANIZATIONS} from '../../support/control-plane-server.js'
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 
 /** lists the server's organizations in its order, active the default one, in text, json and yaml */
-export async function listsTheServerSOrganizations(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>): Promise<void> {
+export async function listsTheServersOrganizations(start: (options?: Parameters<typeof setUp>[0]) => Promise<Fixture>): Promise<void> {
   const f = await start({organizations: TWO_ORGANIZATIONS})
   ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1']))
   const list = json(ok(await f.run(['organizations', 'get', '-o', 'json'])))

@@ -1,10 +1,10 @@
 import {Fixture, setUp} from '../../support/fixture.js'
-import {listsTheServerSOrganizations} from './organizations.cases.js'
+import {listsTheServersOrganizations} from './organizations.cases.js'
 
 describe('organizations get', () => {
   let f: Fixture
   afterEach(() => f.cleanup())
 
   it("lists the server's organizations in its order, active the default one, in text, json and yaml", () =>
-    listsTheServerSOrganizations(async (options = {}) => (f = await setUp(options))))
+    listsTheServersOrganizations(async (options = {}) => (f = await setUp(options))))
 })

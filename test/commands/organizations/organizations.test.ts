@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {parse as parseYaml} from 'yaml'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {listsTheServerSOrganizations} from './organizations.cases.js'
+import {listsTheServersOrganizations} from './organizations.cases.js'
 
 // eslint-disable-next-line no-control-regex -- what must not reach the terminal
 const CONTROLS = /[\u001b\u0007\u009b]/
@@ -12,7 +12,7 @@ describe('organizations get', () => {
   afterEach(() => f.cleanup())
 
   it("lists the server's organizations in its order, active the default one, in text, json and yaml", () =>
-    listsTheServerSOrganizations(async (options = {}) => (f = await setUp({...options, inProcess: true}))))
+    listsTheServersOrganizations(async (options = {}) => (f = await setUp({...options, inProcess: true}))))
 
   it('names from the server reach the terminal with their control characters made visible, and json/yaml keep them exact', async () => {
     const hostile = 'Evil\u001b]0;owned\u0007\u009b2J'

@@ -6,7 +6,7 @@ import {fails, Fixture, json, ok} from '../../support/fixture.js'
 import {parse as parseYaml} from 'yaml'
 
 /** a PROJECT_ID outside the default organization is found by get and use (every organization is asked) */
-export async function aPROJECTIDOutsideThe(f: Fixture): Promise<void> {
+export async function projectOutsideTheDefaultOrganization(f: Fixture): Promise<void> {
   expect(json(ok(await f.run(['projects', 'get', 'p3', '-o', 'json'])))).to.deep.equal({
     project_id: 'p3',
     project_name: 'Outside',
@@ -27,7 +27,7 @@ export async function aPROJECTIDOutsideThe(f: Fixture): Promise<void> {
 }
 
 /** get lists the default organization's projects in text, json and yaml; another's only with --org */
-export async function getListsTheDefaultOrganization(f: Fixture): Promise<void> {
+export async function getListsTheDefaultOrganizationsProjects(f: Fixture): Promise<void> {
   const list = json(ok(await f.run(['projects', 'get', '-o', 'json'])))
   expect(list).to.deep.equal([
     {project_id: 'p1', project_name: 'Demo', deployment_count: 3, active: true},

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {ORG_PROJECTS, TWO_ORGANIZATIONS} from '../../support/control-plane-server.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {aPROJECTIDOutsideThe, getListsTheDefaultOrganization, withOrganizationProjects} from './projects.cases.js'
+import {projectOutsideTheDefaultOrganization, getListsTheDefaultOrganizationsProjects, withOrganizationProjects} from './projects.cases.js'
 
 /** `projects get|use` on a server with two organizations, p3 outside the default one (acme). */
 describe('projects, with organizations', () => {
@@ -13,9 +13,9 @@ describe('projects, with organizations', () => {
   })
   afterEach(() => f.cleanup())
 
-  it("get lists the default organization's projects in text, json and yaml; another's only with --org", () => getListsTheDefaultOrganization(f))
+  it("get lists the default organization's projects in text, json and yaml; another's only with --org", () => getListsTheDefaultOrganizationsProjects(f))
 
-  it('a PROJECT_ID outside the default organization is found by get and use (every organization is asked)', () => aPROJECTIDOutsideThe(f))
+  it('a PROJECT_ID outside the default organization is found by get and use (every organization is asked)', () => projectOutsideTheDefaultOrganization(f))
 
   it('unknown ids are exit 1, a missing PROJECT_ID in a non-interactive run exit 2 (one line each)', async () => {
     fails(await f.run(['projects', 'get', 'p9']), 1, /^Error: Project p9 not found/)

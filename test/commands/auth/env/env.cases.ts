@@ -11,7 +11,7 @@ type Runner = (args: string[], options?: RunOptions) => Promise<CliResult>
 const DEFAULT = 'https://api.cloud.llamaindex.ai'
 
 /** a fresh install knows only the default environment, which requires auth; `cli` runs the CLI in the lane's way */
-export async function aFreshInstallKnowsOnly(cli: Runner): Promise<void> {
+export async function freshInstallKnowsOnlyTheDefault(cli: Runner): Promise<void> {
   const {cleanup, dir} = tempConfigDir()
   try {
     const result = ok(await cli(['auth', 'env', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))

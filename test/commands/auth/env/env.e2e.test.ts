@@ -4,7 +4,7 @@ import {runCli} from '../../../support/cli.js'
 import {TestControlPlane} from '../../../support/control-plane-server.js'
 import {Fixture, json, ok, setUp} from '../../../support/fixture.js'
 import {KEYS, runInPty} from '../../../support/pty.js'
-import {aFreshInstallKnowsOnly} from './env.cases.js'
+import {freshInstallKnowsOnlyTheDefault} from './env.cases.js'
 
 const DEFAULT = 'https://api.cloud.llamaindex.ai'
 
@@ -22,7 +22,7 @@ describe('auth env', () => {
 
   const envList = async () => json(ok(await f.run(['auth', 'env', 'list', '--json']))).environments
 
-  it('a fresh install knows only the default environment, which requires auth', () => aFreshInstallKnowsOnly(runCli))
+  it('a fresh install knows only the default environment, which requires auth', () => freshInstallKnowsOnlyTheDefault(runCli))
 
   it('switch prompts for the environment in a terminal', async () => {
     const result = await runInPty(['auth', 'env', 'switch'], {env: f.env, steps: [{send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Switch to environment'}]})
