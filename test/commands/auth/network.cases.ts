@@ -6,6 +6,7 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 
 import type {CliResult, RunOptions} from '../../support/cli.js'
+import {tempConfigDir} from '../../support/cli.js'
 import {fails, ok} from '../../support/fixture.js'
 import {answersVersion, HostileHandler, HostileServer, randomLoopbackAddress, sendJson} from '../../support/hostile-server.js'
 import {readConfig, readSecrets} from '../../support/login-session.js'
@@ -32,7 +33,7 @@ export const acceptsAnything: HostileHandler = (req, res) => {
 }
 
 /** a redirect to another host that answers 200 is not "the key is valid": no profile is saved; `track` stops the servers after the test. */
-export async function redirectToAnotherHost(runner: Runner, dir: string, track: <T extends {stop(): Promise<void>}>(thing: T) => T): Promise<void> {
+export async function redirectToAnotherHost(runner: Runner, dir: string, track: Track): Promise<void> {
   const run = cliIn(runner, dir)
   const other = track(await new HostileServer(acceptsAnything).start(0, randomLoopbackAddress()))
   const server = track(
@@ -52,4 +53,27 @@ export async function redirectToAnotherHost(runner: Runner, dir: string, track: 
   expect(other.requests).to.deep.equal([])
   expect(profilesIn(dir)).to.deep.equal([])
   expect(readSecrets(dir)).to.deep.equal({})
+}
+
+/** Something a test starts that must be stopped after it. */
+export type Track = <T extends {stop(): Promise<void>}>(thing: T) => T
+
+/**
+ * A temp config dir per test (`scene.dir`) and the servers `scene.track` was given, stopped after
+ * the test. Call it inside a describe: it adds the beforeEach and afterEach hooks.
+ */
+export function tempDirAndServers(): {dir: string; track: Track} {
+  const stoppers: Array<() => Promise<void>> = []
+  let cleanup = () => {}
+  const scene = {dir: '', track: <T extends {stop(): Promise<void>}>(thing: T): T => (stoppers.push(() => thing.stop()), thing)}
+  beforeEach(() => {
+    const made = tempConfigDir()
+    cleanup = made.cleanup
+    scene.dir = made.dir
+  })
+  afterEach(async () => {
+    await Promise.all(stoppers.splice(0).map((stop) => stop()))
+    cleanup()
+  })
+  return scene
 }

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, runCli, tempConfigDir} from '../../support/cli.js'
+import {ROOT, runCli} from '../../support/cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
 import {
@@ -15,7 +15,7 @@ import {
   streamHugeBody,
 } from '../../support/hostile-server.js'
 import {readSecrets} from '../../support/login-session.js'
-import {acceptsAnything, cliIn, escape, KEY, profilesIn, redirectToAnotherHost} from './network.cases.js'
+import {acceptsAnything, cliIn, escape, KEY, profilesIn, redirectToAnotherHost, tempDirAndServers} from './network.cases.js'
 
 const RSS_REPORTER = path.join(ROOT, 'test', 'support', 'rss-reporter.mjs')
 
@@ -32,26 +32,17 @@ const miniControlPlane: HostileHandler = (req, res) => {
 
 describe('auth commands against hostile servers and through proxies', function () {
   this.timeout(60_000)
-  let dir: string
-  let cleanup: () => void
-  const stoppers: Array<() => Promise<void>> = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => (stoppers.push(() => thing.stop()), thing)
-  beforeEach(() => {
-    ;({cleanup, dir} = tempConfigDir())
-  })
-  afterEach(async () => {
-    await Promise.all(stoppers.splice(0).map((stop) => stop()))
-    cleanup()
-  })
+  const scene = tempDirAndServers()
+  const {track} = scene
 
-  const profiles = () => profilesIn(dir)
+  const profiles = () => profilesIn(scene.dir)
 
   describe('redirects', () => {
     it('an https control plane answering 301 to plain http on the same host: one-line redirect error, nothing stored, and the key never reaches the http listener', async () => {
       // A loopback address of its own, so the default ports (443 and 80) are free: that is the
       // case where only the scheme changes, and got used to re-send the Authorization header.
       const ip = randomLoopbackAddress()
-      const cert = selfSignedCertificate(dir, ip)
+      const cert = selfSignedCertificate(scene.dir, ip)
       const plain = track(new HostileServer(acceptsAnything))
       const secure = track(
         new HostileServer(
@@ -73,7 +64,7 @@ describe('auth commands against hostile servers and through proxies', function (
         await plain.start(0, ip)
       }
 
-      const run = cliIn(runCli, dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, scene.dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       const result = await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1'])
@@ -88,10 +79,10 @@ describe('auth commands against hostile servers and through proxies', function (
       expect(secure.requests.find((r) => r.path.endsWith('list-projects'))?.authorization).to.equal(`Bearer ${KEY}`)
       expect(result.stderr + result.stdout).not.to.include(KEY)
       expect(profiles()).to.deep.equal([])
-      expect(readSecrets(dir)).to.deep.equal({})
+      expect(readSecrets(scene.dir)).to.deep.equal({})
     })
 
-    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () => redirectToAnotherHost(runCli, dir, track))
+    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () => redirectToAnotherHost(runCli, scene.dir, track))
   })
 
   describe('hostile sizes and shapes', () => {
@@ -103,10 +94,10 @@ describe('auth commands against hostile servers and through proxies', function (
           written = streamHugeBody(res, 768 * 1024 * 1024, 30_000)
         }).start(),
       )
-      const run = cliIn(runCli, dir)
+      const run = cliIn(runCli, scene.dir)
       ok(await run(['auth', 'env', 'add', server.url]))
       ok(await run(['auth', 'env', 'switch', server.url]))
-      const rssLog = path.join(dir, 'rss')
+      const rssLog = path.join(scene.dir, 'rss')
       const started = Date.now()
       const result = await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1'], {
         env: {LLAMACTL_HTTP_TIMEOUT_MS: '30000', LLAMACTL_TEST_RSS_LOG: rssLog, NODE_OPTIONS: `--import=${RSS_REPORTER}`},
@@ -132,9 +123,9 @@ describe('auth commands against hostile servers and through proxies', function (
     afterEach(() => f?.cleanup())
 
     it('HTTPS_PROXY: an https control plane is reached through CONNECT, its certificate still checked against NODE_EXTRA_CA_CERTS', async () => {
-      const cert = selfSignedCertificate(dir)
+      const cert = selfSignedCertificate(scene.dir)
       const secure = track(await new HostileServer(miniControlPlane, {tls: cert}).start())
-      const run = cliIn(runCli, dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, scene.dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       ok(await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--name', 'via-proxy']))
@@ -147,7 +138,7 @@ describe('auth commands against hostile servers and through proxies', function (
       ).to.equal(true)
 
       // Without the CA the tunnel is still made, and the certificate still refused.
-      const untrusted = await cliIn(runCli, dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
+      const untrusted = await cliIn(runCli, scene.dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
       expect(untrusted.stderr).to.match(/TLS error talking to https:\/\/127\.0\.0\.1:\d+ through the proxy/)
     })
 

@@ -2,33 +2,25 @@ import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, tempConfigDir} from '../../support/cli.js'
+import {ROOT} from '../../support/cli.js'
 import {runInProcess} from '../../support/in-process-cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
 import {HostileServer, sendJson} from '../../support/hostile-server.js'
 import {readConfig, STAND_IN_BROWSER} from '../../support/login-session.js'
 import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
-import {acceptsAnything, cliIn, escape, redirectToAnotherHost} from './network.cases.js'
+import {acceptsAnything, cliIn, escape, redirectToAnotherHost, tempDirAndServers} from './network.cases.js'
 
 const ARGV_RECORDER = path.join(ROOT, 'test', 'support', 'argv-recorder.mjs')
 
 describe('auth commands against hostile servers and through proxies', function () {
   this.timeout(60_000)
-  let dir: string
-  let cleanup: () => void
-  const stoppers: Array<() => Promise<void>> = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => (stoppers.push(() => thing.stop()), thing)
-  beforeEach(() => {
-    ;({cleanup, dir} = tempConfigDir())
-  })
-  afterEach(async () => {
-    await Promise.all(stoppers.splice(0).map((stop) => stop()))
-    cleanup()
-  })
+  const scene = tempDirAndServers()
+  const {track} = scene
 
   describe('redirects', () => {
-    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () => redirectToAnotherHost(runInProcess, dir, track))
+    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () =>
+      redirectToAnotherHost(runInProcess, scene.dir, track))
 
     it('a redirected version probe: env add fails with the redirect and adds no environment', async () => {
       const other = track(await new HostileServer(acceptsAnything).start())
@@ -38,12 +30,12 @@ describe('auth commands against hostile servers and through proxies', function (
           res.end()
         }).start(),
       )
-      const run = cliIn(runInProcess, dir)
+      const run = cliIn(runInProcess, scene.dir)
       const result = await run(['auth', 'env', 'add', server.url, '--json'])
       fails(result, 1, /version answered with a redirect \(308\)/)
       expect(JSON.parse(result.stdout).error.code).to.equal('redirect')
       expect(other.requests).to.deep.equal([])
-      expect(existsSync(path.join(dir, 'config.json')) ? readConfig(dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
+      expect(existsSync(path.join(scene.dir, 'config.json')) ? readConfig(scene.dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
     })
   })
 
@@ -52,10 +44,10 @@ describe('auth commands against hostile servers and through proxies', function (
       const server = track(
         await new HostileServer((_, res) => sendJson(res, 200, {capabilities: [], requires_auth: 'yes', version: '1.0.0'}, 'rid-yes')).start(),
       )
-      const result = await cliIn(runInProcess, dir)(['auth', 'env', 'add', server.url, '--json'])
+      const result = await cliIn(runInProcess, scene.dir)(['auth', 'env', 'add', server.url, '--json'])
       fails(result, 1, /deployments-public\/version did not answer with what a llamactl control plane sends \(request id rid-yes\)/)
       expect(JSON.parse(result.stdout).error.code).to.equal('bad_response')
-      expect(existsSync(path.join(dir, 'config.json')) ? readConfig(dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
+      expect(existsSync(path.join(scene.dir, 'config.json')) ? readConfig(scene.dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
     })
   })
 
