@@ -4,7 +4,8 @@ import {expect} from 'chai'
 import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import type {CliResult} from '../../support/cli.js'
+import type {CliResult, RunOptions} from '../../support/cli.js'
+import {tempConfigDir} from '../../support/cli.js'
 import {json, ok} from '../../support/fixture.js'
 import {readSecrets} from '../../support/login-session.js'
 import {buildProfilesDb, deviceOidc, fingerprint, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
@@ -32,7 +33,8 @@ export const SUMMARY =
 /** The CLI in a lane's way, with the config dir of the test. */
 export type Run = (args: string[], extra?: NodeJS.ProcessEnv) => Promise<CliResult>
 
-const lines = (stderr: string) => stderr.split('\n').filter(Boolean)
+/** The non-empty lines of a stream. */
+export const lines = (stderr: string) => stderr.split('\n').filter(Boolean)
 
 /** auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime */
 export async function firstRunImports(run: Run, dir: string): Promise<void> {
@@ -71,4 +73,31 @@ export async function firstRunImports(run: Run, dir: string): Promise<void> {
   const second = ok(await run(['auth', 'list']))
   expect(second.stderr).to.equal('')
   expect(fingerprint(source)).to.deep.equal(before)
+}
+
+/**
+ * A fresh config dir per test (`scene.dir`), the Python profiles.db path in it (`scene.source`),
+ * and `scene.run`, the CLI (`runner`: the lane's way) with that dir and the file secret store.
+ * Call it inside a describe: it adds the beforeEach and afterEach hooks.
+ */
+export function profilesDbScene(runner: (args: string[], options: RunOptions) => Promise<CliResult>) {
+  let cleanup = () => {}
+  const scene = {
+    dir: '',
+    env: () => ({LLAMACTL_CONFIG_DIR: scene.dir, LLAMACTL_SECRET_STORE: 'file'}),
+    /** Removes the config dir and makes a new one. */
+    renew() {
+      cleanup()
+      ;({cleanup, dir: scene.dir} = tempConfigDir())
+      scene.source = path.join(scene.dir, 'profiles.db')
+    },
+    run: (args: string[], extra: NodeJS.ProcessEnv = {}) => runner(args, {env: {...scene.env(), ...extra}, timeoutMs: 30_000}),
+    source: '',
+  }
+  beforeEach(() => scene.renew())
+  afterEach(() => {
+    cleanup()
+    cleanup = () => {}
+  })
+  return scene
 }
