@@ -1,7 +1,7 @@
 import {expect} from 'chai'
-import {parse as parseYaml} from 'yaml'
 
 import {Fixture, json, ok, setUp} from '../support/fixture.js'
+import {showsEnvironmentProfileAndProject} from './config.cases.js'
 
 describe('config', () => {
   let f: Fixture
@@ -10,15 +10,7 @@ describe('config', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('shows environment, profile and project (with its name from the server) in text, json and yaml', async () => {
-    ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'ci']))
-    const data = json(ok(await f.run(['config', '-o', 'json'])))
-    expect(data).to.deep.equal({environment: f.server.url, profile: 'ci', project_id: 'p1', project_name: 'Demo'})
-    expect(Object.keys(data)).to.deep.equal(['environment', 'profile', 'project_id', 'project_name'])
-    expect(parseYaml(ok(await f.run(['config', '-o', 'yaml'])).stdout)).to.deep.equal(data)
-    expect(json(ok(await f.run(['config', '--json'])))).to.deep.equal(data)
-    expect(ok(await f.run(['config'])).stdout).to.equal(`environment:  ${f.server.url}\nprofile:      ci\nproject:      Demo (p1)\n`)
-  })
+  it('shows environment, profile and project (with its name from the server) in text, json and yaml', () => showsEnvironmentProfileAndProject(f))
 
   it('project_name is null when the server cannot be asked, and (none) without a profile', async () => {
     ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--name', 'ci']))

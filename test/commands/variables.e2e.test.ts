@@ -1,12 +1,8 @@
 import {expect} from 'chai'
 
 import {runCli} from '../support/cli.js'
-import {Fixture, json, ok, setUp} from '../support/fixture.js'
-
-/** `auth status --offline --json` with these variables on top of the fixture's. */
-async function statusWith(f: Fixture, env: NodeJS.ProcessEnv) {
-  return runCli(['auth', 'status', '--offline', '--json'], {env: {...f.env, ...env}})
-}
+import {Fixture, ok, setUp} from '../support/fixture.js'
+import {lowerCaseVariablesAreTheCredential} from './variables.cases.js'
 
 describe('the Python llamactl 0.10 variables', function () {
   this.timeout(60_000)
@@ -17,18 +13,8 @@ describe('the Python llamactl 0.10 variables', function () {
   })
 
   describe('LLAMA_* names in any case', () => {
-    it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', async () => {
-      f = await setUp()
-      const result = ok(await statusWith(f, {llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, Llama_Cloud_Base_Url: `${f.server.url}/`}))
-      expect(json(result)).to.include({apiUrl: f.server.url, projectId: 'p1', source: 'env'})
-      // And the key works with the server.
-      const checked = ok(
-        await runCli(['auth', 'status', '--json'], {
-          env: {...f.env, llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, llama_cloud_base_url: f.server.url},
-        }),
-      )
-      expect(json(checked).check.result).to.equal('ok')
-    })
+    it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', () =>
+      lowerCaseVariablesAreTheCredential(async (options = {}) => (f = await setUp(options)), runCli))
 
     it('auth exec hands the child one spelling of each variable: inherited lower-case ones are replaced too', async () => {
       f = await setUp()

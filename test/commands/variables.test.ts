@@ -10,11 +10,10 @@ import {fails, Fixture, json, ok, setUp} from '../support/fixture.js'
 import {ForwardProxy} from '../support/forward-proxy.js'
 import {answersVersion, HostileServer, randomLoopbackAddress, selfSignedCertificate, sendJson} from '../support/hostile-server.js'
 import {buildProfilesDb, PY_DEFAULT_API_URL} from '../support/python-profiles-db.js'
+import {lowerCaseVariablesAreTheCredential, statusWith as statusWithIn} from './variables.cases.js'
 
 /** `auth status --offline --json` with these variables on top of the fixture's. */
-async function statusWith(f: Fixture, env: NodeJS.ProcessEnv) {
-  return runInProcess(['auth', 'status', '--offline', '--json'], {env: {...f.env, ...env}})
-}
+const statusWith = (f: Fixture, env: NodeJS.ProcessEnv) => statusWithIn(runInProcess, f, env)
 
 describe('the Python llamactl 0.10 variables', function () {
   this.timeout(60_000)
@@ -25,18 +24,8 @@ describe('the Python llamactl 0.10 variables', function () {
   })
 
   describe('LLAMA_* names in any case', () => {
-    it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', async () => {
-      f = await setUp({inProcess: true})
-      const result = ok(await statusWith(f, {llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, Llama_Cloud_Base_Url: `${f.server.url}/`}))
-      expect(json(result)).to.include({apiUrl: f.server.url, projectId: 'p1', source: 'env'})
-      // And the key works with the server.
-      const checked = ok(
-        await runInProcess(['auth', 'status', '--json'], {
-          env: {...f.env, llama_agents_project_id: 'p1', llama_cloud_api_key: f.key, llama_cloud_base_url: f.server.url},
-        }),
-      )
-      expect(json(checked).check.result).to.equal('ok')
-    })
+    it('llama_cloud_api_key, llama_agents_project_id and llama_cloud_base_url in lower case are the credential, as their upper-case names', () =>
+      lowerCaseVariablesAreTheCredential(async (options = {}) => (f = await setUp({...options, inProcess: true})), runInProcess))
 
     it('both spellings set: the one later in the environment wins, as with pydantic-settings', async () => {
       f = await setUp({inProcess: true})

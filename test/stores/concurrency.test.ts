@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {ChildProcess, spawn} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 
@@ -8,6 +8,7 @@ import {SecretStore} from '../../src/stores/secret-store.js'
 import {StateStore} from '../../src/stores/state-store.js'
 import {ROOT} from '../support/cli.js'
 import {Fixture, setUp} from '../support/fixture.js'
+import {catchMidWrite} from '../support/mid-write.js'
 
 describe('several llamactl processes at once', () => {
   let f: Fixture
@@ -61,44 +62,11 @@ describe('several llamactl processes at once', () => {
    * `target` exists and holds `marker`: the writer is paused (SIGSTOP) at arbitrary points until
    * one catches it mid-write (bounded: 300 tries, 40 s). Returns the temp file left behind.
    */
-  async function killMidWrite(script: string, args: string[], target: string, marker: string): Promise<string> {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support', script), ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    const closed = new Promise((resolve) => child.once('close', resolve))
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the writer made no write in 20 s')), 20_000)
-        child.stdout!.once('data', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-      const prefix = `.${path.basename(target)}.${child.pid}.`
-      const deadline = Date.now() + 40_000
-      for (let attempt = 0; attempt < 300 && Date.now() < deadline; attempt++) {
-        child.kill('SIGSTOP')
-
-        for (const name of await fs.readdir(path.dirname(target))) {
-          if (!name.startsWith(prefix)) continue
-
-          const text = await fs.readFile(path.join(path.dirname(target), name), 'utf8').catch(() => '')
-          if (!text.includes(marker)) continue
-          child.kill('SIGKILL')
-          return path.join(path.dirname(target), name)
-        }
-
-        child.kill('SIGCONT')
-
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 8))
-      }
-
-      throw new Error('never caught the writer with its temp file written')
-    } finally {
+  const killMidWrite = (script: string, args: string[], target: string, marker: string): Promise<string> =>
+    catchMidWrite({args, script}, target, marker, {attempts: 300, ms: 40_000}, async (child, temp) => {
       child.kill('SIGKILL')
-      await closed
-    }
-  }
+      return temp
+    })
 
   const temps = async (dir: string) => (await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))
 

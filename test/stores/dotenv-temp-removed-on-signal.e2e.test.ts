@@ -1,10 +1,10 @@
 import {expect} from 'chai'
-import {ChildProcess, spawn} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 
-import {ROOT, tempConfigDir} from '../support/cli.js'
+import {tempConfigDir} from '../support/cli.js'
+import {catchMidWrite} from '../support/mid-write.js'
 
 /**
  * A .env writer (updateDotenvFile, as `auth inject` writes) stopped while its temp file holds the
@@ -24,44 +24,12 @@ describe('.env temp files holding the key are removed on SIGTERM, SIGINT and SIG
   const temps = async () => (await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))
 
   /** Stops the writer (SIGSTOP) until its temp file holds the key, then sends `signal` and continues it. */
-  async function signalMidWrite(signal: NodeJS.Signals, file: string, key: string) {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/dotenv-writer.ts'), file, key], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const signalMidWrite = (signal: NodeJS.Signals, file: string, key: string) =>
+    catchMidWrite({args: [file, key], script: 'dotenv-writer.ts'}, file, key, {attempts: 500, ms: 60_000}, async (child, temp, ended) => {
+      child.kill(signal)
+      child.kill('SIGCONT')
+      return {caught: path.basename(temp), ended: await ended}
     })
-    const closed = new Promise<{code: null | number; signal: NodeJS.Signals | null}>((resolve) =>
-      child.once('close', (code, sig) => resolve({code, signal: sig})),
-    )
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the writer made no write in 20 s')), 20_000)
-        child.stdout!.once('data', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-      const prefix = `.${path.basename(file)}.${child.pid}.`
-      const deadline = Date.now() + 60_000
-      for (let attempt = 0; attempt < 500 && Date.now() < deadline; attempt++) {
-        child.kill('SIGSTOP')
-        for (const name of await fs.readdir(dir)) {
-          if (!name.startsWith(prefix)) continue
-          const text = await fs.readFile(path.join(dir, name), 'utf8').catch(() => '')
-          if (!text.includes(key)) continue
-          child.kill(signal)
-          child.kill('SIGCONT')
-          return {caught: name, ended: await closed}
-        }
-
-        child.kill('SIGCONT')
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 8))
-      }
-
-      throw new Error('never caught the writer with its temp file written')
-    } finally {
-      child.kill('SIGKILL')
-      await closed
-    }
-  }
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
     it(`${signal} while the temp file holds the key: the temp file is gone and the writer ends by ${signal}`, async () => {

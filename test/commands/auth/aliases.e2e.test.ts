@@ -1,6 +1,5 @@
-import {expect} from 'chai'
-
-import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
+import {Fixture, setUp} from '../../support/fixture.js'
+import {envGetAndEnvUseAreUnknown} from './aliases.cases.js'
 
 /**
  * The Python llamactl 0.10 names (llamactl-0.10.md): `auth get`/`auth use` are commands of their
@@ -14,10 +13,5 @@ describe('the Python llamactl 0.10 names', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', async () => {
-    fails(await f.run(['auth', 'env', 'get']), 2, /"llamactl auth env get" is not a llamactl command/)
-    fails(await f.run(['auth', 'env', 'use', f.server.url]), 2, /"llamactl auth env use" is not a llamactl command/)
-    for (const id of ['list', 'switch', 'get', 'use', 'env list', 'env switch'])
-      expect(ok(await f.run(['auth', ...id.split(' '), '--help'])).stdout, id).not.to.include('ALIASES')
-  })
+  it('auth env get and auth env use are unknown commands (exit 2, one line); no command has an alias left', () => envGetAndEnvUseAreUnknown(f))
 })

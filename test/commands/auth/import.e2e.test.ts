@@ -1,107 +1,42 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {constants} from 'node:os'
-import {chmodSync, chownSync, existsSync, readdirSync, readFileSync, rmSync, watch} from 'node:fs'
+import {chmodSync, chownSync, existsSync, readdirSync, rmSync, watch} from 'node:fs'
 import path from 'node:path'
 
-import {CliResult, RUN_JS, runCli, tempConfigDir, testCacheDir} from '../../support/cli.js'
+import {CliResult, RUN_JS, runCli, testCacheDir} from '../../support/cli.js'
 import {json, ok} from '../../support/fixture.js'
 import {readConfig, readSecrets} from '../../support/login-session.js'
-import {buildProfilesDb, deviceOidc, fingerprint, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
-
-const LOCAL = 'http://127.0.0.1:8000'
-const API_KEY = 'llx-apikey-abcdefghijklmnop'
-const MINTED = 'llx-minted-qrstuvwxyz012345'
-const OIDC = deviceOidc({accessToken: 'access-1', email: 'alice@example.com', idToken: 'id-1', refreshToken: 'refresh-1', sub: 'sub-alice'})
-const SECRETS = [API_KEY, MINTED, 'access-1', 'refresh-1', 'id-1']
-
-/** Version 2: an API-key, a login and a key-less profile in two environments. */
-const V2: ProfilesDbSpec = {
-  environments: [{api_url: LOCAL, min_llamactl_version: null, requires_auth: 0}],
-  profiles: [
-    {api_key: API_KEY, api_url: PY_DEFAULT_API_URL, name: 'work', project_id: 'p1'},
-    {api_key: MINTED, api_key_id: 'key-42', api_url: PY_DEFAULT_API_URL, device_oidc: OIDC, name: 'alice@example.com', project_id: 'p2'},
-    {api_key: null, api_url: LOCAL, name: 'local', project_id: 'default'},
-  ],
-  settings: {current_environment_api_url: PY_DEFAULT_API_URL, current_profile: 'alice@example.com'},
-}
-
-const SUMMARY =
-  /^Imported 1 environment and 3 profiles from the Python llamactl's .*profiles\.db\. That file was left as it was and still holds the keys in plain text: delete it once you no longer use the Python llamactl\.$/
+import {buildProfilesDb, fingerprint, PY_DEFAULT_API_URL, ProfilesDbSpec} from '../../support/python-profiles-db.js'
+import {firstRunImports, lines, profilesDbScene, SUMMARY, V2} from './import.cases.js'
 
 describe('taking over the Python llamactl: profiles.db', function () {
   this.timeout(60_000)
-  let dir: string
-  let cleanup: () => void
-  let source: string
-  const env = () => ({LLAMACTL_CONFIG_DIR: dir, LLAMACTL_SECRET_STORE: 'file'})
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, {env: {...env(), ...extra}, timeoutMs: 30_000})
-  const lines = (stderr: string) => stderr.split('\n').filter(Boolean)
-
-  beforeEach(() => {
-    ;({cleanup, dir} = tempConfigDir())
-    source = path.join(dir, 'profiles.db')
-  })
-  afterEach(() => cleanup())
+  const scene = profilesDbScene(runCli)
+  const {env, run} = scene
 
   describe('on the first run (a profiles.db and no config.json)', () => {
-    it('auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime', async () => {
-      buildProfilesDb(source, V2)
-      const before = fingerprint(source)
-      const first = ok(await run(['auth', 'list', '--json']))
-      expect(json(first)).to.deep.equal({
-        environment: PY_DEFAULT_API_URL,
-        profiles: [
-          {apiUrl: PY_DEFAULT_API_URL, authType: 'login', current: true, name: 'alice@example.com', projectId: 'p2'},
-          {apiUrl: PY_DEFAULT_API_URL, authType: 'api-key', current: false, name: 'work', projectId: 'p1'},
-        ],
-      })
-      expect(lines(first.stderr)).to.have.length(1)
-      expect(lines(first.stderr)[0]).to.match(SUMMARY)
-      expect(lines(first.stderr)[0]).to.include(source)
-
-      expect(fingerprint(source)).to.deep.equal(before)
-      expect(readdirSync(dir).sort()).to.deep.equal(['config.json', 'profiles.db', 'secrets.json'])
-      const config = readFileSync(path.join(dir, 'config.json'), 'utf8')
-      for (const secret of SECRETS) {
-        expect(config).not.to.include(secret)
-        expect(first.stdout + first.stderr).not.to.include(secret)
-      }
-
-      expect(
-        Object.values(readSecrets(dir))
-          .map((s) => s.apiKey)
-          .sort(),
-      ).to.deep.equal([API_KEY, MINTED])
-      const envs = json(ok(await run(['auth', 'env', 'list', '--json'])))
-      expect(envs.environments.map((e: {apiUrl: string}) => e.apiUrl)).to.deep.equal([PY_DEFAULT_API_URL, LOCAL])
-
-      // Only the first run imports.
-      const second = ok(await run(['auth', 'list']))
-      expect(second.stderr).to.equal('')
-      expect(fingerprint(source)).to.deep.equal(before)
-    })
+    it('auth list imports it, says what came over in one stderr line, and leaves profiles.db byte-identical with its mtime', () =>
+      firstRunImports(run, scene.dir))
 
     it('imports once when two CLI processes start at once (under the config lock)', async () => {
       for (let round = 0; round < 3; round++) {
         if (round > 0) {
-          cleanup()
-          ;({cleanup, dir} = tempConfigDir())
-          source = path.join(dir, 'profiles.db')
+          scene.renew()
         }
 
-        buildProfilesDb(source, V2)
+        buildProfilesDb(scene.source, V2)
 
         const results = await Promise.all([run(['auth', 'list', '--json']), run(['auth', 'env', 'list', '--json'])])
         for (const result of results) ok(result)
         const imported = results.filter((r) => SUMMARY.test(lines(r.stderr)[0] ?? ''))
         expect(imported, `round ${round}: ${results.map((r) => r.stderr).join(' | ')}`).to.have.length(1)
         expect(results.map((r) => lines(r.stderr).length).sort()).to.deep.equal([0, 1])
-        const config = readConfig(dir)
+        const config = readConfig(scene.dir)
         expect(config.profiles.map((p) => p.name).sort()).to.deep.equal(['alice@example.com', 'local', 'work'])
         expect(config.environments).to.have.length(2)
         // Exactly one set of secrets, each belonging to a profile in the config: nothing orphaned.
-        expect(Object.keys(readSecrets(dir)).sort()).to.deep.equal(
+        expect(Object.keys(readSecrets(scene.dir)).sort()).to.deep.equal(
           config.profiles
             .filter((p) => p.authType !== 'none')
             .map((p) => `profile:${p.id}`)
@@ -117,26 +52,26 @@ describe('taking over the Python llamactl: profiles.db', function () {
   describe('auth import', () => {
     describe('refuses a bad source with one line, exit 1, and imports nothing', () => {
       it('an unreadable file (mode 0600 of another user; as root the CLI runs as nobody, since root reads any file)', async function () {
-        buildProfilesDb(source, V2)
-        const before = fingerprint(source)
+        buildProfilesDb(scene.source, V2)
+        const before = fingerprint(scene.source)
         let result: CliResult
         if (process.getuid?.() === 0) {
-          chownSync(dir, 65_534, 65_534)
-          chmodSync(source, 0o600) // owned by root
-          result = await runAs(65_534, ['auth', 'import', '--json'], {...env(), HOME: dir, LLAMACTL_CACHE_DIR: testCacheDir()})
+          chownSync(scene.dir, 65_534, 65_534)
+          chmodSync(scene.source, 0o600) // owned by root
+          result = await runAs(65_534, ['auth', 'import', '--json'], {...env(), HOME: scene.dir, LLAMACTL_CACHE_DIR: testCacheDir()})
         } else {
-          chmodSync(source, 0)
+          chmodSync(scene.source, 0)
           result = await run(['auth', 'import', '--json'])
         }
 
-        chmodSync(source, 0o644)
+        chmodSync(scene.source, 0o644)
         expect(result.code, result.stderr).to.equal(1)
         expect(json(result).error.code).to.equal('import_unreadable')
         expect(lines(result.stderr)).to.deep.equal([
-          `Error: Could not read ${source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`,
+          `Error: Could not read ${scene.source}: permission denied. Make it a file you can read, then run \`llamactl auth import\`; nothing was imported`,
         ])
-        expect(readdirSync(dir)).to.deep.equal(['profiles.db'])
-        expect(fingerprint(source)).to.deep.equal(before)
+        expect(readdirSync(scene.dir)).to.deep.equal(['profiles.db'])
+        expect(fingerprint(scene.source)).to.deep.equal(before)
       })
     })
   })
@@ -150,27 +85,27 @@ describe('taking over the Python llamactl: profiles.db', function () {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
       it(`${signal} during a first-run import of 10,000 rows, as the secrets are written: no key left behind, no profile, no lock, exit 128 + its number; the next run imports all once`, async function () {
         this.timeout(120_000)
-        buildProfilesDb(source, many(10_000))
+        buildProfilesDb(scene.source, many(10_000))
         let interrupted = false
         // The signal goes out when the secrets file's lock appears (inotify); a run that finished before it arrived is tried again (bounded).
         for (let attempt = 0; attempt < 3 && !interrupted; attempt++) {
-          for (const name of readdirSync(dir)) if (name !== 'profiles.db') rmSync(path.join(dir, name), {force: true, recursive: true})
+          for (const name of readdirSync(scene.dir)) if (name !== 'profiles.db') rmSync(path.join(scene.dir, name), {force: true, recursive: true})
           const child = spawn(process.execPath, ['--', RUN_JS, 'auth', 'list', '--json'], {
             env: {...process.env, ...env()},
             stdio: ['ignore', 'ignore', 'pipe'],
           })
           let stderr = ''
           child.stderr.on('data', (d) => (stderr += d))
-          const watcher = watch(dir, (_event, name) => {
+          const watcher = watch(scene.dir, (_event, name) => {
             if (name === 'secrets.json.lock') child.kill(signal)
           })
           const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
           const [code] = await new Promise<[null | number, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])))
           clearTimeout(timer)
           watcher.close()
-          expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'))).to.deep.equal([])
-          const keys = Object.keys(readSecrets(dir)).length
-          const profiles = existsSync(path.join(dir, 'config.json')) ? readConfig(dir).profiles.length : 0
+          expect(readdirSync(scene.dir).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'))).to.deep.equal([])
+          const keys = Object.keys(readSecrets(scene.dir)).length
+          const profiles = existsSync(path.join(scene.dir, 'config.json')) ? readConfig(scene.dir).profiles.length : 0
           // All or nothing. Whole: the signal came after the config was written (then it still ends the process), or never.
           if (keys === 10_000 && profiles === 10_000) continue
           expect(code, stderr).to.equal(128 + constants.signals[signal])
@@ -181,8 +116,8 @@ describe('taking over the Python llamactl: profiles.db', function () {
         expect(interrupted, 'no run was interrupted mid-import in 3 tries').to.equal(true)
         const next = ok(await run(['auth', 'list', '--json'], {}))
         expect(json(next).profiles).to.have.length(10_000)
-        expect(Object.keys(readSecrets(dir))).to.have.length(10_000)
-        expect(new Set(readConfig(dir).profiles.map((p) => p.name)).size).to.equal(10_000)
+        expect(Object.keys(readSecrets(scene.dir))).to.have.length(10_000)
+        expect(new Set(readConfig(scene.dir).profiles.map((p) => p.name)).size).to.equal(10_000)
       })
   })
 })

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {Fixture, ok, setUp} from '../../support/fixture.js'
+import {writesDotenvInTheWorkingDirectory} from './inject.cases.js'
 
 describe('auth inject', () => {
   let f: Fixture
@@ -10,25 +11,13 @@ describe('auth inject', () => {
 
   beforeEach(async () => {
     f = await setUp()
-    await f.addApiKeyProfile({name: 'ci', projectId: 'p1'})
+    await f.addApiKeyProfile({name: 'inject-ci', projectId: 'p1'})
     work = path.join(f.dir, 'work')
     mkdirSync(work)
   })
   afterEach(() => f.cleanup())
 
-  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', async () => {
-    const result = ok(await f.run(['auth', 'inject'], {cwd: work}))
-    const file = path.join(work, '.env')
-    expect(readFileSync(file, 'utf8')).to.equal(`LLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p1\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`)
-    expect(statSync(file).mode & 0o777).to.equal(0o600)
-    expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile ci) to ${file}.\n`)
-    expect(result.stdout + result.stderr).to.not.include(f.key)
-    // The one request is the fixture's probe of the environment, made before the command ran.
-    expect(
-      f.server.requests.map((r) => r.path),
-      'no network call',
-    ).to.deep.equal(['/api/v1beta1/deployments-public/version'])
-  })
+  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesDotenvInTheWorkingDirectory(f))
 
   it("--env-file, -f and --file name the file, a missing one included: started through its #! line, node never reads the command's --env-file (exit 0, file created)", async () => {
     ok(await f.run(['auth', 'inject', '--env-file', 'b.env'], {cwd: work, shebang: true}))

@@ -5,6 +5,7 @@ import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {otherUsersFile} from '../../support/other-user.js'
+import {writesDotenvInTheWorkingDirectory} from './inject.cases.js'
 
 describe('auth inject', () => {
   let f: Fixture
@@ -18,19 +19,7 @@ describe('auth inject', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', async () => {
-    const result = ok(await f.run(['auth', 'inject'], {cwd: work}))
-    const file = path.join(work, '.env')
-    expect(readFileSync(file, 'utf8')).to.equal(`LLAMA_CLOUD_API_KEY=${f.key}\nLLAMA_AGENTS_PROJECT_ID=p1\nLLAMA_CLOUD_BASE_URL=${f.server.url}\n`)
-    expect(statSync(file).mode & 0o777).to.equal(0o600)
-    expect(result.stderr).to.equal(`Wrote LLAMA_CLOUD_API_KEY, LLAMA_AGENTS_PROJECT_ID and LLAMA_CLOUD_BASE_URL (profile inject-ci) to ${file}.\n`)
-    expect(result.stdout + result.stderr).to.not.include(f.key)
-    // The one request is the fixture's probe of the environment, made before the command ran.
-    expect(
-      f.server.requests.map((r) => r.path),
-      'no network call',
-    ).to.deep.equal(['/api/v1beta1/deployments-public/version'])
-  })
+  it('writes .env in the working directory, 0600, and says which names it wrote, never the values', () => writesDotenvInTheWorkingDirectory(f))
 
   it('--json: the absolute path and the names', async () => {
     const result = ok(await f.run(['auth', 'inject', '-f', 'deploy.env', '--json'], {cwd: work}))

@@ -1,20 +1,14 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import path from 'node:path'
 
 import {ROOT} from '../../support/cli.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {STAND_IN_BROWSER} from '../../support/login-session.js'
 import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
-import {keychainAvailable, keytar, PrivateKeyring, startPrivateKeyring, withoutDbus} from '../../support/keychain.js'
-
-/** Every file in the config dir, as text: no secret may be in any of them. */
-const allConfigText = (dir: string) =>
-  readdirSync(dir)
-    .filter((name) => statSync(path.join(dir, name)).isFile())
-    .map((name) => readFileSync(path.join(dir, name), 'utf8'))
-    .join('\n')
+import {keychainAvailable, PrivateKeyring, startPrivateKeyring, withoutDbus} from '../../support/keychain.js'
+import {allConfigText, authTokenKeyInKeychainOnly} from './keychain.cases.js'
 
 describe('secrets at the command line', () => {
   let f: Fixture
@@ -28,18 +22,7 @@ describe('secrets at the command line', () => {
       if (!(await keychainAvailable())) this.skip()
     })
 
-    it('auth token puts the key in the keychain only; logout takes it out', async () => {
-      const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p1', '--name', 'kc']))
-      expect(result.stderr).not.to.include('Warning')
-      const stored = (await keytar().findCredentials('llamactl')).filter((c) => c.password.includes(f.key))
-      expect(stored).to.have.length(1)
-      expect(stored[0].account).to.match(/^profile:/)
-      expect(existsSync(path.join(f.dir, 'secrets.json'))).to.equal(false)
-      expect(allConfigText(f.dir)).not.to.include(f.key)
-      ok(await f.run(['auth', 'project', 'p2']))
-      ok(await f.run(['auth', 'logout', 'kc']))
-      expect(await keytar().getPassword('llamactl', stored[0].account)).to.equal(null)
-    })
+    it('auth token puts the key in the keychain only; logout takes it out', () => authTokenKeyInKeychainOnly(f))
   })
 
   describe('with a real gnome-keyring that is locked (its own D-Bus session)', function () {

@@ -1,11 +1,18 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
-import {readConfig, readSecrets, STAND_IN_BROWSER} from '../../support/login-session.js'
+import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
+import {readSecrets} from '../../support/login-session.js'
 import {ALICE, BOB, DEVICE_GRANT, TestAccount, TestOidcOptions, TestOidcProvider} from '../../support/oidc-provider.js'
+import {
+  expectNoLeak as expectNoSecretIn,
+  login as loginSession,
+  loginProfiles as sessionLoginProfiles,
+  logsInWithOneProject,
+  startLoginSession,
+} from './login.cases.js'
 
 describe('auth login (browser, OIDC device flow against a real oidc-provider)', function () {
   this.timeout(60_000)
@@ -14,10 +21,7 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
   let browserLog: string
 
   async function start(oidc: TestOidcOptions = {}, server: Parameters<typeof setUp>[0] = {}) {
-    f = await setUp({...server, inProcess: true})
-    op = await new TestOidcProvider(oidc).start()
-    op.attach(f.server)
-    browserLog = path.join(f.dir, 'browser.log')
+    ;({browserLog, f, op} = await startLoginSession(oidc, {...server, inProcess: true}))
   }
 
   afterEach(async () => {
@@ -25,58 +29,14 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     await f?.cleanup()
   })
 
-  /** Runs `auth login` with the stand-in browser signing in as `account` and approving (or `action`). */
-  const login = (args: string[] = [], account: TestAccount = ALICE, action = 'approve') =>
-    f.run(['auth', 'login', ...args], {
-      env: {BROWSER: STAND_IN_BROWSER, LLAMACTL_TEST_BROWSER_ACTION: action, LLAMACTL_TEST_BROWSER_EMAIL: account.email, LLAMACTL_TEST_BROWSER_LOG: browserLog},
-      timeoutMs: 30_000,
-    })
+  const login = (args: string[] = [], account: TestAccount = ALICE, action = 'approve') => loginSession({browserLog, f, op}, args, account, action)
+  const loginProfiles = () => sessionLoginProfiles(f)
 
-  const loginProfiles = () => readConfig(f.dir).profiles.filter((p) => p.authType === 'login')
-
-  /** No secret may show up in the config file or on stdout. */
-  function expectNoLeak(stdout: string) {
-    const config = f.configText()
-    for (const secrets of Object.values(readSecrets(f.dir)))
-      for (const value of [secrets.apiKey, secrets.accessToken, secrets.refreshToken, secrets.idToken].filter(Boolean)) {
-        expect(config).not.to.include(value)
-        expect(stdout).not.to.include(value)
-      }
-  }
+  const expectNoLeak = (stdout: string) => expectNoSecretIn(f, stdout)
 
   it('logs in with one project: prints URL and code, opens the browser, stores the key and tokens as secrets', async () => {
     await start()
-    const result = ok(await login(['--json']))
-    expect(json(result)).to.deep.equal({apiUrl: f.server.url, authType: 'login', current: true, name: ALICE.email, projectId: 'p1'})
-
-    const [, uri, code] = /open (http:\/\/127\.0\.0\.1:\d+\/device) and enter the code (\S+)/.exec(result.stderr) ?? []
-    expect(uri, result.stderr).to.equal(`${op.issuer}/device`)
-    // The browser got verification_uri_complete as its one argument.
-    expect(readFileSync(browserLog, 'utf8')).to.include(`opened ${uri}?user_code=${code} (1 argument(s))`).and.include('finished on "Sign-in Success"')
-
-    const [profile] = loginProfiles()
-    expect(profile).to.include({authType: 'login', email: ALICE.email, name: ALICE.email, projectId: 'p1', sub: ALICE.sub})
-    expect(readConfig(f.dir).environments.find((e) => e.apiUrl === f.server.url)?.currentProfile).to.equal(ALICE.email)
-    const minted = f.server.minted.get(profile.keyId!)
-    expect(minted, 'the key id in the profile is the one minted').to.not.equal(undefined)
-    expect(f.server.calls('/api/v1/api-keys', 'POST')[0].body).to.deep.equal({name: `${ALICE.email} llamactl on ${os.hostname()}`, project_id: null})
-
-    const secrets = readSecrets(f.dir)[`profile:${profile.id}`]
-    expect(secrets.apiKey).to.equal(minted!.secret)
-    expect(secrets.accessToken).to.be.a('string')
-    expect(secrets.refreshToken).to.be.a('string')
-    expect(secrets.idToken).to.match(/^ey[\w-]+\.[\w-]+\.[\w-]+$/)
-    expect(secrets.expiresAt).to.be.greaterThan(Date.now() / 1000)
-    expectNoLeak(result.stdout)
-
-    const listed = json(ok(await f.run(['auth', 'list', '--json'])))
-    expect(listed.profiles.find((p: {name: string}) => p.name === ALICE.email)).to.deep.equal({
-      apiUrl: f.server.url,
-      authType: 'login',
-      current: true,
-      name: ALICE.email,
-      projectId: 'p1',
-    })
+    await logsInWithOneProject({browserLog, f, op})
   })
 
   it('with several projects takes --project-id; without it a non-interactive run is a usage error listing them', async () => {

@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, runCli, RunOptions, tempConfigDir} from '../../support/cli.js'
+import {ROOT, runCli} from '../../support/cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
 import {
@@ -14,17 +14,10 @@ import {
   sendJson,
   streamHugeBody,
 } from '../../support/hostile-server.js'
-import {readConfig, readSecrets} from '../../support/login-session.js'
+import {readSecrets} from '../../support/login-session.js'
+import {acceptsAnything, cliIn, escape, KEY, profilesIn, redirectToAnotherHost, tempDirAndServers} from './network.cases.js'
 
-const KEY = 'llx-0123456789abcdef0123456789abcdef'
 const RSS_REPORTER = path.join(ROOT, 'test', 'support', 'rss-reporter.mjs')
-const escape = (s: string) => s.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-
-/** Runs the built CLI with its own config dir, secrets in the file store. */
-function cliIn(dir: string, base: NodeJS.ProcessEnv = {}) {
-  const env = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '5000', LLAMACTL_SECRET_STORE: 'file', ...base}
-  return (args: string[], options: RunOptions = {}) => runCli(args, {...options, env: {...env, ...options.env}})
-}
 
 /** Just enough of a control plane for `auth env add` and `auth token`: one key, one project. */
 const miniControlPlane: HostileHandler = (req, res) => {
@@ -37,34 +30,19 @@ const miniControlPlane: HostileHandler = (req, res) => {
   sendJson(res, 404, {detail: 'Not Found'})
 }
 
-/** A server that would take any key as valid: where a followed redirect would land. */
-const acceptsAnything: HostileHandler = (req, res) => {
-  if (answersVersion(req, res)) return
-  sendJson(res, 200, {projects: [{deployment_count: 0, project_id: 'p1', project_name: null}]})
-}
-
 describe('auth commands against hostile servers and through proxies', function () {
   this.timeout(60_000)
-  let dir: string
-  let cleanup: () => void
-  const stoppers: Array<() => Promise<void>> = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => (stoppers.push(() => thing.stop()), thing)
-  beforeEach(() => {
-    ;({cleanup, dir} = tempConfigDir())
-  })
-  afterEach(async () => {
-    await Promise.all(stoppers.splice(0).map((stop) => stop()))
-    cleanup()
-  })
+  const scene = tempDirAndServers()
+  const {track} = scene
 
-  const profiles = () => (existsSync(path.join(dir, 'config.json')) ? readConfig(dir).profiles : [])
+  const profiles = () => profilesIn(scene.dir)
 
   describe('redirects', () => {
     it('an https control plane answering 301 to plain http on the same host: one-line redirect error, nothing stored, and the key never reaches the http listener', async () => {
       // A loopback address of its own, so the default ports (443 and 80) are free: that is the
       // case where only the scheme changes, and got used to re-send the Authorization header.
       const ip = randomLoopbackAddress()
-      const cert = selfSignedCertificate(dir, ip)
+      const cert = selfSignedCertificate(scene.dir, ip)
       const plain = track(new HostileServer(acceptsAnything))
       const secure = track(
         new HostileServer(
@@ -86,7 +64,7 @@ describe('auth commands against hostile servers and through proxies', function (
         await plain.start(0, ip)
       }
 
-      const run = cliIn(dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, scene.dir, {NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       const result = await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1'])
@@ -101,30 +79,10 @@ describe('auth commands against hostile servers and through proxies', function (
       expect(secure.requests.find((r) => r.path.endsWith('list-projects'))?.authorization).to.equal(`Bearer ${KEY}`)
       expect(result.stderr + result.stdout).not.to.include(KEY)
       expect(profiles()).to.deep.equal([])
-      expect(readSecrets(dir)).to.deep.equal({})
+      expect(readSecrets(scene.dir)).to.deep.equal({})
     })
 
-    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', async () => {
-      const other = track(await new HostileServer(acceptsAnything).start(0, randomLoopbackAddress()))
-      const server = track(
-        await new HostileServer((req, res) => {
-          if (answersVersion(req, res)) return
-          res.writeHead(302, {location: `${other.url}${req.url}`})
-          res.end()
-        }).start(),
-      )
-      const run = cliIn(dir)
-      ok(await run(['auth', 'env', 'add', server.url]))
-      ok(await run(['auth', 'env', 'switch', server.url]))
-      fails(
-        await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--json']),
-        1,
-        /answered with a redirect \(302\) to http:\/\/127\.\d+\.\d+\.\d+:\d+\/api\/v1beta1\/deployments\/list-projects/,
-      )
-      expect(other.requests).to.deep.equal([])
-      expect(profiles()).to.deep.equal([])
-      expect(readSecrets(dir)).to.deep.equal({})
-    })
+    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () => redirectToAnotherHost(runCli, scene.dir, track))
   })
 
   describe('hostile sizes and shapes', () => {
@@ -136,10 +94,10 @@ describe('auth commands against hostile servers and through proxies', function (
           written = streamHugeBody(res, 768 * 1024 * 1024, 30_000)
         }).start(),
       )
-      const run = cliIn(dir)
+      const run = cliIn(runCli, scene.dir)
       ok(await run(['auth', 'env', 'add', server.url]))
       ok(await run(['auth', 'env', 'switch', server.url]))
-      const rssLog = path.join(dir, 'rss')
+      const rssLog = path.join(scene.dir, 'rss')
       const started = Date.now()
       const result = await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1'], {
         env: {LLAMACTL_HTTP_TIMEOUT_MS: '30000', LLAMACTL_TEST_RSS_LOG: rssLog, NODE_OPTIONS: `--import=${RSS_REPORTER}`},
@@ -165,9 +123,9 @@ describe('auth commands against hostile servers and through proxies', function (
     afterEach(() => f?.cleanup())
 
     it('HTTPS_PROXY: an https control plane is reached through CONNECT, its certificate still checked against NODE_EXTRA_CA_CERTS', async () => {
-      const cert = selfSignedCertificate(dir)
+      const cert = selfSignedCertificate(scene.dir)
       const secure = track(await new HostileServer(miniControlPlane, {tls: cert}).start())
-      const run = cliIn(dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
+      const run = cliIn(runCli, scene.dir, {HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certFile})
       ok(await run(['auth', 'env', 'add', secure.url]))
       ok(await run(['auth', 'env', 'switch', secure.url]))
       ok(await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--name', 'via-proxy']))
@@ -180,7 +138,7 @@ describe('auth commands against hostile servers and through proxies', function (
       ).to.equal(true)
 
       // Without the CA the tunnel is still made, and the certificate still refused.
-      const untrusted = await cliIn(dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
+      const untrusted = await cliIn(runCli, scene.dir, {HTTPS_PROXY: proxy.url})(['auth', 'env', 'switch', secure.url])
       expect(untrusted.stderr).to.match(/TLS error talking to https:\/\/127\.0\.0\.1:\d+ through the proxy/)
     })
 

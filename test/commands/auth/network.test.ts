@@ -2,68 +2,25 @@ import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, RunOptions, tempConfigDir} from '../../support/cli.js'
+import {ROOT} from '../../support/cli.js'
 import {runInProcess} from '../../support/in-process-cli.js'
 import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
-import {answersVersion, HostileHandler, HostileServer, randomLoopbackAddress, sendJson} from '../../support/hostile-server.js'
-import {readConfig, readSecrets, STAND_IN_BROWSER} from '../../support/login-session.js'
+import {HostileServer, sendJson} from '../../support/hostile-server.js'
+import {readConfig, STAND_IN_BROWSER} from '../../support/login-session.js'
 import {ALICE, TestOidcProvider} from '../../support/oidc-provider.js'
+import {acceptsAnything, cliIn, escape, redirectToAnotherHost, tempDirAndServers} from './network.cases.js'
 
-const KEY = 'llx-0123456789abcdef0123456789abcdef'
 const ARGV_RECORDER = path.join(ROOT, 'test', 'support', 'argv-recorder.mjs')
-const escape = (s: string) => s.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-
-/** Runs the built CLI with its own config dir, secrets in the file store. */
-function cliIn(dir: string, base: NodeJS.ProcessEnv = {}) {
-  const env = {LLAMACTL_CONFIG_DIR: dir, LLAMACTL_HTTP_TIMEOUT_MS: '5000', LLAMACTL_SECRET_STORE: 'file', ...base}
-  return (args: string[], options: RunOptions = {}) => runInProcess(args, {...options, env: {...env, ...options.env}})
-}
-
-/** A server that would take any key as valid: where a followed redirect would land. */
-const acceptsAnything: HostileHandler = (req, res) => {
-  if (answersVersion(req, res)) return
-  sendJson(res, 200, {projects: [{deployment_count: 0, project_id: 'p1', project_name: null}]})
-}
 
 describe('auth commands against hostile servers and through proxies', function () {
   this.timeout(60_000)
-  let dir: string
-  let cleanup: () => void
-  const stoppers: Array<() => Promise<void>> = []
-  const track = <T extends {stop(): Promise<void>}>(thing: T): T => (stoppers.push(() => thing.stop()), thing)
-  beforeEach(() => {
-    ;({cleanup, dir} = tempConfigDir())
-  })
-  afterEach(async () => {
-    await Promise.all(stoppers.splice(0).map((stop) => stop()))
-    cleanup()
-  })
-
-  const profiles = () => (existsSync(path.join(dir, 'config.json')) ? readConfig(dir).profiles : [])
+  const scene = tempDirAndServers()
+  const {track} = scene
 
   describe('redirects', () => {
-    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', async () => {
-      const other = track(await new HostileServer(acceptsAnything).start(0, randomLoopbackAddress()))
-      const server = track(
-        await new HostileServer((req, res) => {
-          if (answersVersion(req, res)) return
-          res.writeHead(302, {location: `${other.url}${req.url}`})
-          res.end()
-        }).start(),
-      )
-      const run = cliIn(dir)
-      ok(await run(['auth', 'env', 'add', server.url]))
-      ok(await run(['auth', 'env', 'switch', server.url]))
-      fails(
-        await run(['auth', 'token', '--api-key', KEY, '--project-id', 'p1', '--json']),
-        1,
-        /answered with a redirect \(302\) to http:\/\/127\.\d+\.\d+\.\d+:\d+\/api\/v1beta1\/deployments\/list-projects/,
-      )
-      expect(other.requests).to.deep.equal([])
-      expect(profiles()).to.deep.equal([])
-      expect(readSecrets(dir)).to.deep.equal({})
-    })
+    it('a redirect to another host that answers 200 is not "the key is valid": no profile is saved', () =>
+      redirectToAnotherHost(runInProcess, scene.dir, track))
 
     it('a redirected version probe: env add fails with the redirect and adds no environment', async () => {
       const other = track(await new HostileServer(acceptsAnything).start())
@@ -73,12 +30,12 @@ describe('auth commands against hostile servers and through proxies', function (
           res.end()
         }).start(),
       )
-      const run = cliIn(dir)
+      const run = cliIn(runInProcess, scene.dir)
       const result = await run(['auth', 'env', 'add', server.url, '--json'])
       fails(result, 1, /version answered with a redirect \(308\)/)
       expect(JSON.parse(result.stdout).error.code).to.equal('redirect')
       expect(other.requests).to.deep.equal([])
-      expect(existsSync(path.join(dir, 'config.json')) ? readConfig(dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
+      expect(existsSync(path.join(scene.dir, 'config.json')) ? readConfig(scene.dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
     })
   })
 
@@ -87,10 +44,10 @@ describe('auth commands against hostile servers and through proxies', function (
       const server = track(
         await new HostileServer((_, res) => sendJson(res, 200, {capabilities: [], requires_auth: 'yes', version: '1.0.0'}, 'rid-yes')).start(),
       )
-      const result = await cliIn(dir)(['auth', 'env', 'add', server.url, '--json'])
+      const result = await cliIn(runInProcess, scene.dir)(['auth', 'env', 'add', server.url, '--json'])
       fails(result, 1, /deployments-public\/version did not answer with what a llamactl control plane sends \(request id rid-yes\)/)
       expect(JSON.parse(result.stdout).error.code).to.equal('bad_response')
-      expect(existsSync(path.join(dir, 'config.json')) ? readConfig(dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
+      expect(existsSync(path.join(scene.dir, 'config.json')) ? readConfig(scene.dir).environments.map((e) => e.apiUrl) : []).not.to.include(server.url)
     })
   })
 

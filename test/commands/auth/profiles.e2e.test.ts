@@ -4,26 +4,20 @@ import path from 'node:path'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
+import {listPrintsATable, withTwoProfiles} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
-  let second: string
   beforeEach(async () => {
     f = await setUp()
-    second = f.server.addKey()
-    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
-    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
+    await withTwoProfiles(f)
   })
   afterEach(() => f.cleanup())
 
   const list = async () => json(ok(await f.run(['auth', 'list', '--json'])))
 
   describe('list', () => {
-    it('prints a table with the current profile marked, data on stdout only', async () => {
-      const result = ok(await f.run(['auth', 'list']))
-      expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
-      expect(result.stderr).to.equal('')
-    })
+    it('prints a table with the current profile marked, data on stdout only', () => listPrintsATable(f))
   })
 
   describe('switch', () => {

@@ -3,26 +3,21 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {listPrintsATable, withTwoProfiles} from './profiles.cases.js'
 
 describe('auth list / switch / logout', () => {
   let f: Fixture
   let second: string
   beforeEach(async () => {
     f = await setUp({inProcess: true})
-    second = f.server.addKey()
-    await f.addApiKeyProfile({name: 'alpha', projectId: 'p1'})
-    await f.addApiKeyProfile({apiKey: second, name: 'beta', projectId: 'p2'})
+    second = await withTwoProfiles(f)
   })
   afterEach(() => f.cleanup())
 
   const list = async () => json(ok(await f.run(['auth', 'list', '--json'])))
 
   describe('list', () => {
-    it('prints a table with the current profile marked, data on stdout only', async () => {
-      const result = ok(await f.run(['auth', 'list']))
-      expect(result.stdout.split('\n')).to.deep.equal(['   NAME   PROJECT  TYPE', '   alpha  p1       api-key', '*  beta   p2       api-key', ''])
-      expect(result.stderr).to.equal('')
-    })
+    it('prints a table with the current profile marked, data on stdout only', () => listPrintsATable(f))
 
     it('--json has the contract shape', async () => {
       expect(await list()).to.deep.equal({

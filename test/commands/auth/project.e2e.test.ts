@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty, stripAnsi} from '../../support/pty.js'
+import {changesTheProjectToAListedOne} from './project.cases.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
@@ -12,11 +13,7 @@ describe('auth project', () => {
     })
     afterEach(() => f.cleanup())
 
-    it('changes the current profile project to one the server lists', async () => {
-      const result = ok(await f.run(['auth', 'project', 'p2', '--json']))
-      expect(json(result)).to.include({current: true, projectId: 'p2'})
-      expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)
-    })
+    it('changes the current profile project to one the server lists', () => changesTheProjectToAListedOne(f))
 
     it('lets a person choose from the server projects in a terminal', async () => {
       const result = await runInPty(['auth', 'project'], {env: f.env, steps: [{send: `${KEYS.down}${KEYS.enter}`, waitFor: 'Choose a project'}]})

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {changesTheProjectToAListedOne} from './project.cases.js'
 
 describe('auth project', () => {
   describe('in an environment that requires auth', () => {
@@ -11,11 +12,7 @@ describe('auth project', () => {
     })
     afterEach(() => f.cleanup())
 
-    it('changes the current profile project to one the server lists', async () => {
-      const result = ok(await f.run(['auth', 'project', 'p2', '--json']))
-      expect(json(result)).to.include({current: true, projectId: 'p2'})
-      expect(f.server.calls('list-projects').at(-1)!.authorization).to.equal(`Bearer ${f.key}`)
-    })
+    it('changes the current profile project to one the server lists', () => changesTheProjectToAListedOne(f))
 
     it("--profile NAME changes that profile's project with its own key, without making it current; the variables play no part", async () => {
       const other = f.server.addKey()

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {statusExplainsTheCurrentProfile} from './status.cases.js'
 
 /**
  * `auth status` as a process: what it prints, where, and its exit code. Its results (ok,
@@ -17,21 +18,7 @@ describe('auth status', function () {
   })
   afterEach(() => f.cleanup())
 
-  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', async () => {
-    const result = ok(await f.run(['auth', 'status']))
-    expect(result.stdout.split('\n')).to.deep.equal([
-      'Credential:     profile ci (the current profile)',
-      `Environment:    ${f.server.url}`,
-      'Project:        p1',
-      'Auth type:      api-key',
-      'Secret store:   file',
-      `API key:        ${f.key.slice(0, 6)}****${f.key.slice(-4)}`,
-      `Check:          ok: ${f.server.url} accepted the API key for project p1`,
-      '',
-    ])
-    expect(result.stderr).to.equal('')
-    expect(result.stdout).to.not.include(f.key)
-  })
+  it('explains the current profile and checks it: the text report on stdout, nothing on stderr, exit 0', () => statusExplainsTheCurrentProfile(f))
 
   it('--json prints the one documented document, and nothing else on stdout', async () => {
     const result = ok(await f.run(['auth', 'status', '--json']))

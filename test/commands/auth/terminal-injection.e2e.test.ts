@@ -1,50 +1,16 @@
 import {expect} from 'chai'
 
-import {CliResult} from '../../support/cli.js'
-import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty} from '../../support/pty.js'
-
-// What a hostile server or a careless paste puts in a string: an OSC that retitles the
-// terminal, a CSI that clears it, a line break that fakes a second line, a C1 CSI.
-const ESC = '\u001B'
-const TITLE = `${ESC}]0;pwned\u0007`
-const CLEAR = `${ESC}[2J`
-const HOSTILE_ID = `p${TITLE}\n* evil${CLEAR}`
-
-/** Text output holds no control character but tab and the line breaks we put between lines. */
-function expectNoControls(...texts: string[]) {
-  for (const text of texts) {
-    // eslint-disable-next-line no-control-regex
-    const found = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.exec(text)
-    expect(found, `a raw control character (U+${found?.[0].codePointAt(0)?.toString(16).padStart(4, '0')}) in ${JSON.stringify(text)}`).to.equal(null)
-  }
-}
-
-/** Exactly one `Error:` line and nothing else on stderr. */
-function oneErrorLine(result: CliResult) {
-  expect(result.stderr.split('\n').filter(Boolean), result.stderr).to.have.length(1)
-}
+import {hostileProjectIdRefused, ESC, TITLE} from './terminal-injection.cases.js'
 
 describe('hostile strings never reach the terminal raw (text output); --json keeps them exact', function () {
   this.timeout(60_000)
   let f: Fixture
   afterEach(() => f?.cleanup())
 
-  it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", async () => {
-    f = await setUp()
-    const key = f.server.addKey(undefined, {projects: [{deployment_count: 1, project_id: HOSTILE_ID, project_name: `Evil${TITLE}`}]})
-    for (const projectId of ['p1', 'nope']) {
-      const fromServer = await f.run(['auth', 'token', '--api-key', key, '--project-id', projectId])
-      fails(fromServer, 1, /did not answer with what a llamactl control plane sends/)
-      oneErrorLine(fromServer)
-      expectNoControls(fromServer.stdout, fromServer.stderr)
-    }
-
-    const fromFlag = await f.run(['auth', 'token', '--api-key', key, '--project-id', HOSTILE_ID])
-    fails(fromFlag, 2, /--project-id; it is not a project id/)
-    expectNoControls(fromFlag.stdout, fromFlag.stderr)
-    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
-  })
+  it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", () =>
+    hostileProjectIdRefused(async (options = {}) => (f = await setUp(options))))
 
   it('bidi overrides, isolates and line separators from a server are made visible in projects get, errors and the project picker; an id holding them is refused', async () => {
     // "Trojan Source": a right-to-left override makes what follows print reversed; U+2028 breaks the line in some terminals.

@@ -2,51 +2,19 @@ import {expect} from 'chai'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {CliResult} from '../../support/cli.js'
 import {fails, Fixture, json, ok, setUp} from '../../support/fixture.js'
+import {hostileProjectIdRefused, CLEAR, ESC, expectNoControls, oneErrorLine, TITLE} from './terminal-injection.cases.js'
 
-// What a hostile server or a careless paste puts in a string: an OSC that retitles the
-// terminal, a CSI that clears it, a line break that fakes a second line, a C1 CSI.
-const ESC = '\u001B'
-const TITLE = `${ESC}]0;pwned\u0007`
-const CLEAR = `${ESC}[2J`
+/** A C1 CSI (the other strings a hostile server sends are in terminal-injection.cases.ts). */
 const C1_CSI = '\u009B'
-const HOSTILE_ID = `p${TITLE}\n* evil${CLEAR}`
-
-/** Text output holds no control character but tab and the line breaks we put between lines. */
-function expectNoControls(...texts: string[]) {
-  for (const text of texts) {
-    // eslint-disable-next-line no-control-regex
-    const found = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.exec(text)
-    expect(found, `a raw control character (U+${found?.[0].codePointAt(0)?.toString(16).padStart(4, '0')}) in ${JSON.stringify(text)}`).to.equal(null)
-  }
-}
-
-/** Exactly one `Error:` line and nothing else on stderr. */
-function oneErrorLine(result: CliResult) {
-  expect(result.stderr.split('\n').filter(Boolean), result.stderr).to.have.length(1)
-}
 
 describe('hostile strings never reach the terminal raw (text output); --json keeps them exact', function () {
   this.timeout(60_000)
   let f: Fixture
   afterEach(() => f?.cleanup())
 
-  it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", async () => {
-    f = await setUp({inProcess: true})
-    const key = f.server.addKey(undefined, {projects: [{deployment_count: 1, project_id: HOSTILE_ID, project_name: `Evil${TITLE}`}]})
-    for (const projectId of ['p1', 'nope']) {
-      const fromServer = await f.run(['auth', 'token', '--api-key', key, '--project-id', projectId])
-      fails(fromServer, 1, /did not answer with what a llamactl control plane sends/)
-      oneErrorLine(fromServer)
-      expectNoControls(fromServer.stdout, fromServer.stderr)
-    }
-
-    const fromFlag = await f.run(['auth', 'token', '--api-key', key, '--project-id', HOSTILE_ID])
-    fails(fromFlag, 2, /--project-id; it is not a project id/)
-    expectNoControls(fromFlag.stdout, fromFlag.stderr)
-    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([])
-  })
+  it("a hostile project id is refused where it enters: in the server's list (bad_response) and in --project-id (exit 2); one line, nothing raw, nothing stored", () =>
+    hostileProjectIdRefused(async (options = {}) => (f = await setUp({...options, inProcess: true}))))
 
   it('a hostile min_llamactl_version is escaped in the env add warning and the env list table, exact in --json', async () => {
     const version = `99.0.0${TITLE}\n${CLEAR}`

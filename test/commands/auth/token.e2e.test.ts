@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {Fixture, json, ok, setUp} from '../../support/fixture.js'
 import {KEYS, runInPty} from '../../support/pty.js'
+import {createsAnAutoNamedProfile} from './token.cases.js'
 
 describe('auth token', () => {
   let f: Fixture
@@ -10,15 +11,7 @@ describe('auth token', () => {
   })
   afterEach(() => f.cleanup())
 
-  it('creates an auto-named profile from a valid key, makes it current, and keeps the key out of config', async () => {
-    const result = ok(await f.run(['auth', 'token', '--api-key', f.key, '--project-id', 'p2', '--json']))
-    const name = `${f.key.slice(0, 6)}****${f.key.slice(-4)}`
-    expect(json(result)).to.deep.equal({apiUrl: f.server.url, authType: 'api-key', current: true, name, projectId: 'p2'})
-    expect(result.stderr).to.equal('')
-    expect(f.configText()).not.to.include(f.key)
-    expect(result.stdout).not.to.include(f.key)
-    expect(json(ok(await f.run(['auth', 'list', '--json']))).profiles).to.deep.equal([json(result)])
-  })
+  it('creates an auto-named profile from a valid key, makes it current, and keeps the key out of config', () => createsAnAutoNamedProfile(f))
 
   describe('interactive, in a terminal', () => {
     it('prompts for the key masked, then for the project, and never shows the key', async () => {

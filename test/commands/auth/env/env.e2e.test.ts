@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 
-import {runCli, tempConfigDir} from '../../../support/cli.js'
+import {runCli} from '../../../support/cli.js'
 import {TestControlPlane} from '../../../support/control-plane-server.js'
 import {Fixture, json, ok, setUp} from '../../../support/fixture.js'
 import {KEYS, runInPty} from '../../../support/pty.js'
+import {freshInstallKnowsOnlyTheDefault} from './env.cases.js'
 
 const DEFAULT = 'https://api.cloud.llamaindex.ai'
 
@@ -21,15 +22,7 @@ describe('auth env', () => {
 
   const envList = async () => json(ok(await f.run(['auth', 'env', 'list', '--json']))).environments
 
-  it('a fresh install knows only the default environment, which requires auth', async () => {
-    const {cleanup, dir} = tempConfigDir()
-    try {
-      const result = ok(await runCli(['auth', 'env', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
-      expect(json(result)).to.deep.equal({environments: [{apiUrl: DEFAULT, current: true, minLlamactlVersion: null, requiresAuth: true}]})
-    } finally {
-      cleanup()
-    }
-  })
+  it('a fresh install knows only the default environment, which requires auth', () => freshInstallKnowsOnlyTheDefault(runCli))
 
   it('switch prompts for the environment in a terminal', async () => {
     const result = await runInPty(['auth', 'env', 'switch'], {env: f.env, steps: [{send: `${KEYS.up}${KEYS.enter}`, waitFor: 'Switch to environment'}]})

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {tempConfigDir} from '../../../support/cli.js'
 import {runInProcess} from '../../../support/in-process-cli.js'
 import {TestControlPlane} from '../../../support/control-plane-server.js'
 import {fails, Fixture, json, ok, setUp} from '../../../support/fixture.js'
+import {freshInstallKnowsOnlyTheDefault} from './env.cases.js'
 
 const DEFAULT = 'https://api.cloud.llamaindex.ai'
 
@@ -21,15 +21,7 @@ describe('auth env', () => {
 
   const envList = async () => json(ok(await f.run(['auth', 'env', 'list', '--json']))).environments
 
-  it('a fresh install knows only the default environment, which requires auth', async () => {
-    const {cleanup, dir} = tempConfigDir()
-    try {
-      const result = ok(await runInProcess(['auth', 'env', 'list', '--json'], {env: {LLAMACTL_CONFIG_DIR: dir}}))
-      expect(json(result)).to.deep.equal({environments: [{apiUrl: DEFAULT, current: true, minLlamactlVersion: null, requiresAuth: true}]})
-    } finally {
-      cleanup()
-    }
-  })
+  it('a fresh install knows only the default environment, which requires auth', () => freshInstallKnowsOnlyTheDefault(runInProcess))
 
   it('add probes the server, normalises the URL, stores what it reported, and does not switch', async () => {
     const result = ok(await f.run(['auth', 'env', 'add', `${other.url}/`, '--json']))
