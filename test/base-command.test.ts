@@ -8,6 +8,7 @@ import {CancelledError, CliError, UsageError} from '../src/errors.js'
 import {DefaultServices, ServiceContext, Services} from '../src/services/factory.js'
 import {DEFAULT_API_URL} from '../src/stores/schema.js'
 import {ROOT, tempConfigDir} from './support/cli.js'
+import {processState} from './support/process-state.js'
 import {ScriptedPrompter} from './support/scripted-prompter.js'
 
 type Parsed = {args: {name?: string}; flags: {interactive?: boolean; token?: string}}
@@ -56,8 +57,7 @@ class NoArgs extends BaseCommand<unknown> {
 describe('BaseCommand (a test command run in-process through oclif)', () => {
   let config: Config
   let temp: ReturnType<typeof tempConfigDir>
-  const saved: Record<string, string | undefined> = {}
-  const terminals = {stdin: process.stdin.isTTY, stdout: process.stdout.isTTY}
+  const state = processState(['CI', 'DEBUG'])
 
   before(async () => {
     config = await Config.load(ROOT)
@@ -65,7 +65,7 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
 
   beforeEach(() => {
     temp = tempConfigDir()
-    for (const name of ['CI', 'DEBUG']) saved[name] = process.env[name]
+    state.save()
     delete process.env.CI
     delete process.env.DEBUG
     // Never the real config dir: every run gets the real services over a temp one.
@@ -73,11 +73,7 @@ describe('BaseCommand (a test command run in-process through oclif)', () => {
   })
 
   afterEach(() => {
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    process.stdin.isTTY = terminals.stdin
-    process.stdout.isTTY = terminals.stdout
+    state.restore()
     Probe.body = async () => ({ok: true})
     Probe.servicesFactory = BaseCommand.servicesFactory
     temp.cleanup()

@@ -3,6 +3,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {cleanEnv, ROOT, run, tempDir} from './fixtures/host/stage.js'
+import {topicsOf} from './support/manifest.js'
 import {buildProfilesDb} from './support/python-profiles-db.js'
 
 interface Described {
@@ -162,14 +163,7 @@ describe('help', function () {
   })
 
   it('describes every topic in the oclif section of package.json', () => {
-    const topics = new Set(
-      commands.flatMap((c) =>
-        c.id
-          .split(':')
-          .slice(0, -1)
-          .map((_, i, all) => all.slice(0, i + 1).join(':')),
-      ),
-    )
+    const topics = topicsOf(commands)
     expect([...topics].sort()).to.deep.equal(['auth', 'auth:env', 'completion', 'environments', 'organizations', 'projects'])
     for (const topic of topics) expect(pjson.oclif.topics?.[topic]?.description, topic).to.be.a('string').that.is.not.empty
   })

@@ -3,6 +3,7 @@ import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 
 import {runCli} from './support/cli.js'
+import {topicsOf} from './support/manifest.js'
 import {cleanEnv, ROOT, run, tempDir} from './fixtures/host/stage.js'
 
 interface ManifestCommand {
@@ -60,14 +61,7 @@ describe('man pages', function () {
 
   it('has one page per command and per topic, all listed in package.json "man"', () => {
     const pages = readdirSync(out).sort()
-    const topics = new Set(
-      commands.flatMap((c) =>
-        c.id
-          .split(':')
-          .slice(0, -1)
-          .map((_, i, all) => all.slice(0, i + 1).join(':')),
-      ),
-    )
+    const topics = topicsOf(commands)
     const expected = [...commands.map((c) => pageOf(c.id)), ...[...topics].map((t) => pageOf(t))].sort()
     expect(pages).to.deep.equal(expected)
     expect(pages).to.include.members(['llamactl-auth.1', 'llamactl-auth-token.1', 'llamactl-auth-env-add.1'])

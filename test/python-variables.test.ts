@@ -6,6 +6,7 @@ import {BaseCommand} from '../src/base-command.js'
 import {nativeTlsEnabled} from '../src/net/system-ca.js'
 import {DefaultServices} from '../src/services/factory.js'
 import {ROOT, tempConfigDir} from './support/cli.js'
+import {processState} from './support/process-state.js'
 
 /** Says whether this run would prompt. */
 class Decides extends BaseCommand<{interactive: boolean}> {
@@ -21,8 +22,7 @@ class Decides extends BaseCommand<{interactive: boolean}> {
 // (core/client/ssl_util.py); LLAMA_CLOUD_BASE_URL is used as `rstrip("/")` (cli/env_settings.py).
 describe('variables read as the Python llamactl reads them', () => {
   let config: Config
-  const saved: Record<string, string | undefined> = {}
-  const terminals = {stdin: process.stdin.isTTY, stdout: process.stdout.isTTY}
+  const state = processState(['CI', 'TERM'])
   let temp: ReturnType<typeof tempConfigDir>
 
   before(async () => {
@@ -31,16 +31,12 @@ describe('variables read as the Python llamactl reads them', () => {
 
   beforeEach(() => {
     temp = tempConfigDir()
-    for (const name of ['CI', 'TERM']) saved[name] = process.env[name]
+    state.save()
     Decides.servicesFactory = (ctx) => new DefaultServices({...ctx, configDir: temp.dir})
   })
 
   afterEach(() => {
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    process.stdin.isTTY = terminals.stdin
-    process.stdout.isTTY = terminals.stdout
+    state.restore()
     temp.cleanup()
   })
 
