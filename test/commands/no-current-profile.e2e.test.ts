@@ -1,21 +1,14 @@
-import {Fixture, setUp} from '../support/fixture.js'
+import {fixturePerTest, setUp} from '../support/fixture.js'
 import {envSwitchSaysNoProfileIsCurrent, makeNoneCurrent} from './no-current-profile.cases.js'
 
-describe('an environment with profiles but none current', function () {
+// The built CLI's run of the case; the unit lane (no-current-profile.test.ts) has the rest.
+describe('an environment with profiles but none current, through the built CLI', function () {
   this.timeout(60_000)
-  let f: Fixture
-  afterEach(async () => {
-    await f?.cleanup()
-  })
-
-  /** The fixture, its environment left with profiles but none current (makeNoneCurrent). */
-  async function noneCurrent(): Promise<void> {
-    f = await setUp()
-    await makeNoneCurrent(f)
-  }
+  const fixtures = fixturePerTest()
 
   it('auth env switch there says no profile is current and names auth use / auth switch', async () => {
-    await noneCurrent()
+    const f = fixtures.add(await setUp())
+    await makeNoneCurrent(f)
     await envSwitchSaysNoProfileIsCurrent(f)
   })
 })

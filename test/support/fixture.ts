@@ -101,3 +101,20 @@ export function fails(result: CliResult, code: number, pattern: RegExp): void {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index into the parsed document freely
 export const json = (result: CliResult): any => JSON.parse(result.stdout)
+
+/**
+ * The fixtures the tests of the calling describe make, each cleaned up after its test: `const
+ * fixtures = fixturePerTest()` in the describe, then `const f = fixtures.add(await setUp())` in a test.
+ */
+export function fixturePerTest(): {add(f: Fixture): Fixture} {
+  const made: Fixture[] = []
+  afterEach(async () => {
+    for (const f of made.splice(0)) await f.cleanup()
+  })
+  return {
+    add(f) {
+      made.push(f)
+      return f
+    },
+  }
+}

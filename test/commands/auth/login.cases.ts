@@ -25,6 +25,24 @@ export async function startLoginSession(oidc: TestOidcOptions, server: Parameter
   return {browserLog: path.join(f.dir, 'browser.log'), f, op}
 }
 
+/** The login sessions the tests of the calling describe start, each provider stopped and fixture cleaned up after its test. */
+export function sessionPerTest(server: Parameters<typeof setUp>[0] = {}): {start(oidc?: TestOidcOptions): Promise<LoginSession>} {
+  const started: LoginSession[] = []
+  afterEach(async () => {
+    for (const s of started.splice(0)) {
+      await s.op.stop()
+      await s.f.cleanup()
+    }
+  })
+  return {
+    async start(oidc = {}) {
+      const s = await startLoginSession(oidc, server)
+      started.push(s)
+      return s
+    },
+  }
+}
+
 /** Runs `auth login` with the stand-in browser signing in as `account` and approving (or `action`). */
 export function login(s: LoginSession, args: string[] = [], account: TestAccount = ALICE, action = 'approve'): Promise<CliResult> {
   return s.f.run(['auth', 'login', ...args], {

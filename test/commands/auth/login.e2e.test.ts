@@ -6,36 +6,24 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {Fixture, ok, setUp} from '../../support/fixture.js'
 import {readSecrets, STAND_IN_BROWSER, startCli} from '../../support/login-session.js'
 import {KEYS, runInPty} from '../../support/pty.js'
-import {ALICE, BOB, DEVICE_GRANT, TestAccount, TestOidcOptions, TestOidcProvider} from '../../support/oidc-provider.js'
-import {login as loginSession, loginProfiles as sessionLoginProfiles, logsInWithOneProject, startLoginSession} from './login.cases.js'
+import {BOB, DEVICE_GRANT, TestOidcProvider} from '../../support/oidc-provider.js'
+import {login as loginSession, loginProfiles as sessionLoginProfiles, logsInWithOneProject, sessionPerTest} from './login.cases.js'
 
-describe('auth login (browser, OIDC device flow against a real oidc-provider)', function () {
+// What only the built CLI shows of auth login: a login, two processes at once, the terminal and
+// Ctrl-C; the unit lane (login.test.ts) has the rest.
+describe('auth login through the built CLI (browser, OIDC device flow against a real oidc-provider)', function () {
   this.timeout(60_000)
-  let f: Fixture
-  let op: TestOidcProvider
-  let browserLog: string
-
-  async function start(oidc: TestOidcOptions = {}, server: Parameters<typeof setUp>[0] = {}) {
-    ;({browserLog, f, op} = await startLoginSession(oidc, server))
-  }
-
-  afterEach(async () => {
-    await op?.stop()
-    await f?.cleanup()
-  })
-
-  const login = (args: string[] = [], account: TestAccount = ALICE, action = 'approve') => loginSession({browserLog, f, op}, args, account, action)
-  const loginProfiles = () => sessionLoginProfiles(f)
+  const sessions = sessionPerTest()
 
   it('logs in with one project: prints URL and code, opens the browser, stores the key and tokens as secrets', async () => {
-    await start()
-    await logsInWithOneProject({browserLog, f, op})
+    await logsInWithOneProject(await sessions.start())
   })
 
   it('two processes hitting the rejected key at once spend one refresh grant and mint one key (provider delays the grant so they overlap)', async () => {
-    await start({refreshDelayMs: 1500})
-    ok(await login())
-    const [profile] = loginProfiles()
+    const session = await sessions.start({refreshDelayMs: 1500})
+    const {f, op} = session
+    ok(await loginSession(session))
+    const [profile] = sessionLoginProfiles(f)
     f.server.revokeKey(readSecrets(f.dir)[`profile:${profile.id}`].apiKey!)
 
     const [a, b] = await Promise.all([f.run(['auth', 'project', 'p1']), f.run(['auth', 'project', 'p1'])])
@@ -54,7 +42,7 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
   })
 
   it('in a terminal: shows a spinner with the time left, then lets a person choose among several projects', async () => {
-    await start()
+    const {browserLog, f} = await sessions.start()
     const result = await runInPty(['auth', 'login'], {
       env: {
         ...f.env,
@@ -70,11 +58,11 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(result.screen).to.match(/To sign in, open http:\/\/127\.0\.0\.1:\d+\/device and enter the code \S+/)
     expect(result.screen).to.match(/Waiting for approval in the browser… \(code expires in \d+:\d\d\)/)
     expect(result.screen).to.include('Demo — p1 (3 deployments)')
-    expect(loginProfiles().map((p) => [p.name, p.projectId])).to.deep.equal([[BOB.email, 'p2']])
+    expect(sessionLoginProfiles(f).map((p) => [p.name, p.projectId])).to.deep.equal([[BOB.email, 'p2']])
   })
 
   it('Ctrl-C while waiting exits 130 and stores nothing', async () => {
-    await start()
+    const {f, op} = await sessions.start()
     const cli = startCli(['auth', 'login', '--no-browser'], f.env)
     await cli.waitForStderr(/enter the code \S+/)
     await sleep(1500) // let it poll a little
@@ -84,7 +72,7 @@ describe('auth login (browser, OIDC device flow against a real oidc-provider)', 
     expect(result.code, result.stderr).to.equal(130)
     expect(Date.now() - sent, 'stops promptly').to.be.lessThan(3000)
     expect(result.stderr).to.match(/Error: Cancelled/)
-    expect(loginProfiles()).to.deep.equal([])
+    expect(sessionLoginProfiles(f)).to.deep.equal([])
     expect(readSecrets(f.dir)).to.deep.equal({})
     expect(op.grants(DEVICE_GRANT).length, 'it was polling').to.be.greaterThan(0)
   })

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {ROOT, runCli} from '../../support/cli.js'
-import {fails, Fixture, ok, setUp} from '../../support/fixture.js'
+import {fails, fixturePerTest, ok, setUp} from '../../support/fixture.js'
 import {ForwardProxy} from '../../support/forward-proxy.js'
 import {
   answersVersion,
@@ -114,13 +114,12 @@ describe('auth commands against hostile servers and through proxies', function (
     })
   })
 
-  describe('through a real forward proxy on loopback', () => {
-    let f: Fixture
+  describe('through a real forward proxy on loopback, the built CLI', () => {
+    const fixtures = fixturePerTest()
     let proxy: ForwardProxy
     beforeEach(async () => {
       proxy = track(await new ForwardProxy().start())
     })
-    afterEach(() => f?.cleanup())
 
     it('HTTPS_PROXY: an https control plane is reached through CONNECT, its certificate still checked against NODE_EXTRA_CA_CERTS', async () => {
       const cert = selfSignedCertificate(scene.dir)
@@ -143,7 +142,7 @@ describe('auth commands against hostile servers and through proxies', function (
     })
 
     it('the proxy agent is loaded only for an https request that goes through a proxy', async () => {
-      f = await setUp()
+      const f = fixtures.add(await setUp())
       const recorder = path.join(ROOT, 'test', 'support', 'import-recorder.mjs')
       const loaded = async (args: string[], env: NodeJS.ProcessEnv, name: string) => {
         const log = path.join(f.dir, `imports-${name}.log`)
