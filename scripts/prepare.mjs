@@ -21,11 +21,9 @@ const built = ['dist/index.js', 'dist/index.d.ts', 'oclif.manifest.json', 'man/l
 if (built) process.exit(0)
 
 const require = createRequire(import.meta.url)
-let tsc
 let oclif
 try {
-  // TypeScript 7 exports no bin/ path: its bin is found beside its package.json.
-  tsc = path.join(path.dirname(require.resolve('typescript7/package.json')), 'bin', 'tsc')
+  require.resolve('typescript/package.json') // scripts/tsc.mjs: TypeScript 7, else this one
   oclif = require.resolve('oclif/bin/run.js')
   require.resolve('@rollup/wasm-node')
 } catch {
@@ -36,7 +34,7 @@ try {
 // No "oclif update available" line in a user's npm ci: that notice is oclif's, not news for them.
 const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
 const step = (args) => execFileSync(process.execPath, args, {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit']})
-step([tsc, '-p', 'tsconfig.json'])
+step([path.join(ROOT, 'scripts', 'tsc.mjs'), '-p', 'tsconfig.json'])
 step([path.join(ROOT, 'scripts', 'bundle.mjs')])
 step([oclif, 'manifest'])
 step([path.join(ROOT, 'scripts', 'gen-man.mjs')])

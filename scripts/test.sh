@@ -170,7 +170,7 @@ fi
 if [ ${#LANES[@]} -eq 3 ] && [ "${#ARGS[@]}" -eq 0 ]; then
   # The whole run checks the tests' types too (tsx runs them unchecked); `npm run lint` does as well.
   echo "npm test: type-checking the tests"
-  node node_modules/typescript7/bin/tsc -p test/tsconfig.json
+  node scripts/tsc.mjs -p test/tsconfig.json
 fi
 echo "npm test: mocha (lanes: ${LANES[*]}), in a private D-Bus session with an unlocked gnome-keyring"
 # The daemon through scripts/session-bus-daemon.sh, so a root run in a container doesn't log a harmless fd-limit warning.
