@@ -166,7 +166,7 @@ export class DefaultServices implements Services {
       const {LocalState} = await import('./local-state.js')
       return new LocalState({
         configDir: this.ctx.configDir,
-        pythonProfilesDb: path.join(this.ctx.configDir, PYTHON_PROFILES_DB),
+        pythonProfilesDb: this.profilesDb,
         secrets: () => this.secretStore(),
         state: this.state,
       })

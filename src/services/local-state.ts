@@ -9,7 +9,7 @@ import type {StateStore} from '../stores/state-store.js'
 export interface LocalFiles {
   /** config.json: environments and profiles, no secrets. */
   config: string
-  /** The Python llamactl's profiles.db in the same directory, when there is one (read by `auth import`, never written). */
+  /** The Python llamactl's profiles.db, when there is one (read by `auth import`, never written; on Windows in Python's own directory). */
   pythonProfilesDb: null | string
   /** secrets.json: where secrets go when there is no OS keychain (or LLAMACTL_SECRET_STORE=file). */
   secrets: string
@@ -43,9 +43,9 @@ export class LocalState {
    * a first run would; profiles.db itself is never touched. Returns how many profiles went.
    */
   async destroy(): Promise<{profiles: number}> {
-    const {profiles} = await this.deps.state.read()
-    await (await this.deps.secrets()).deleteMany(profiles.map((p) => secretAccount(p)))
-    const removed = await this.deps.state.update((doc) => {
+    // One read, under the config's lock: a profile another process adds meanwhile can't keep its secret unreferenced.
+    const removed = await this.deps.state.update(async (doc) => {
+      await (await this.deps.secrets()).deleteMany(doc.profiles.map((p) => secretAccount(p)))
       const count = doc.profiles.length
       Object.assign(doc, emptyState())
       return count
