@@ -6,7 +6,7 @@ import {EnvironmentStore} from '../stores/environment-store.js'
 import {ProfileStore} from '../stores/profile-store.js'
 import {mayExist} from '../stores/json-file.js'
 import {StateStore} from '../stores/state-store.js'
-import type {StateDocument} from '../stores/schema.js'
+import {changedSince, type StateDocument} from '../stores/schema.js'
 import {expandHome, profilesDbDir} from '../variables.js'
 import type {CredentialService} from './credentials.js'
 import type {EnvironmentService} from './environment-service.js'
@@ -286,7 +286,7 @@ export class DefaultServices implements Services {
     }
 
     const record = doc.pythonImport
-    if (record && record.source === this.profilesDb && record.size === stat.size && record.mtimeMs === stat.mtimeMs) return false
+    if (record && !changedSince(record, this.profilesDb, stat)) return false
     try {
       const report = await (await this.importService()).syncOnChange()
       const {syncSummary} = await import('./import-service.js')

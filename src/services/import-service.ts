@@ -9,7 +9,7 @@ import {readPythonProfilesDb, type PythonProfileRow, type PythonProfilesDb, type
 import {secretAccount, type ProfileSecrets, type SecretStore} from '../stores/secret-store.js'
 import {ImportJournal, sweepImportLeftovers} from '../stores/import-journal.js'
 import {DEFAULT_API_URL, type EnvironmentRecord, isPrintable, type ProfileRecord} from '../model.js'
-import type {PythonImportRecord, StateDocument} from '../stores/schema.js'
+import {changedSince, type PythonImportRecord, type StateDocument} from '../stores/schema.js'
 import {mayExist, notOwnFile} from '../stores/json-file.js'
 import type {StateStore} from '../stores/state-store.js'
 import {redactKey} from '../ui/redact.js'
@@ -560,11 +560,6 @@ function show(value: SqlValue): string {
 
 /** Thrown inside the config update to leave it without writing: another process brought the changes in first. */
 const UP_TO_DATE = new Error('profiles.db already read')
-
-/** Whether profiles.db differs (size or mtime) from what `record` read of it, or is another file. */
-export function changedSince(record: PythonImportRecord, file: string, stat: {mtimeMs: number; size: number}): boolean {
-  return record.source !== file || record.size !== stat.size || record.mtimeMs !== stat.mtimeMs
-}
 
 /** What a sync brought in, for its one line. */
 export interface SyncReport {

@@ -208,3 +208,8 @@ export function checkSecretsFile(raw: unknown, file: string): SecretsFileDocumen
     })
   return raw as unknown as SecretsFileDocument
 }
+
+/** Whether profiles.db differs (size or mtime) from what `record` read of it, or is another file. */
+export function changedSince(record: PythonImportRecord, file: string, stat: {mtimeMs: number; size: number}): boolean {
+  return record.source !== file || record.size !== stat.size || record.mtimeMs !== stat.mtimeMs
+}
