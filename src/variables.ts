@@ -99,7 +99,7 @@ export function expandHome(dir: string, env: NodeJS.ProcessEnv = process.env, co
 
 /** ntpath.expanduser's home for `~` (user '') or `~user`, from the variables alone. */
 function windowsHome(env: NodeJS.ProcessEnv, user: string): string | undefined {
-  const get = (name: string) => windowsVariable(env, name)
+  const get = (name: string) => readVariable(env, name)
   const profile = get('USERPROFILE')
   const homePath = get('HOMEPATH')
   if (profile === undefined && homePath === undefined) return undefined
@@ -110,13 +110,6 @@ function windowsHome(env: NodeJS.ProcessEnv, user: string): string | undefined {
   return path.win32.join(path.win32.dirname(home), user)
 }
 
-/** A variable as Windows (and Python's os.environ there) reads it: the name in any case. */
-function windowsVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  if (env[name] !== undefined) return env[name]
-  const key = Object.keys(env).find((k) => k.toUpperCase() === name)
-  return key === undefined ? undefined : env[key]
-}
-
 /**
  * The Python llamactl's config directory, where its `profiles.db` is (llama_agents/cli/paths.py):
  * `LLAMACTL_CONFIG_DIR`, else `%APPDATA%\llamactl` on Windows, else `$XDG_CONFIG_HOME/llamactl`,
@@ -124,7 +117,7 @@ function windowsVariable(env: NodeJS.ProcessEnv, name: string): string | undefin
  */
 export function pythonConfigDir(env: NodeJS.ProcessEnv = process.env, context: PathContext = {}): string {
   const windows = (context.platform ?? process.platform) === 'win32'
-  const get = (name: string) => (windows ? windowsVariable(env, name) : env[name])
+  const get = (name: string) => (windows ? readVariable(env, name) : env[name])
   const override = get('LLAMACTL_CONFIG_DIR')
   if (override) return expandHome(override, env, context)
   if (windows) return expandHome(path.win32.join(get('APPDATA') ?? '~', 'llamactl'), env, context)
@@ -141,7 +134,7 @@ export function pythonConfigDir(env: NodeJS.ProcessEnv = process.env, context: P
  */
 export function profilesDbDir(configDir: string, env: NodeJS.ProcessEnv = process.env, context: PathContext = {}): string {
   const windows = (context.platform ?? process.platform) === 'win32'
-  return windows && !windowsVariable(env, 'LLAMACTL_CONFIG_DIR') ? pythonConfigDir(env, context) : configDir
+  return windows && !readVariable(env, 'LLAMACTL_CONFIG_DIR') ? pythonConfigDir(env, context) : configDir
 }
 
 /** Names getpwnam could know: anything else is no account (and never reaches a command line as an option). */
