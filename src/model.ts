@@ -77,7 +77,7 @@ export interface Organization {
 // as bidi overrides and zero-width spaces (`\p{Cf}`), lone surrogates (`\p{Cs}`, not encodable),
 // and the Unicode line and paragraph separators. Private-use and unassigned code points are
 // printable: they draw as a glyph or a box, never move the cursor.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
 const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'gu')
 // Text of printable ASCII only is answered without the regexes above: V8 builds their Unicode
 // property tables on first use, which every command would otherwise pay at start-up.

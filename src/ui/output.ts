@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {UNPRINTABLE} from '../model.js'
 import {table} from './views.js'
 
 /** What `-o/--output` takes (the Python llamactl 0.10's choices, any case). */
@@ -41,7 +42,7 @@ export function renderTable<R>(rows: R[], columns: Column<R>[], wide: boolean): 
 // Every character that doesn't show as itself (the printable rule of model.ts: controls, bidi and
 // zero-width format characters, surrogates, line separators) except the line break, which the
 // YAML library writes as a block scalar's own line break.
-const UNPRINTABLE_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+const UNPRINTABLE_BUT_NEWLINE = new RegExp(`(?!\\n)${UNPRINTABLE.source}`, 'u')
 const UNPRINTABLE_BUT_NEWLINE_ALL = new RegExp(UNPRINTABLE_BUT_NEWLINE.source, 'gu')
 // Plain scalars YAML 1.1 reads as something else: the merge key and the value key (PyYAML's
 // safe_load refuses both); quoted as PyYAML quotes them.
