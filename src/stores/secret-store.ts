@@ -62,8 +62,6 @@ function lockedError(account: string, what: 'delete' | 'read' | 'store'): CliErr
   )
 }
 
-export {debugEnabled} from '../errors.js'
-
 // The fallback warning is given once per process, however many stores a command builds.
 const processWarnings = new Set<string>()
 

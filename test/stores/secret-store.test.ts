@@ -3,7 +3,8 @@ import {promises as fs, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CliError} from '../../src/errors.js'
-import {debugEnabled, KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../../src/stores/secret-store.js'
+import {debugEnabled} from '../../src/errors.js'
+import {KEYCHAIN_SERVICE, SecretStore, secretStoreMode} from '../../src/stores/secret-store.js'
 import {tempConfigDir} from '../support/cli.js'
 import {keychainAvailable, keytar} from '../support/keychain.js'
 
