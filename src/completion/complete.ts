@@ -136,8 +136,18 @@ export interface CompletionContext {
   timeoutMs?: number
 }
 
+type Directories = {bin: string; cacheDir: string; configDir: string}
+/** Per context, read once: a TAB asks for them from several places (the tree, values, click's protocol). */
+const directoriesOf = new WeakMap<CompletionContext, Directories>()
+
 /** Where the CLI keeps things, as oclif computes it from the root's package.json and the environment. */
-export function directories(ctx: CompletionContext): {bin: string; cacheDir: string; configDir: string} {
+export function directories(ctx: CompletionContext): Directories {
+  let found = directoriesOf.get(ctx)
+  if (!found) directoriesOf.set(ctx, (found = readDirectories(ctx)))
+  return found
+}
+
+function readDirectories(ctx: CompletionContext): Directories {
   let pjson: {name?: string; oclif?: {bin?: string; dirname?: string}} = {}
   try {
     pjson = JSON.parse(readFileSync(path.join(ctx.root, 'package.json'), 'utf8'))
