@@ -158,7 +158,8 @@ if [ -n "${LLAMACTL_TEST_IN_DBUS:-}" ]; then run_lanes; fi
 
 preflight
 echo "npm test: Node $(node --version)"
-# LLAMACTL_TEST_BUILT=1: the caller has just built this checkout (.ci/run's second Node line).
+# LLAMACTL_TEST_BUILT=1: the caller has just built and type-checked this checkout (.ci/run's second
+# Node line): neither the build nor the type-check depends on the Node that runs them.
 if { has_lane e2e || has_lane install; } && [ "${LLAMACTL_TEST_BUILT:-}" != 1 ]; then
   # Each step says what it does: the first ones print nothing of their own for a while.
   echo "npm test: building (tsc to dist/, oclif.manifest.json, man pages)"
@@ -167,7 +168,7 @@ if { has_lane e2e || has_lane install; } && [ "${LLAMACTL_TEST_BUILT:-}" != 1 ];
   OCLIF_SKIP_NEW_VERSION_CHECK=true npx oclif manifest >/dev/null
   node scripts/gen-man.mjs
 fi
-if [ ${#LANES[@]} -eq 3 ] && [ "${#ARGS[@]}" -eq 0 ]; then
+if [ ${#LANES[@]} -eq 3 ] && [ "${#ARGS[@]}" -eq 0 ] && [ "${LLAMACTL_TEST_BUILT:-}" != 1 ]; then
   # The whole run checks the tests' types too (tsx runs them unchecked); `npm run lint` does as well.
   echo "npm test: type-checking the tests"
   node scripts/tsc.mjs -p test/tsconfig.json
