@@ -15,7 +15,7 @@ const files = (ref ? git('ls-tree', '-r', '--name-only', ref, 'test') : git('ls-
 const read = (file) => (ref ? git('show', `${ref}:${file}`) : readFileSync(file, 'utf8'))
 
 /** The lane of a test file, by its name (CONTRIBUTING.md, "Test lanes"). */
-export function lane(file) {
+function lane(file) {
   if (file.endsWith('.install.test.ts')) return 'install'
   if (file.endsWith('.e2e.test.ts')) return 'e2e'
   return 'unit'

@@ -49,8 +49,8 @@ export interface SqliteImage {
  */
 export const PROFILES_SQL =
   'CREATE TABLE profiles (name TEXT NOT NULL, api_url TEXT NOT NULL, project_id TEXT NOT NULL,\n                       api_key TEXT, api_key_id TEXT, device_oidc TEXT, id TEXT)'
-export const SETTINGS_SQL = 'CREATE TABLE settings (key TEXT, value TEXT NOT NULL)'
-export const ENVIRONMENTS_SQL = 'CREATE TABLE environments (api_url TEXT, requires_auth INTEGER NOT NULL, min_llamactl_version TEXT)'
+const SETTINGS_SQL = 'CREATE TABLE settings (key TEXT, value TEXT NOT NULL)'
+const ENVIRONMENTS_SQL = 'CREATE TABLE environments (api_url TEXT, requires_auth INTEGER NOT NULL, min_llamactl_version TEXT)'
 
 /** A profiles.db like the Python llamactl's (schema 2; no indexes, which the reader never reads). */
 export function profilesDbSpec(profiles: Value[][], options: {current?: string; pageSize?: number} = {}): ImageSpec {
@@ -243,7 +243,7 @@ function pack<T extends {cell: Buffer}>(cells: T[], room: number): T[][] {
 }
 
 /** SQLite's split of a payload between the page and its overflow chain (table b-tree leaves). */
-export function localSize(size: number, usable: number): number {
+function localSize(size: number, usable: number): number {
   const maxLocal = usable - 35
   if (size <= maxLocal) return size
   const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23
@@ -252,7 +252,7 @@ export function localSize(size: number, usable: number): number {
 }
 
 /** A record: header size, serial types, then the values (integers in the fewest bytes, as SQLite). */
-export function record(values: Value[]): Buffer {
+function record(values: Value[]): Buffer {
   const types: number[] = []
   const bodies: Buffer[] = []
   for (const value of values) {
