@@ -234,14 +234,41 @@ export function planZshrc(content: string): {actions: string[]; content: string}
 }
 
 /**
+ * Where a shell's completion lives: the script (bash: bash-completion's directory, else
+ * ~/.bash_completion.d, the first that install finds) and the rc file or profile that loads it.
+ * One table for install and uninstall.
+ */
+function completionFiles(shell: Shell, options: InstallOptions): {rc?: string; scripts: string[]} {
+  const {env, home} = options
+  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  switch (shell) {
+    case 'bash': {
+      const scripts = [path.join(home, '.local', 'share', 'bash-completion', 'completions', 'llamactl'), path.join(home, '.bash_completion.d', 'llamactl')]
+      return {rc: path.join(home, '.bashrc'), scripts}
+    }
+
+    case 'zsh': {
+      return {rc: path.join(home, '.zshrc'), scripts: [path.join(home, '.zfunc', '_llamactl')]}
+    }
+
+    case 'fish': {
+      return {scripts: [path.join(configHome, 'fish', 'completions', 'llamactl.fish')]}
+    }
+
+    case 'powershell': {
+      const dir = (options.platform ?? process.platform) === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
+      return {rc: path.join(dir, 'Microsoft.PowerShell_profile.ps1'), scripts: [path.join(dir, 'llamactl-completion.ps1')]}
+    }
+  }
+}
+
+/**
  * Installs a completion script where the shell looks for it, idempotently: each file is written
  * only when its content differs, and with `dryRun` nothing is written at all. Returns every file
  * considered, changed or not.
  */
 export async function installCompletion(shell: Shell, script: string, options: InstallOptions): Promise<InstallChange[]> {
-  const {env, home} = options
-  const platform = options.platform ?? process.platform
-  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
+  const {rc, scripts} = completionFiles(shell, options)
   const changes: Array<InstallChange & {content: string}> = []
   const writeFile = async (file: string, content: string, what: string) => {
     changes.push({changed: (await readText(file)) !== content, content, file, what})
@@ -256,33 +283,29 @@ export async function installCompletion(shell: Shell, script: string, options: I
 
   switch (shell) {
     case 'bash': {
-      const preferred = path.join(home, '.local', 'share', 'bash-completion', 'completions')
-      const dir = (await isDirectory(preferred)) ? preferred : path.join(home, '.bash_completion.d')
-      const file = path.join(dir, 'llamactl')
+      // bash-completion's own directory when it is there, else ~/.bash_completion.d.
+      const file = (await isDirectory(path.dirname(scripts[0]))) ? scripts[0] : scripts[1]
       await writeFile(file, script, 'the completion script')
-      await sourceLine(path.join(home, '.bashrc'), `source ${sh(file)}`)
+      await sourceLine(rc!, `source ${sh(file)}`)
       break
     }
 
     case 'zsh': {
-      await writeFile(path.join(home, '.zfunc', '_llamactl'), script, 'the completion function')
-      const zshrc = path.join(home, '.zshrc')
-      const current = (await readText(zshrc)) ?? ''
+      await writeFile(scripts[0], script, 'the completion function')
+      const current = (await readText(rc!)) ?? ''
       const plan = planZshrc(current)
-      changes.push({changed: plan.actions.length > 0, content: plan.content, file: zshrc, what: plan.actions.join('; ') || 'fpath and compinit'})
+      changes.push({changed: plan.actions.length > 0, content: plan.content, file: rc!, what: plan.actions.join('; ') || 'fpath and compinit'})
       break
     }
 
     case 'fish': {
-      await writeFile(path.join(configHome, 'fish', 'completions', 'llamactl.fish'), script, 'the completion script')
+      await writeFile(scripts[0], script, 'the completion script')
       break
     }
 
     case 'powershell': {
-      const dir = platform === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
-      const file = path.join(dir, 'llamactl-completion.ps1')
-      await writeFile(file, script, 'the completion script')
-      await sourceLine(path.join(dir, 'Microsoft.PowerShell_profile.ps1'), `. ${psQuote(file)}`)
+      await writeFile(scripts[0], script, 'the completion script')
+      await sourceLine(rc!, `. ${psQuote(scripts[0])}`)
       break
     }
   }
@@ -345,37 +368,13 @@ const isCompletionScript = (content: string) => content.includes(MARKER) || cont
  * rewritten whole (replaceFile). Returns every file that held something of ours.
  */
 export async function uninstallCompletion(shells: readonly Shell[], options: InstallOptions): Promise<InstallChange[]> {
-  const {env, home} = options
-  const platform = options.platform ?? process.platform
-  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
   const scripts: string[] = []
   const rcFiles: string[] = []
-  for (const shell of shells)
-    switch (shell) {
-      case 'bash': {
-        scripts.push(path.join(home, '.local', 'share', 'bash-completion', 'completions', 'llamactl'), path.join(home, '.bash_completion.d', 'llamactl'))
-        rcFiles.push(path.join(home, '.bashrc'))
-        break
-      }
-
-      case 'zsh': {
-        scripts.push(path.join(home, '.zfunc', '_llamactl'))
-        rcFiles.push(path.join(home, '.zshrc'))
-        break
-      }
-
-      case 'fish': {
-        scripts.push(path.join(configHome, 'fish', 'completions', 'llamactl.fish'))
-        break
-      }
-
-      case 'powershell': {
-        const dir = platform === 'win32' ? path.join(home, 'Documents', 'PowerShell') : path.join(configHome, 'powershell')
-        scripts.push(path.join(dir, 'llamactl-completion.ps1'))
-        rcFiles.push(path.join(dir, 'Microsoft.PowerShell_profile.ps1'))
-        break
-      }
-    }
+  for (const shell of shells) {
+    const files = completionFiles(shell, options)
+    scripts.push(...files.scripts)
+    if (files.rc) rcFiles.push(files.rc)
+  }
 
   const changes: InstallChange[] = []
   for (const file of scripts) {
